@@ -1,0 +1,31 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
+{
+    "name": "Cooperative Membership",
+    "summary": "Colleges, members and share capital of multi-stakeholder cooperatives",
+    "version": "18.0.1.0.0",
+    "category": "Cooperative",
+    "website": "https://github.com/coop-suite/coop-suite",
+    "author": "Coop Suite contributors",
+    "maintainers": ["coop-suite"],
+    "license": "AGPL-3",
+    "development_status": "Beta",
+    "application": True,
+    "depends": ["mail", "contacts"],
+    "external_dependencies": {"python": ["num2words", "xlsxwriter"]},
+    "data": [
+        "security/coop_membership_security.xml",
+        "security/ir.model.access.csv",
+        "wizard/coop_member_exit_wizard_views.xml",
+        "views/coop_college_views.xml",
+        "views/coop_member_views.xml",
+        "views/coop_member_period_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_company_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/coop_membership_menus.xml",
+    ],
+    "demo": [
+        "demo/coop_membership_demo.xml",
+    ],
+    "installable": True,
+}

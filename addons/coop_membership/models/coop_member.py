@@ -1,0 +1,330 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+# A person counts as a member from admission until the exit is confirmed.
+ACTIVE_STATES = ("member", "resigning")
+EXITED_STATES = ("resigned", "excluded", "deceased")
+
+
+class CoopMember(models.Model):
+    _name = "coop.member"
+    _description = "Cooperative Membership"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "company_id, member_number, id"
+    _rec_names_search = ["member_number", "partner_id.name", "partner_id.email"]
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Person",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        string="Cooperative",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        tracking=True,
+    )
+    member_number = fields.Char(
+        readonly=True, copy=False, index="btree_not_null", tracking=True
+    )
+    college_id = fields.Many2one(
+        "coop.college", string="College", index=True, check_company=True, tracking=True
+    )
+    state = fields.Selection(
+        [
+            ("candidate", "Candidate"),
+            ("member", "Member"),
+            ("resigning", "Resigning"),
+            ("resigned", "Resigned"),
+            ("excluded", "Excluded"),
+            ("deceased", "Deceased"),
+        ],
+        default="candidate",
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+    )
+    is_active_member = fields.Boolean(
+        compute="_compute_is_active_member", store=True, string="Active Member"
+    )
+    application_date = fields.Date(default=fields.Date.context_today, tracking=True)
+    admission_date = fields.Date(readonly=True, copy=False, tracking=True)
+    exit_request_date = fields.Date(readonly=True, copy=False, tracking=True)
+    exit_date = fields.Date(readonly=True, copy=False, tracking=True)
+    exit_reason = fields.Text(readonly=True, copy=False, tracking=True)
+    period_ids = fields.One2many("coop.member.period", "member_id", string="Membership Periods")
+    college_history_ids = fields.One2many(
+        "coop.member.college.history", "member_id", string="College History"
+    )
+    # Related for lists, search and the kanban card.
+    email = fields.Char(related="partner_id.email")
+    phone = fields.Char(related="partner_id.phone")
+    city = fields.Char(related="partner_id.city", store=True)
+    zip = fields.Char(related="partner_id.zip", store=True, index=True)
+    image_128 = fields.Image(related="partner_id.image_128")
+
+    _sql_constraints = [
+        (
+            "partner_company_uniq",
+            "unique(partner_id, company_id)",
+            "This person already has a membership in this cooperative.",
+        ),
+        (
+            "number_company_uniq",
+            "unique(company_id, member_number)",
+            "A member number is never given twice in a cooperative.",
+        ),
+    ]
+
+    @api.depends("state")
+    def _compute_is_active_member(self):
+        for member in self:
+            member.is_active_member = member.state in ACTIVE_STATES
+
+    @api.depends("partner_id.name", "member_number")
+    def _compute_display_name(self):
+        for member in self:
+            name = member.partner_id.name or ""
+            member.display_name = (
+                f"{member.member_number} - {name}" if member.member_number else name
+            )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("state", "candidate") != "candidate" or vals.get("member_number"):
+                raise UserError(
+                    _(
+                        "A membership starts as a candidate; use the Admit action to "
+                        "give it a member number."
+                    )
+                )
+        members = super().create(vals_list)
+        members._check_college_company()
+        return members
+
+    def write(self, vals):
+        if "member_number" in vals and not self.env.context.get("coop_member_admission"):
+            raise UserError(_("A member number is given at admission and never changed."))
+        if "college_id" in vals:
+            self._track_college_change(vals["college_id"])
+        res = super().write(vals)
+        if "college_id" in vals or "company_id" in vals:
+            self._check_college_company()
+        return res
+
+    def unlink(self):
+        if any(m.member_number or m.state != "candidate" for m in self):
+            raise UserError(
+                _(
+                    "A membership that was ever admitted belongs to the legal register "
+                    "and cannot be deleted; record an exit instead."
+                )
+            )
+        return super().unlink()
+
+    def _check_college_company(self):
+        for member in self:
+            if member.college_id and member.college_id.company_id != member.company_id:
+                raise ValidationError(
+                    _(
+                        "College %(college)s belongs to %(college_company)s, not to "
+                        "%(company)s.",
+                        college=member.college_id.name,
+                        college_company=member.college_id.company_id.name,
+                        company=member.company_id.name,
+                    )
+                )
+
+    def _track_college_change(self, new_college_id):
+        """Close the open college history lines and open new ones.
+
+        History starts at admission: a candidate's college may change freely.
+        """
+        today = fields.Date.context_today(self)
+        changed = self.filtered(
+            lambda m: m.state in ACTIVE_STATES and m.college_id.id != new_college_id
+        )
+        if not changed:
+            return
+        History = self.env["coop.member.college.history"].sudo()
+        open_lines = History.search(
+            [("member_id", "in", changed.ids), ("date_to", "=", False)]
+        )
+        open_lines.write({"date_to": today})
+        if new_college_id:
+            History.create(
+                [
+                    {"member_id": m.id, "college_id": new_college_id, "date_from": today}
+                    for m in changed
+                ]
+            )
+
+    # ------------------------------------------------------------------
+    # Life-cycle actions: one place per rule.
+    # ------------------------------------------------------------------
+    def _check_state(self, allowed, action_label):
+        for member in self:
+            if member.state == "deceased":
+                raise UserError(
+                    _(
+                        "%(person)s is recorded as deceased: %(action)s is not possible.",
+                        person=member.partner_id.name,
+                        action=action_label,
+                    )
+                )
+            if member.state not in allowed:
+                state_label = dict(self._fields["state"]._description_selection(self.env))[
+                    member.state
+                ]
+                raise UserError(
+                    _(
+                        "%(action)s is not possible for %(person)s, whose membership is "
+                        "%(state)s.",
+                        action=action_label,
+                        person=member.partner_id.name,
+                        state=state_label,
+                    )
+                )
+
+    def action_admit(self, admission_date=None):
+        """Admit candidates (or re-admit former members) with a new member number."""
+        self._check_state(("candidate", "resigned", "excluded"), _("Admission"))
+        date = fields.Date.to_date(admission_date) or fields.Date.context_today(self)
+        for member in self:
+            if not member.college_id:
+                raise UserError(
+                    _("Choose a college for %s before admitting them.", member.partner_id.name)
+                )
+            number = member.company_id._coop_get_member_sequence().next_by_id()
+            member.with_context(coop_member_admission=True).write(
+                {
+                    "member_number": number,
+                    "state": "member",
+                    "admission_date": date,
+                    "exit_request_date": False,
+                    "exit_date": False,
+                    "exit_reason": False,
+                }
+            )
+            self.env["coop.member.period"].sudo().create(
+                {"member_id": member.id, "member_number": number, "date_from": date}
+            )
+            History = self.env["coop.member.college.history"].sudo()
+            if not History.search_count(
+                [("member_id", "=", member.id), ("date_to", "=", False)], limit=1
+            ):
+                History.create(
+                    {"member_id": member.id, "college_id": member.college_id.id, "date_from": date}
+                )
+        return True
+
+    def action_request_exit(self, request_date=None, reason=None):
+        """Record a member's resignation request; the exit is confirmed later."""
+        self._check_state(("member",), _("An exit request"))
+        self.write(
+            {
+                "state": "resigning",
+                "exit_request_date": fields.Date.to_date(request_date)
+                or fields.Date.context_today(self),
+                "exit_reason": reason or False,
+            }
+        )
+        return True
+
+    def action_cancel_exit_request(self):
+        self._check_state(("resigning",), _("Withdrawing an exit request"))
+        self.write({"state": "member", "exit_request_date": False, "exit_reason": False})
+        return True
+
+    def action_confirm_exit(self, exit_date=None):
+        """Confirm a resignation: the member leaves the cooperative at exit_date."""
+        self._check_state(("resigning",), _("Confirming an exit"))
+        self._close_membership("resigned", exit_date)
+        return True
+
+    def action_exclude(self, exit_date=None, reason=None):
+        """Exclude a member; the board's reason is mandatory."""
+        self._check_state(("member", "resigning"), _("An exclusion"))
+        for member in self:
+            if not (reason or member.exit_reason):
+                raise UserError(
+                    _("Give the board's reason for excluding %s.", member.partner_id.name)
+                )
+        self._close_membership("excluded", exit_date, reason)
+        return True
+
+    def action_record_death(self, death_date=None, note=None):
+        """Record the death of a candidate or member; the heirs' refund follows."""
+        self._check_state(("candidate", "member", "resigning"), _("Recording a death"))
+        self._close_membership("deceased", death_date, note)
+        return True
+
+    def _close_membership(self, state, exit_date=None, reason=None):
+        date = fields.Date.to_date(exit_date) or fields.Date.context_today(self)
+        for member in self:
+            if member.admission_date and date < member.admission_date:
+                raise UserError(
+                    _(
+                        "The exit date of %(person)s cannot precede the admission "
+                        "date (%(date)s).",
+                        person=member.partner_id.name,
+                        date=member.admission_date,
+                    )
+                )
+            vals = {"state": state, "exit_date": date}
+            if reason:
+                vals["exit_reason"] = reason
+            member.write(vals)
+        self.env["coop.member.period"].sudo().search(
+            [("member_id", "in", self.ids), ("date_to", "=", False)]
+        ).write({"date_to": date, "exit_type": state})
+        self.env["coop.member.college.history"].sudo().search(
+            [("member_id", "in", self.ids), ("date_to", "=", False)]
+        ).write({"date_to": date})
+
+    def action_open_exit_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Record an exit"),
+            "res_model": "coop.member.exit.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_member_id": self.id,
+                "default_exit_type": self.env.context.get("exit_type", "request"),
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Set-based helpers for the other modules.
+    # ------------------------------------------------------------------
+    @api.model
+    def _college_at_date(self, member_ids, date):
+        """Return {member_id: college_id} at ``date`` in one query (census, reports)."""
+        if not member_ids:
+            return {}
+        self.env["coop.member.college.history"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT ON (member_id) member_id, college_id
+              FROM coop_member_college_history
+             WHERE member_id = ANY(%s)
+               AND date_from <= %s
+               AND (date_to IS NULL OR date_to > %s)
+          ORDER BY member_id, date_from DESC, id DESC
+            """,
+            [list(member_ids), date, date],
+        )
+        return dict(self.env.cr.fetchall())

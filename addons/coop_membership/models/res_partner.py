@@ -1,0 +1,88 @@
+from odoo import _, api, fields, models
+
+from .coop_member import ACTIVE_STATES
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    coop_member_ids = fields.One2many("coop.member", "partner_id", string="Memberships")
+    coop_membership_count = fields.Integer(compute="_compute_coop_membership_count")
+    # The three fields below speak of the membership in the current company.
+    is_coop_member = fields.Boolean(
+        string="Cooperative Member",
+        compute="_compute_coop_current",
+        search="_search_is_coop_member",
+    )
+    coop_college_id = fields.Many2one(
+        "coop.college",
+        string="College",
+        compute="_compute_coop_current",
+        search="_search_coop_college_id",
+    )
+    coop_member_number = fields.Char(
+        string="Member Number",
+        compute="_compute_coop_current",
+        search="_search_coop_member_number",
+    )
+
+    def _compute_coop_membership_count(self):
+        counts = dict(
+            self.env["coop.member"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.coop_membership_count = counts.get(partner, 0)
+
+    @api.depends_context("company")
+    @api.depends("coop_member_ids.state", "coop_member_ids.college_id")
+    def _compute_coop_current(self):
+        company = self.env.company
+        members = self.env["coop.member"].search(
+            [("partner_id", "in", self.ids), ("company_id", "=", company.id)]
+        )
+        by_partner = {m.partner_id.id: m for m in members}
+        for partner in self:
+            member = by_partner.get(partner.id)
+            active = bool(member) and member.state in ACTIVE_STATES
+            partner.is_coop_member = active
+            partner.coop_college_id = member.college_id if active else False
+            partner.coop_member_number = member.member_number if member else False
+
+    def _current_member_domain(self, extra):
+        return [
+            ("company_id", "=", self.env.company.id),
+            ("state", "in", ACTIVE_STATES),
+            *extra,
+        ]
+
+    def _search_is_coop_member(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(_("Unsupported search on cooperative membership."))
+        positive = (operator == "=") == value
+        domain = [("coop_member_ids", "any", self._current_member_domain([]))]
+        return domain if positive else ["!", *domain]
+
+    def _search_coop_college_id(self, operator, value):
+        return [
+            ("coop_member_ids", "any", self._current_member_domain([("college_id", operator, value)]))
+        ]
+
+    def _search_coop_member_number(self, operator, value):
+        return [
+            (
+                "coop_member_ids",
+                "any",
+                [("company_id", "=", self.env.company.id), ("member_number", operator, value)],
+            )
+        ]
+
+    def action_view_coop_memberships(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "coop_membership.coop_member_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
