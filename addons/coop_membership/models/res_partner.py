@@ -26,6 +26,20 @@ class ResPartner(models.Model):
         search="_search_coop_member_number",
     )
 
+    coop_contact_channel = fields.Selection(
+        [
+            ("email", "Email"),
+            ("paper", "Paper mail"),
+            ("none", "No solicitation"),
+        ],
+        string="Preferred Channel",
+        default="email",
+        required=True,
+        help="How the cooperative reaches this person. Legal notices (assembly "
+        "convocations, attestations) are still sent: by email when there is an "
+        "address and the person did not ask for paper, otherwise by post.",
+    )
+
     def _compute_coop_membership_count(self):
         counts = dict(
             self.env["coop.member"]._read_group(
@@ -77,6 +91,35 @@ class ResPartner(models.Model):
                 [("company_id", "=", self.env.company.id), ("member_number", operator, value)],
             )
         ]
+
+    def _coop_contact_split(self, purpose="solicitation"):
+        """Decide who may be contacted, and how. Every sending of the suite uses it.
+
+        :param purpose: ``"legal"`` for notices the law requires (convocations,
+            attestations): nobody is skipped, paper when email is impossible or
+            refused. Anything else is a solicitation: ``none`` is respected and
+            other modules may add caps (see coop_engagement).
+        :return: dict with recordsets ``email``, ``paper`` and ``skipped``.
+        """
+        email = self.browse()
+        paper = self.browse()
+        skipped = self.browse()
+        for partner in self:
+            channel = partner.coop_contact_channel or "email"
+            if channel == "none" and purpose != "legal":
+                skipped |= partner
+            elif channel == "paper" or not partner.email:
+                if purpose != "legal" and not partner._coop_has_postal_address():
+                    skipped |= partner
+                else:
+                    paper |= partner
+            else:
+                email |= partner
+        return {"email": email, "paper": paper, "skipped": skipped}
+
+    def _coop_has_postal_address(self):
+        self.ensure_one()
+        return bool(self.street and self.zip and self.city)
 
     def action_view_coop_memberships(self):
         self.ensure_one()

@@ -1,0 +1,3 @@
+from . import test_college
+from . import test_member
+from . import test_security
