@@ -32,11 +32,6 @@ class CoopCollege(models.Model):
             "unique(company_id, code)",
             "A college code must be unique within a cooperative.",
         ),
-        (
-            "vote_weight_range",
-            "CHECK(vote_weight >= 0 AND vote_weight <= 100)",
-            "A college weight lies between 0 % and 100 %.",
-        ),
     ]
 
     def _compute_member_count(self):
@@ -53,6 +48,15 @@ class CoopCollege(models.Model):
     @api.constrains("vote_weight", "company_id", "active")
     def _check_scic_weight(self):
         for college in self:
+            if not 0 <= college.vote_weight <= 100:
+                raise ValidationError(
+                    _(
+                        "A college weight lies between 0 %% and 100 %%: college %(college)s "
+                        "cannot weigh %(weight)s %%.",
+                        college=college.name,
+                        weight=college.vote_weight,
+                    )
+                )
             company = college.company_id
             if (
                 college.active

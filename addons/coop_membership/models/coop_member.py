@@ -114,7 +114,7 @@ class CoopMember(models.Model):
         return members
 
     def write(self, vals):
-        if "member_number" in vals and not self.env.context.get("coop_member_admission"):
+        if "member_number" in vals:
             raise UserError(_("A member number is given at admission and never changed."))
         if "college_id" in vals:
             self._track_college_change(vals["college_id"])
@@ -207,7 +207,9 @@ class CoopMember(models.Model):
                     _("Choose a college for %s before admitting them.", member.partner_id.name)
                 )
             number = member.company_id._coop_get_member_sequence().next_by_id()
-            member.with_context(coop_member_admission=True).write(
+            # Bypass our write() guard: only admission sets a number (a context
+            # flag would be forgeable over RPC).
+            super(CoopMember, member).write(
                 {
                     "member_number": number,
                     "state": "member",

@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
@@ -25,6 +27,13 @@ class CoopTestCommon(TransactionCase):
         cls.officer_b = cls._create_user("officer_b", "coop_membership.group_coop_officer", cls.company_b)
         cls.manager_a = cls._create_user("manager_a", "coop_membership.group_coop_manager", cls.company_a)
         cls.reader_a = cls._create_user("reader_a", "coop_membership.group_coop_user", cls.company_a)
+
+    @contextmanager
+    def assertRaisesRegex(self, expected_exception, expected_regex, *args, **kwargs):
+        """Like assertRaises (which rolls the savepoint back), checking the message."""
+        with self.assertRaises(expected_exception) as cm:
+            yield cm
+        self.assertRegex(str(cm.exception), expected_regex)
 
     @classmethod
     def _create_coop(cls, name):
@@ -67,7 +76,9 @@ class CoopTestCommon(TransactionCase):
         )
 
     @classmethod
-    def _create_member(cls, name, company=None, college=None, admit=True, **partner_vals):
+    def _create_member(
+        cls, name, company=None, college=None, admit=True, admission_date=None, **partner_vals
+    ):
         company = company or cls.company_a
         college = college or (cls.college_a_cons if company == cls.company_a else cls.college_b_cons)
         partner = cls.env["res.partner"].create({"name": name, **partner_vals})
@@ -75,5 +86,5 @@ class CoopTestCommon(TransactionCase):
             {"partner_id": partner.id, "company_id": company.id, "college_id": college.id}
         )
         if admit:
-            member.action_admit()
+            member.action_admit(admission_date=admission_date)
         return member
