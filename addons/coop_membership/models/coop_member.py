@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
 # A person counts as a member from admission until the exit is confirmed.
@@ -83,6 +83,15 @@ class CoopMember(models.Model):
         ),
     ]
 
+    def init(self):
+        # Registry searches filter on company + college + state together.
+        tools.create_index(
+            self.env.cr,
+            "coop_member_company_college_state_idx",
+            self._table,
+            ["company_id", "college_id", "state"],
+        )
+
     @api.depends("state")
     def _compute_is_active_member(self):
         for member in self:
@@ -109,7 +118,10 @@ class CoopMember(models.Model):
                         "give it a member number."
                     )
                 )
-        members = super().create(vals_list)
+        # The application date and the admission tracking tell the story; a
+        # "created" log line per person costs a mail.message each on bulk imports.
+        members = super(CoopMember, self.with_context(mail_create_nolog=True)).create(vals_list)
+        members = members.with_env(self.env)
         members._check_college_company()
         return members
 
@@ -200,35 +212,41 @@ class CoopMember(models.Model):
     def action_admit(self, admission_date=None):
         """Admit candidates (or re-admit former members) with a new member number."""
         self._check_state(("candidate", "resigned", "excluded"), _("Admission"))
-        date = fields.Date.to_date(admission_date) or fields.Date.context_today(self)
         for member in self:
             if not member.college_id:
                 raise UserError(
                     _("Choose a college for %s before admitting them.", member.partner_id.name)
                 )
-            number = member.company_id._coop_get_member_sequence().next_by_id()
-            # Bypass our write() guard: only admission sets a number (a context
-            # flag would be forgeable over RPC).
-            super(CoopMember, member).write(
-                {
-                    "member_number": number,
-                    "state": "member",
-                    "admission_date": date,
-                    "exit_request_date": False,
-                    "exit_date": False,
-                    "exit_reason": False,
-                }
-            )
-            self.env["coop.member.period"].sudo().create(
-                {"member_id": member.id, "member_number": number, "date_from": date}
-            )
-            History = self.env["coop.member.college.history"].sudo()
-            if not History.search_count(
-                [("member_id", "=", member.id), ("date_to", "=", False)], limit=1
-            ):
-                History.create(
-                    {"member_id": member.id, "college_id": member.college_id.id, "date_from": date}
-                )
+        date = fields.Date.to_date(admission_date) or fields.Date.context_today(self)
+        for company in self.company_id:
+            members = self.filtered(lambda m, c=company: m.company_id == c)
+            numbers = company._coop_get_member_sequence()._coop_next_numbers(len(members))
+            for member, number in zip(members, numbers, strict=True):
+                # Bypass our write() guard: only admission sets a number (a
+                # context flag would be forgeable over RPC).
+                super(CoopMember, member).write({"member_number": number})
+        self.write(
+            {
+                "state": "member",
+                "admission_date": date,
+                "exit_request_date": False,
+                "exit_date": False,
+                "exit_reason": False,
+            }
+        )
+        self.env["coop.member.period"].sudo().create(
+            [{"member_id": m.id, "member_number": m.member_number, "date_from": date} for m in self]
+        )
+        History = self.env["coop.member.college.history"].sudo()
+        with_open_line = History.search(
+            [("member_id", "in", self.ids), ("date_to", "=", False)]
+        ).member_id
+        History.create(
+            [
+                {"member_id": m.id, "college_id": m.college_id.id, "date_from": date}
+                for m in self - with_open_line
+            ]
+        )
         return True
 
     def action_request_exit(self, request_date=None, reason=None):
