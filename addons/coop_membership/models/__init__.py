@@ -6,3 +6,7 @@ from . import coop_member_period
 from . import coop_member_college_history
 from . import res_partner
 from . import res_config_settings
+from . import res_company_capital
+from . import coop_share_class
+from . import coop_share_operation
+from . import coop_member_capital

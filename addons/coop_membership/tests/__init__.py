@@ -1,3 +1,4 @@
 from . import test_college
 from . import test_member
 from . import test_security
+from . import test_share_operation

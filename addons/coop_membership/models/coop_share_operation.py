@@ -1,0 +1,434 @@
+from odoo import _, api, fields, models, tools
+from odoo.exceptions import UserError, ValidationError
+
+from .coop_member import ACTIVE_STATES
+
+# Fields of the legal register: frozen once an operation is confirmed.
+LEGAL_FIELDS = {
+    "name",
+    "date",
+    "member_id",
+    "company_id",
+    "share_class_id",
+    "operation_type",
+    "quantity",
+    "unit_value",
+    "amount",
+    "counterpart_member_id",
+    "target_share_class_id",
+    "target_unit_value",
+    "is_reversal",
+    "reversed_operation_id",
+    "state",
+}
+
+
+class CoopShareOperation(models.Model):
+    _name = "coop.share.operation"
+    _description = "Share Register Operation"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Register Number", readonly=True, copy=False, index="trigram"
+    )
+    date = fields.Date(
+        required=True, default=fields.Date.context_today, index=True, tracking=True
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        string="Cooperative",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    member_id = fields.Many2one(
+        "coop.member",
+        string="Member",
+        required=True,
+        index=True,
+        check_company=True,
+        ondelete="restrict",
+        tracking=True,
+        help="Holder of the shares; for a transfer, the member giving the shares.",
+    )
+    partner_id = fields.Many2one(related="member_id.partner_id", string="Person")
+    share_class_id = fields.Many2one(
+        "coop.share.class",
+        string="Share Class",
+        required=True,
+        index=True,
+        check_company=True,
+        ondelete="restrict",
+    )
+    operation_type = fields.Selection(
+        [
+            ("subscription", "Subscription"),
+            ("transfer", "Transfer"),
+            ("redemption", "Redemption"),
+            ("conversion", "Conversion"),
+        ],
+        string="Type",
+        required=True,
+        default="subscription",
+        index=True,
+        tracking=True,
+    )
+    quantity = fields.Integer(required=True, default=1, tracking=True)
+    unit_value = fields.Monetary(
+        compute="_compute_unit_value", store=True, readonly=False, precompute=True
+    )
+    amount = fields.Monetary(compute="_compute_amount", store=True, precompute=True)
+    counterpart_member_id = fields.Many2one(
+        "coop.member",
+        string="Receiving Member",
+        index="btree_not_null",
+        check_company=True,
+        ondelete="restrict",
+        help="Member receiving the shares of a transfer.",
+    )
+    target_share_class_id = fields.Many2one(
+        "coop.share.class",
+        string="Converted Into",
+        check_company=True,
+        ondelete="restrict",
+    )
+    target_unit_value = fields.Monetary(
+        compute="_compute_target_unit_value", store=True, readonly=False, precompute=True
+    )
+    move_id = fields.Many2one(
+        "account.move",
+        string="Accounting Entry",
+        copy=False,
+        check_company=True,
+        index="btree_not_null",
+    )
+    is_reversal = fields.Boolean(readonly=True, copy=False)
+    reversed_operation_id = fields.Many2one(
+        "coop.share.operation",
+        string="Reverses",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    reversal_operation_ids = fields.One2many(
+        "coop.share.operation", "reversed_operation_id", string="Reversed By"
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("confirmed", "Confirmed")],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    note = fields.Text()
+
+    _sql_constraints = [
+        ("quantity_positive", "CHECK(quantity > 0)", "The number of shares must be positive."),
+        (
+            "name_company_uniq",
+            "unique(company_id, name)",
+            "A register number is never given twice in a cooperative.",
+        ),
+    ]
+
+    @api.depends("share_class_id")
+    def _compute_unit_value(self):
+        for operation in self:
+            if operation.state == "draft" or not operation.unit_value:
+                operation.unit_value = operation.share_class_id.nominal_value
+
+    @api.depends("target_share_class_id")
+    def _compute_target_unit_value(self):
+        for operation in self:
+            if operation.state == "draft" or not operation.target_unit_value:
+                operation.target_unit_value = operation.target_share_class_id.nominal_value
+
+    @api.depends("quantity", "unit_value")
+    def _compute_amount(self):
+        for operation in self:
+            operation.amount = operation.quantity * operation.unit_value
+
+    @api.depends("name", "operation_type", "member_id")
+    def _compute_display_name(self):
+        types = dict(self._fields["operation_type"]._description_selection(self.env))
+        for operation in self:
+            operation.display_name = " - ".join(
+                part
+                for part in (
+                    operation.name or _("Draft"),
+                    types.get(operation.operation_type),
+                    operation.member_id.partner_id.name,
+                )
+                if part
+            )
+
+    @api.constrains("operation_type", "counterpart_member_id", "target_share_class_id", "member_id")
+    def _check_type_fields(self):
+        for operation in self:
+            if operation.operation_type == "transfer":
+                if not operation.counterpart_member_id:
+                    raise ValidationError(_("A transfer needs a receiving member."))
+                if operation.counterpart_member_id == operation.member_id:
+                    raise ValidationError(_("A member cannot transfer shares to themselves."))
+            elif operation.counterpart_member_id:
+                raise ValidationError(_("Only a transfer has a receiving member."))
+            if operation.operation_type == "conversion":
+                if not operation.target_share_class_id:
+                    raise ValidationError(_("A conversion needs the share class to convert into."))
+                if operation.target_share_class_id == operation.share_class_id:
+                    raise ValidationError(_("A conversion must change the share class."))
+            elif operation.target_share_class_id:
+                raise ValidationError(_("Only a conversion has a target share class."))
+
+    # ------------------------------------------------------------------
+    # Immutability of the legal register
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        if not self.env.context.get("coop_share_confirming"):
+            frozen = LEGAL_FIELDS & set(vals)
+            if frozen and any(op.state == "confirmed" for op in self):
+                raise UserError(
+                    _(
+                        "A confirmed operation of the share register cannot be changed "
+                        "(%(fields)s); reverse it instead.",
+                        fields=", ".join(sorted(self._fields[f].string for f in frozen)),
+                    )
+                )
+            if "move_id" in vals and any(op.state == "confirmed" and op.move_id for op in self):
+                raise UserError(
+                    _("The accounting entry of a confirmed operation cannot be replaced.")
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_confirmed(self):
+        if any(op.state == "confirmed" for op in self):
+            raise UserError(
+                _(
+                    "A confirmed operation belongs to the legal share register and cannot "
+                    "be deleted; reverse it instead."
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Holdings: one place for the holding rules
+    # ------------------------------------------------------------------
+    @api.model
+    def _coop_holdings(self, member_ids):
+        """Return {(member_id, share_class_id): quantity} from the confirmed register."""
+        if not member_ids:
+            return {}
+        self.flush_model()
+        self.env.cr.execute(
+            """
+            SELECT member_id, share_class_id, SUM(quantity)
+              FROM coop_share_movement
+             WHERE member_id = ANY(%s)
+          GROUP BY member_id, share_class_id
+            """,
+            [list(member_ids)],
+        )
+        return {(m, c): q for m, c, q in self.env.cr.fetchall()}
+
+    def _signed_lines(self):
+        """Yield (member, share_class, signed quantity, role) for this operation."""
+        self.ensure_one()
+        sign = -1 if self.is_reversal else 1
+        qty = self.quantity * sign
+        if self.operation_type == "subscription":
+            yield self.member_id, self.share_class_id, qty, "holder"
+        elif self.operation_type == "redemption":
+            yield self.member_id, self.share_class_id, -qty, "holder"
+        elif self.operation_type == "transfer":
+            yield self.member_id, self.share_class_id, -qty, "giver"
+            yield self.counterpart_member_id, self.share_class_id, qty, "receiver"
+        else:  # conversion
+            yield self.member_id, self.share_class_id, -qty, "holder"
+            yield self.member_id, self.target_share_class_id, qty, "holder"
+
+    def _check_holdings(self):
+        """Check the holding rules for the holdings that would result from these operations.
+
+        - nobody holds a negative number of shares;
+        - a member only acquires shares of a class allowed for their college;
+        - an acquisition never exceeds the class maximum;
+        - a decrease keeps the class minimum, unless the member leaves (full redemption).
+        Reversals only need to keep holdings non-negative.
+        """
+        members = self.member_id | self.counterpart_member_id
+        holdings = self._coop_holdings(members.ids)
+        for operation in self:
+            for member, share_class, delta, role in operation._signed_lines():
+                key = (member.id, share_class.id)
+                before = holdings.get(key, 0)
+                after = before + delta
+                holdings[key] = after
+                share_class._check_holding(member, before, after, role, operation.is_reversal)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_confirm(self):
+        """Confirm draft operations: check the holding rules and give register numbers."""
+        if any(op.state != "draft" for op in self):
+            raise UserError(_("Only draft operations can be confirmed."))
+        for operation in self:
+            if operation.operation_type == "transfer":
+                if operation.counterpart_member_id.state not in ACTIVE_STATES:
+                    raise UserError(
+                        _(
+                            "%(person)s is not an active member and cannot receive shares.",
+                            person=operation.counterpart_member_id.partner_id.name,
+                        )
+                    )
+            if (
+                operation.operation_type == "subscription"
+                and not operation.is_reversal
+                and operation.member_id.state not in ACTIVE_STATES + ("candidate",)
+            ):
+                raise UserError(
+                    _(
+                        "%(person)s has left the cooperative and cannot subscribe shares.",
+                        person=operation.member_id.partner_id.name,
+                    )
+                )
+        self._check_holdings()
+        for operation in self.sorted(lambda op: (op.date, op.id)):
+            sequence = operation.company_id._coop_get_share_sequence()
+            operation.with_context(coop_share_confirming=True).write(
+                {"name": sequence.next_by_id(sequence_date=operation.date), "state": "confirmed"}
+            )
+        self.company_id._coop_update_highest_capital()
+        return True
+
+    def action_reverse(self, date=None, note=None):
+        """Cancel confirmed operations by confirmed opposite operations linked to them."""
+        for operation in self:
+            if operation.state != "confirmed":
+                raise UserError(_("Only confirmed operations can be reversed."))
+            if operation.is_reversal:
+                raise UserError(
+                    _("%(operation)s is itself a reversal.", operation=operation.name)
+                )
+            if operation.reversal_operation_ids:
+                raise UserError(
+                    _("%(operation)s is already reversed.", operation=operation.name)
+                )
+        reversals = self.create(
+            [
+                {
+                    "date": fields.Date.to_date(date) or fields.Date.context_today(self),
+                    "company_id": op.company_id.id,
+                    "member_id": op.member_id.id,
+                    "share_class_id": op.share_class_id.id,
+                    "operation_type": op.operation_type,
+                    "quantity": op.quantity,
+                    "unit_value": op.unit_value,
+                    "counterpart_member_id": op.counterpart_member_id.id,
+                    "target_share_class_id": op.target_share_class_id.id,
+                    "target_unit_value": op.target_unit_value,
+                    "is_reversal": True,
+                    "reversed_operation_id": op.id,
+                    "note": note or _("Reversal of %(operation)s", operation=op.name),
+                }
+                for op in self
+            ]
+        )
+        reversals.action_confirm()
+        return reversals
+
+    def action_view_move(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.move_id.id,
+            "view_mode": "form",
+        }
+
+
+class CoopShareMovement(models.Model):
+    """Confirmed register operations split per member side, with signed quantities.
+
+    A transfer gives two lines (giver -, receiver +), a conversion two lines (old class -,
+    new class +), a reversal flips the signs. Holdings, capital and reports sum it.
+    """
+
+    _name = "coop.share.movement"
+    _description = "Share Movement"
+    _auto = False
+    _order = "date desc, operation_id desc"
+
+    operation_id = fields.Many2one("coop.share.operation", string="Operation", readonly=True)
+    name = fields.Char(string="Register Number", readonly=True)
+    date = fields.Date(readonly=True)
+    company_id = fields.Many2one("res.company", string="Cooperative", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    member_id = fields.Many2one("coop.member", string="Member", readonly=True)
+    college_id = fields.Many2one("coop.college", string="College", readonly=True)
+    share_class_id = fields.Many2one("coop.share.class", string="Share Class", readonly=True)
+    operation_type = fields.Selection(
+        [
+            ("subscription", "Subscription"),
+            ("transfer", "Transfer"),
+            ("redemption", "Redemption"),
+            ("conversion", "Conversion"),
+        ],
+        string="Type",
+        readonly=True,
+    )
+    is_reversal = fields.Boolean(readonly=True)
+    quantity = fields.Integer(string="Shares", readonly=True)
+    amount = fields.Monetary(readonly=True)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            """
+            CREATE VIEW coop_share_movement AS (
+                SELECT o.id * 2 AS id,
+                       o.id AS operation_id,
+                       o.name,
+                       o.date,
+                       o.company_id,
+                       o.member_id,
+                       m.college_id,
+                       o.share_class_id,
+                       o.operation_type,
+                       o.is_reversal,
+                       (CASE WHEN o.is_reversal THEN -1 ELSE 1 END)
+                       * (CASE WHEN o.operation_type = 'subscription' THEN 1 ELSE -1 END)
+                       * o.quantity AS quantity,
+                       (CASE WHEN o.is_reversal THEN -1 ELSE 1 END)
+                       * (CASE WHEN o.operation_type = 'subscription' THEN 1 ELSE -1 END)
+                       * o.amount AS amount
+                  FROM coop_share_operation o
+                  JOIN coop_member m ON m.id = o.member_id
+                 WHERE o.state = 'confirmed'
+                UNION ALL
+                SELECT o.id * 2 + 1 AS id,
+                       o.id AS operation_id,
+                       o.name,
+                       o.date,
+                       o.company_id,
+                       COALESCE(o.counterpart_member_id, o.member_id) AS member_id,
+                       m.college_id,
+                       COALESCE(o.target_share_class_id, o.share_class_id) AS share_class_id,
+                       o.operation_type,
+                       o.is_reversal,
+                       (CASE WHEN o.is_reversal THEN -1 ELSE 1 END) * o.quantity AS quantity,
+                       (CASE WHEN o.is_reversal THEN -1 ELSE 1 END) * o.quantity
+                       * (CASE WHEN o.operation_type = 'conversion'
+                               THEN o.target_unit_value ELSE o.unit_value END) AS amount
+                  FROM coop_share_operation o
+                  JOIN coop_member m ON m.id = COALESCE(o.counterpart_member_id, o.member_id)
+                 WHERE o.state = 'confirmed'
+                   AND o.operation_type IN ('transfer', 'conversion')
+            )
+            """
+        )

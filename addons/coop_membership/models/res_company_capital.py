@@ -1,0 +1,91 @@
+from odoo import _, fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    coop_share_sequence_id = fields.Many2one(
+        "ir.sequence",
+        string="Share Register Sequence",
+        copy=False,
+        help="Numbers of the confirmed operations of the share register; never reused.",
+    )
+    coop_refund_delay_months = fields.Integer(
+        string="Refund Delay (months)",
+        default=60,
+        help="Statutory delay between a member's exit and the refund of their shares.",
+    )
+    coop_loss_per_share = fields.Monetary(
+        string="Booked Losses per Share",
+        help="Share of the booked losses borne by each share, updated at each closing; "
+        "the refund value of a share is its nominal value minus this amount "
+        "(loi 47-1775, art. 18).",
+    )
+    coop_capital_floor_ratio = fields.Float(
+        string="Capital Floor Ratio",
+        default=0.25,
+        help="Variable capital may not fall below this fraction of the highest capital "
+        "reached since the cooperative was formed (loi 47-1775, art. 13: one quarter).",
+    )
+    coop_capital_floor_amount = fields.Monetary(
+        string="Minimum Capital",
+        help="Absolute statutory minimum of the subscribed capital, if any.",
+    )
+    coop_highest_capital = fields.Monetary(
+        string="Highest Capital Reached",
+        readonly=True,
+        copy=False,
+        help="Highest subscribed capital ever recorded in the share register.",
+    )
+
+    def _coop_get_share_sequence(self):
+        """Return the company's share register sequence, creating it on first use."""
+        self.ensure_one()
+        if not self.coop_share_sequence_id:
+            sequence = (
+                self.env["ir.sequence"]
+                .sudo()
+                .create(
+                    {
+                        "name": _("Share register - %s", self.name),
+                        "code": "coop.share.operation",
+                        "prefix": "R",
+                        "padding": 7,
+                        "company_id": self.id,
+                        "implementation": "standard",
+                    }
+                )
+            )
+            self.sudo().coop_share_sequence_id = sequence
+        return self.coop_share_sequence_id
+
+    def _coop_subscribed_capital(self):
+        """Return {company_id: subscribed capital} from the confirmed register (one query)."""
+        if not self:
+            return {}
+        self.env["coop.share.operation"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT company_id, COALESCE(SUM(amount), 0)
+              FROM coop_share_movement
+             WHERE company_id = ANY(%s)
+          GROUP BY company_id
+            """,
+            [self.ids],
+        )
+        capital = dict(self.env.cr.fetchall())
+        return {company.id: capital.get(company.id, 0.0) for company in self}
+
+    def _coop_capital_floor(self):
+        self.ensure_one()
+        return max(
+            self.coop_capital_floor_amount or 0.0,
+            (self.coop_highest_capital or 0.0) * (self.coop_capital_floor_ratio or 0.0),
+        )
+
+    def _coop_update_highest_capital(self):
+        """Keep the highest capital ever reached up to date (called after confirmations)."""
+        capitals = self._coop_subscribed_capital()
+        for company in self:
+            if capitals[company.id] > company.coop_highest_capital:
+                company.sudo().coop_highest_capital = capitals[company.id]

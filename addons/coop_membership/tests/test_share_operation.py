@@ -1,0 +1,167 @@
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import mute_logger
+
+from .capital_common import CoopCapitalTestCommon
+
+
+class TestShareOperation(CoopCapitalTestCommon):
+    def test_share_class_accounting_defaults(self):
+
+        # account codes are company-dependent in Odoo 18
+        share_class = self.class_a.with_company(self.company_a)
+        self.assertEqual(share_class.capital_account_id.code, "101300")
+        self.assertEqual(share_class.refund_account_id.code, "456700")
+        self.assertEqual(self.class_a.journal_id.type, "sale")
+        self.assertTrue(self.class_a.product_id)
+
+    def test_subscription_numbers_and_holding(self):
+        member = self._create_member("Claire Martin")
+        op1 = self._subscribe(member, 3)
+        op2 = self._subscribe(member, 2)
+        self.assertEqual(op1.state, "confirmed")
+        self.assertTrue(op1.name)
+        self.assertNotEqual(op1.name, op2.name)
+        self.assertEqual(member.share_count, 5)
+        self.assertEqual(member.share_amount, 250.0)
+        self.assertEqual(self.company_a.coop_highest_capital, 250.0)
+
+    def test_draft_does_not_count(self):
+        member = self._create_member("Draft Holder")
+        draft = self._subscribe(member, 4, confirm=False)
+        self.assertFalse(draft.name)
+        self.assertEqual(member.share_count, 0)
+        draft.quantity = 5
+        draft.unlink()
+
+    def test_confirmed_is_immutable(self):
+        member = self._create_member("Frozen")
+        op = self._subscribe(member, 2)
+        for vals in ({"quantity": 3}, {"date": "2020-01-01"}, {"member_id": member.id},
+                     {"unit_value": 1.0}, {"state": "draft"}, {"name": "X"}):
+            with self.assertRaises(UserError):
+                op.write(vals)
+        with self.assertRaises(UserError):
+            op.unlink()
+        with self.assertRaises(UserError):
+            op.action_confirm()
+        op.note = "Notes stay editable"
+
+    def test_reversal(self):
+        member = self._create_member("Reversed")
+        op = self._subscribe(member, 1)
+        op2 = self._subscribe(member, 3)
+        reversal = op2.action_reverse()
+        self.assertEqual(reversal.state, "confirmed")
+        self.assertTrue(reversal.is_reversal)
+        self.assertEqual(reversal.reversed_operation_id, op2)
+        self.assertEqual(member.share_count, 1)
+        self.assertEqual(member.share_amount, 50.0)
+        with self.assertRaises(UserError):
+            op2.action_reverse()
+        with self.assertRaises(UserError):
+            reversal.action_reverse()
+        self.assertTrue(op.reversal_operation_ids.ids == [])
+
+    def test_transfer_both_sides(self):
+        giver = self._create_member("Giver")
+        receiver = self._create_member("Receiver")
+        self._subscribe(giver, 5)
+        self._subscribe(receiver, 1)
+        transfer = self.env["coop.share.operation"].create(
+            {
+                "member_id": giver.id,
+                "company_id": self.company_a.id,
+                "counterpart_member_id": receiver.id,
+                "share_class_id": self.class_a.id,
+                "operation_type": "transfer",
+                "quantity": 2,
+            }
+        )
+        transfer.action_confirm()
+        self.assertEqual((giver.share_count, receiver.share_count), (3, 3))
+        self.assertEqual(self.company_a._coop_subscribed_capital()[self.company_a.id], 300.0)
+        transfer.action_reverse()
+        self.assertEqual((giver.share_count, receiver.share_count), (5, 1))
+
+    def test_conversion(self):
+        member = self._create_member("Converter")
+        self._subscribe(member, 4)
+        class_c = self.env["coop.share.class"].create(
+            {
+                "name": "Support",
+                "code": "C",
+                "company_id": self.company_a.id,
+                "nominal_value": 100.0,
+                "min_shares": 0,
+            }
+        )
+        conv = self.env["coop.share.operation"].create(
+            {
+                "member_id": member.id,
+                "company_id": self.company_a.id,
+                "share_class_id": self.class_a.id,
+                "target_share_class_id": class_c.id,
+                "operation_type": "conversion",
+                "quantity": 2,
+            }
+        )
+        conv.action_confirm()
+        self.assertEqual(member.share_count, 4)
+        self.assertEqual(member.share_amount, 2 * 50.0 + 2 * 100.0)
+
+    def test_holding_rules(self):
+        member = self._create_member("Bounded")
+        with self.assertRaisesRegex(UserError, "above the maximum"):
+            self._subscribe(member, 101)
+        self._subscribe(member, 2)
+        redemption = self.env["coop.share.operation"].create(
+            {
+                "member_id": member.id,
+                "company_id": self.company_a.id,
+                "share_class_id": self.class_a.id,
+                "operation_type": "redemption",
+                "quantity": 3,
+            }
+        )
+        with self.assertRaisesRegex(UserError, "cannot be removed"):
+            redemption.action_confirm()
+        self.class_a.college_ids = self.colleges_a[1]
+        with self.assertRaisesRegex(UserError, "not open to the college"):
+            self._subscribe(member, 1)
+        other = self._create_member("Other college", college=self.colleges_a[1])
+        self._subscribe(other, 1)
+        self.assertEqual(other.share_count, 1)
+
+    def test_type_constraints(self):
+        member = self._create_member("Typed")
+        with self.assertRaises(ValidationError):
+            self.env["coop.share.operation"].create(
+                {
+                    "member_id": member.id,
+                    "company_id": self.company_a.id,
+                    "share_class_id": self.class_a.id,
+                    "operation_type": "transfer",
+                    "quantity": 1,
+                }
+            )
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
+            self._subscribe(member, 0, confirm=False)
+
+    def test_register_multi_company(self):
+        member_a = self._create_member("In A")
+        member_b = self._create_member("In B", company=self.company_b)
+        op_a = self._subscribe(member_a, 1)
+        op_b = self._subscribe(member_b, 1)
+        Operation = self.env["coop.share.operation"].with_user(self.accountant_a)
+        self.assertEqual(Operation.search([("id", "in", (op_a | op_b).ids)]), op_a)
+        with self.assertRaises(AccessError):
+            op_b.with_user(self.accountant_a).read(["name"])
+        Movement = self.env["coop.share.movement"].with_user(self.accountant_a)
+        self.assertEqual(
+            set(Movement.search([]).mapped("company_id").ids), {self.company_a.id}
+        )
+        # Readers see holdings, never change the register.
+        with self.assertRaises(AccessError):
+            op_a.with_user(self.reader_a).write({"note": "x"})
