@@ -32,5 +32,10 @@
     "demo": [
         "demo/coop_membership_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "coop_membership/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

@@ -1,4 +1,5 @@
 from . import test_college
 from . import test_member
 from . import test_security
+from . import test_ui
 from . import test_share_operation

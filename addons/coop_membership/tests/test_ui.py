@@ -1,0 +1,23 @@
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestMemberUi(HttpCase):
+    def test_officer_admits_a_member_in_the_backend(self):
+        company = self.env.company
+        company.coop_vote_by_college = False
+        self.env["coop.college"].create(
+            {"name": "Tour Consumers", "code": "TOURC", "company_id": company.id}
+        )
+        self.env["res.partner"].create({"name": "Tour Candidate", "email": "tc@example.org"})
+        new_test_user(
+            self.env,
+            login="tour_officer",
+            groups="base.group_user,coop_membership.group_coop_officer",
+            company_id=company.id,
+        )
+        self.start_tour("/odoo", "coop_member_admission_tour", login="tour_officer")
+        member = self.env["coop.member"].search([("partner_id.name", "=", "Tour Candidate")])
+        self.assertEqual(member.state, "member")
+        self.assertTrue(member.member_number)
+        self.assertEqual(member.college_id.code, "TOURC")
