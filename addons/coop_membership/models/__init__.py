@@ -10,3 +10,4 @@ from . import res_company_capital
 from . import coop_share_class
 from . import coop_share_operation
 from . import coop_member_capital
+from . import coop_subscription_request

@@ -3,3 +3,4 @@ from . import test_member
 from . import test_security
 from . import test_ui
 from . import test_share_operation
+from . import test_subscription

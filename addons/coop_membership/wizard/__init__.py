@@ -1,1 +1,2 @@
 from . import coop_member_exit_wizard
+from . import coop_subscription_reject_wizard

@@ -1,0 +1,455 @@
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+
+from .coop_member import ACTIVE_STATES
+
+OPEN_STATES = ("draft", "submitted", "waiting_payment")
+
+
+class CoopSubscriptionRequest(models.Model):
+    _name = "coop.subscription.request"
+    _description = "Share Subscription Request"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Reference", readonly=True, copy=False, default="/")
+    company_id = fields.Many2one(
+        "res.company",
+        string="Cooperative",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        tracking=True,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    request_date = fields.Date(default=fields.Date.context_today, required=True)
+    # The person: an existing contact, or the identity to create one at submission.
+    partner_id = fields.Many2one(
+        "res.partner", string="Person", index=True, tracking=True, ondelete="restrict"
+    )
+    partner_name = fields.Char(string="Name")
+    email = fields.Char()
+    phone = fields.Char()
+    street = fields.Char()
+    zip = fields.Char()
+    city = fields.Char()
+    country_id = fields.Many2one("res.country", string="Country")
+    birthdate = fields.Date(string="Birth Date")
+    contact_channel = fields.Selection(
+        [("email", "Email"), ("paper", "Paper mail"), ("none", "No solicitation")],
+        string="Preferred Channel",
+        default="email",
+    )
+    college_id = fields.Many2one(
+        "coop.college", string="College", required=True, check_company=True, tracking=True
+    )
+    share_class_id = fields.Many2one(
+        "coop.share.class", string="Share Class", required=True, check_company=True
+    )
+    quantity = fields.Integer(string="Shares", required=True, default=1, tracking=True)
+    unit_value = fields.Monetary(related="share_class_id.nominal_value")
+    amount = fields.Monetary(compute="_compute_amount", store=True)
+    member_id = fields.Many2one(
+        "coop.member", string="Membership", readonly=True, copy=False, check_company=True
+    )
+    invoice_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        index="btree_not_null",
+    )
+    invoice_payment_state = fields.Selection(related="invoice_id.payment_state")
+    operation_id = fields.Many2one(
+        "coop.share.operation", string="Register Operation", readonly=True, copy=False
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("submitted", "Submitted"),
+            ("waiting_payment", "Waiting for Payment"),
+            ("paid", "Paid"),
+            ("rejected", "Rejected"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    rejection_reason = fields.Text(readonly=True, copy=False, tracking=True)
+
+    _sql_constraints = [
+        ("quantity_positive", "CHECK(quantity > 0)", "The number of shares must be positive."),
+    ]
+
+    @api.depends("quantity", "share_class_id.nominal_value")
+    def _compute_amount(self):
+        for request in self:
+            request.amount = request.quantity * request.share_class_id.nominal_value
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        partner = self.partner_id
+        if partner:
+            self.update(
+                {
+                    "partner_name": partner.name,
+                    "email": partner.email,
+                    "phone": partner.phone,
+                    "street": partner.street,
+                    "zip": partner.zip,
+                    "city": partner.city,
+                    "country_id": partner.country_id.id,
+                    "contact_channel": partner.coop_contact_channel,
+                }
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code(
+                    "coop.subscription.request"
+                ) or "/"
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_processed(self):
+        if any(request.state not in ("draft", "cancelled") for request in self):
+            raise UserError(_("Only draft or cancelled subscription requests can be deleted."))
+
+    # ------------------------------------------------------------------
+    # Checks: one place for the refusal rules
+    # ------------------------------------------------------------------
+    def _existing_member(self):
+        self.ensure_one()
+        if self.member_id:
+            return self.member_id
+        if not self.partner_id:
+            return self.env["coop.member"]
+        return (
+            self.env["coop.member"]
+            .sudo()
+            .search(
+                [("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id)],
+                limit=1,
+            )
+        )
+
+    def _check_request(self):
+        """Raise a clear error when the request cannot go on; store nothing."""
+        Operation = self.env["coop.share.operation"]
+        for request in self:
+            if not request.partner_id and not request.partner_name:
+                raise UserError(_("Give the name of the person subscribing."))
+            if not request.share_class_id.active:
+                raise UserError(
+                    _(
+                        "Share class %(share_class)s is archived.",
+                        share_class=request.share_class_id.display_name,
+                    )
+                )
+            member = request._existing_member()
+            if member.state == "deceased":
+                raise UserError(_("This person is recorded as deceased."))
+            college = (
+                member.college_id if member.state in ACTIVE_STATES else request.college_id
+            )
+            person = request.partner_id.name or request.partner_name
+            share_class = request.share_class_id
+            if not share_class._is_allowed_for(college):
+                raise UserError(
+                    _(
+                        "Share class %(share_class)s is not open to the college %(college)s "
+                        "of %(person)s.",
+                        share_class=share_class.display_name,
+                        college=college.name,
+                        person=person,
+                    )
+                )
+            before = (
+                Operation._coop_holdings(member.ids).get((member.id, share_class.id), 0)
+                if member
+                else 0
+            )
+            after = before + request.quantity
+            if after < share_class.min_shares or (
+                share_class.max_shares and after > share_class.max_shares
+            ):
+                raise UserError(
+                    _(
+                        "%(person)s would hold %(after)s shares of %(share_class)s: a member "
+                        "holds between %(min)s and %(max)s shares of this class.",
+                        person=person,
+                        after=after,
+                        share_class=share_class.display_name,
+                        min=share_class.min_shares,
+                        max=share_class.max_shares or _("unlimited"),
+                    )
+                )
+            if request.partner_id:
+                others = self.sudo().search_count(
+                    [
+                        ("id", "!=", request.id),
+                        ("partner_id", "=", request.partner_id.id),
+                        ("company_id", "=", request.company_id.id),
+                        ("state", "in", OPEN_STATES),
+                    ],
+                    limit=1,
+                )
+                if others:
+                    raise UserError(
+                        _(
+                            "%(person)s already has an open subscription request in "
+                            "%(company)s: complete or cancel it first.",
+                            person=person,
+                            company=request.company_id.name,
+                        )
+                    )
+
+    # ------------------------------------------------------------------
+    # State machine
+    # ------------------------------------------------------------------
+    def _check_state(self, allowed):
+        for request in self:
+            if request.state not in allowed:
+                raise UserError(
+                    _(
+                        "Subscription request %(name)s is %(state)s: this step is not possible.",
+                        name=request.name,
+                        state=dict(
+                            self._fields["state"]._description_selection(self.env)
+                        )[request.state],
+                    )
+                )
+
+    def action_submit(self):
+        """Record the request (creating the person if needed) and acknowledge it."""
+        self._check_state(("draft",))
+        for request in self:
+            if not request.partner_id:
+                request._check_request()
+                request.partner_id = self.env["res.partner"].create(
+                    {
+                        "name": request.partner_name,
+                        "email": request.email,
+                        "phone": request.phone,
+                        "street": request.street,
+                        "zip": request.zip,
+                        "city": request.city,
+                        "country_id": request.country_id.id,
+                        "coop_contact_channel": request.contact_channel or "email",
+                    }
+                )
+        self._check_request()
+        self.write({"state": "submitted"})
+        self._coop_notify("coop_membership.mail_template_subscription_received")
+        return True
+
+    def action_validate(self):
+        """Accept the request: membership candidate and posted capital release invoice."""
+        self._check_state(("submitted",))
+        self._check_request()
+        self.share_class_id._check_accounting_ready()
+        for request in self:
+            member = request._existing_member()
+            if not member:
+                member = self.env["coop.member"].create(
+                    {
+                        "partner_id": request.partner_id.id,
+                        "company_id": request.company_id.id,
+                        "college_id": request.college_id.id,
+                    }
+                )
+            elif member.state in ("resigned", "excluded", "candidate"):
+                member.college_id = request.college_id
+            invoice = request._create_invoice()
+            request.write(
+                {"member_id": member.id, "invoice_id": invoice.id, "state": "waiting_payment"}
+            )
+        self._coop_notify("coop_membership.mail_template_subscription_invoice")
+        return True
+
+    def _create_invoice(self):
+        self.ensure_one()
+        share_class = self.share_class_id
+        invoice = (
+            self.env["account.move"]
+            .with_company(self.company_id)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "company_id": self.company_id.id,
+                    "partner_id": self.partner_id.id,
+                    "journal_id": share_class.journal_id.id,
+                    "invoice_date": self.request_date,
+                    "invoice_origin": self.name,
+                    "narration": _(
+                        "Release of %(quantity)s shares of %(share_class)s: share capital, "
+                        "not subject to VAT.",
+                        quantity=self.quantity,
+                        share_class=share_class.name,
+                    ),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": share_class.product_id.id,
+                                "name": _(
+                                    "%(quantity)s shares %(share_class)s - nominal value "
+                                    "%(value)s",
+                                    quantity=self.quantity,
+                                    share_class=share_class.name,
+                                    value=share_class.nominal_value,
+                                ),
+                                "quantity": self.quantity,
+                                "price_unit": share_class.nominal_value,
+                                "account_id": share_class.capital_account_id.id,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        invoice.action_post()
+        return invoice
+
+    def _coop_mark_paid(self, date=None):
+        """Paid invoice: confirm the register operation and admit the person."""
+        for request in self.filtered(lambda r: r.state == "waiting_payment"):
+            member = request.member_id
+            pay_date = date or request._payment_date()
+            if member.state != "member":
+                member.action_admit(admission_date=pay_date)
+            operation = self.env["coop.share.operation"].create(
+                {
+                    "date": pay_date,
+                    "company_id": request.company_id.id,
+                    "member_id": member.id,
+                    "share_class_id": request.share_class_id.id,
+                    "operation_type": "subscription",
+                    "quantity": request.quantity,
+                    "unit_value": request.share_class_id.nominal_value,
+                    "move_id": request.invoice_id.id,
+                    "note": request.name,
+                }
+            )
+            operation.action_confirm()
+            request.write({"operation_id": operation.id, "state": "paid"})
+            request._coop_notify("coop_membership.mail_template_subscription_paid")
+        return True
+
+    def _payment_date(self):
+        self.ensure_one()
+        lines = self.invoice_id.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        dates = (lines.matched_credit_ids.credit_move_id).mapped("date")
+        return max(dates) if dates else fields.Date.context_today(self)
+
+    def action_reject(self, reason=None):
+        self._check_state(("submitted", "waiting_payment"))
+        reason = reason or self.env.context.get("coop_rejection_reason")
+        if not reason:
+            raise UserError(_("Give the reason for refusing the subscription."))
+        self._cancel_invoices()
+        self.write({"state": "rejected", "rejection_reason": reason})
+        self._coop_notify("coop_membership.mail_template_subscription_rejected")
+        return True
+
+    def action_cancel(self):
+        self._check_state(OPEN_STATES)
+        self._cancel_invoices()
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_draft(self):
+        self._check_state(("cancelled",))
+        self.write({"state": "draft"})
+        return True
+
+    def _cancel_invoices(self):
+        for request in self.filtered("invoice_id"):
+            invoice = request.invoice_id
+            if invoice.payment_state not in ("not_paid",):
+                raise UserError(
+                    _(
+                        "Invoice %(invoice)s has already received a payment: refund it "
+                        "before refusing or cancelling the subscription.",
+                        invoice=invoice.name,
+                    )
+                )
+            if invoice.state == "posted":
+                invoice.button_draft()
+            if invoice.state == "draft":
+                invoice.button_cancel()
+
+    def action_open_reject_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Refuse the subscription"),
+            "res_model": "coop.subscription.reject.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_request_id": self.id},
+        }
+
+    def action_view_invoice(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.invoice_id.id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------------
+    # Sending: email or paper, as the person's channel says
+    # ------------------------------------------------------------------
+    def _coop_notify(self, template_xmlid):
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        if not template:
+            return
+        for request in self:
+            split = request.partner_id._coop_contact_split("legal")
+            if split["email"]:
+                request.with_context(lang=request.partner_id.lang).message_post_with_source(
+                    template, subtype_xmlid="mail.mt_comment"
+                )
+            else:
+                request.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=_("Send by post: %(subject)s", subject=template.name),
+                    note=_(
+                        "%(person)s has no email address or asked for paper mail: print and "
+                        "post this notice.",
+                        person=request.partner_id.name,
+                    ),
+                    user_id=self.env.user.id,
+                )
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    coop_subscription_request_ids = fields.One2many(
+        "coop.subscription.request", "invoice_id", string="Subscription Requests"
+    )
+
+    def _invoice_paid_hook(self):
+        res = super()._invoice_paid_hook()
+        paid = self.filtered(lambda move: move.payment_state in ("paid", "in_payment"))
+        requests = (
+            self.env["coop.subscription.request"]
+            .sudo()
+            .search([("invoice_id", "in", paid.ids), ("state", "=", "waiting_payment")])
+        )
+        # The invoice is fully paid: the register follows, whoever recorded the payment.
+        requests._coop_mark_paid()
+        return res

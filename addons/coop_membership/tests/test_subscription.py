@@ -1,0 +1,133 @@
+from odoo.exceptions import UserError
+
+from .capital_common import CoopCapitalTestCommon
+
+
+class TestSubscription(CoopCapitalTestCommon):
+    def _request(self, **vals):
+        values = {
+            "company_id": self.company_a.id,
+            "partner_name": "Claire Martin",
+            "email": "claire@example.org",
+            "street": "1 rue Nationale",
+            "zip": "37000",
+            "city": "Tours",
+            "college_id": self.college_a_cons.id,
+            "share_class_id": self.class_a.id,
+            "quantity": 2,
+        }
+        values.update(vals)
+        return self.env["coop.subscription.request"].create(values)
+
+    def _pay(self, invoice, amount=None):
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"amount": amount or invoice.amount_residual})
+        )
+        wizard._create_payments()
+
+    def test_happy_path_invoice_payment_admission(self):
+        request = self._request()
+        self.assertTrue(request.name.startswith("SUB/"))
+        request.action_submit()
+        self.assertEqual(request.state, "submitted")
+        self.assertEqual(request.partner_id.name, "Claire Martin")
+        self.assertIn(
+            "received your request", request.message_ids[0].body or ""
+        )
+        request.action_validate()
+        self.assertEqual(request.state, "waiting_payment")
+        invoice = request.invoice_id
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.amount_total, 100.0)
+        self.assertEqual(invoice.amount_tax, 0.0)
+        line = invoice.invoice_line_ids
+        self.assertEqual(line.account_id, self.class_a.capital_account_id)
+        self.assertEqual(request.member_id.state, "candidate")
+        # A partial payment changes nothing.
+        self._pay(invoice, 40.0)
+        self.assertEqual(request.state, "waiting_payment")
+        self._pay(invoice)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(request.state, "paid")
+        member = request.member_id
+        self.assertEqual(member.state, "member")
+        self.assertTrue(member.member_number)
+        self.assertEqual(member.share_count, 2)
+        self.assertEqual(member.share_amount, 100.0)
+        operation = request.operation_id
+        self.assertEqual(operation.state, "confirmed")
+        self.assertEqual(operation.move_id, invoice)
+        # A second subscription of an existing member adds to the holding.
+        second = self._request(partner_id=member.partner_id.id, quantity=3)
+        second.action_submit()
+        second.action_validate()
+        self._pay(second.invoice_id)
+        self.assertEqual(second.member_id, member)
+        self.assertEqual(member.share_count, 5)
+        self.assertEqual(member.member_number, request.member_id.member_number)
+
+    def test_paper_person_gets_a_postal_task(self):
+        request = self._request(email=False, contact_channel="paper")
+        request.action_submit()
+        self.assertTrue(request.activity_ids)
+        self.assertEqual(request.partner_id.coop_contact_channel, "paper")
+
+    def test_refusals(self):
+        with self.assertRaisesRegex(UserError, "between 1 and 100"):
+            self._request(quantity=101).action_submit()
+        self.class_a.college_ids = self.colleges_a[1]
+        with self.assertRaisesRegex(UserError, "not open to the college"):
+            self._request().action_submit()
+        self.class_a.college_ids = False
+        first = self._request()
+        first.action_submit()
+        with self.assertRaisesRegex(UserError, "already has an open subscription"):
+            self._request(partner_id=first.partner_id.id).action_submit()
+        # Existing holding counts for the maximum.
+        member = self._create_member("Holder")
+        self._subscribe(member, 99)
+        with self.assertRaisesRegex(UserError, "would hold 101"):
+            self._request(partner_id=member.partner_id.id, quantity=2).action_submit()
+        # Nothing was stored by the refusals.
+        self.assertEqual(
+            self.env["coop.subscription.request"].search_count(
+                [("state", "!=", "draft"), ("company_id", "=", self.company_a.id)]
+            ),
+            1,
+        )
+
+    def test_reject_cancels_invoice(self):
+        request = self._request()
+        request.action_submit()
+        request.action_validate()
+        invoice = request.invoice_id
+        with self.assertRaisesRegex(UserError, "reason"):
+            request.action_reject()
+        wizard = self.env["coop.subscription.reject.wizard"].create(
+            {"request_id": request.id, "reason": "Outside our territory"}
+        )
+        wizard.action_confirm()
+        self.assertEqual(request.state, "rejected")
+        self.assertEqual(invoice.state, "cancel")
+        self.assertEqual(request.member_id.share_count, 0)
+        with self.assertRaises(UserError):
+            request.action_validate()
+        with self.assertRaises(UserError):
+            request.unlink()
+
+    def test_reject_after_payment_is_refused(self):
+        request = self._request()
+        request.action_submit()
+        request.action_validate()
+        self._pay(request.invoice_id, 10.0)
+        with self.assertRaisesRegex(UserError, "already received a payment"):
+            request.action_cancel()
+
+    def test_cancel_and_restart(self):
+        request = self._request()
+        request.action_cancel()
+        request.action_draft()
+        request.action_submit()
+        self.assertEqual(request.state, "submitted")
