@@ -3,6 +3,15 @@ from odoo.exceptions import UserError, ValidationError
 
 # A person counts as a member from admission until the exit is confirmed.
 ACTIVE_STATES = ("member", "resigning")
+# Register fields only the life-cycle actions may change (see _lifecycle_write).
+LIFECYCLE_FIELDS = {
+    "state",
+    "member_number",
+    "admission_date",
+    "exit_request_date",
+    "exit_date",
+    "exit_reason",
+}
 EXITED_STATES = ("resigned", "excluded", "deceased")
 
 
@@ -126,14 +135,37 @@ class CoopMember(models.Model):
         return members
 
     def write(self, vals):
-        if "member_number" in vals:
-            raise UserError(_("A member number is given at admission and never changed."))
+        locked = LIFECYCLE_FIELDS.intersection(vals)
+        if locked:
+            raise UserError(
+                _(
+                    "The membership status, number and dates change only through the "
+                    "admission and exit actions (fields: %(fields)s).",
+                    fields=", ".join(sorted(locked)),
+                )
+            )
+        if {"partner_id", "company_id"}.intersection(vals) and any(
+            m.state != "candidate" for m in self
+        ):
+            raise UserError(
+                _(
+                    "The person and the cooperative of an admitted membership cannot be "
+                    "changed; record an exit and a new membership instead."
+                )
+            )
         if "college_id" in vals:
             self._track_college_change(vals["college_id"])
         res = super().write(vals)
         if "college_id" in vals or "company_id" in vals:
             self._check_college_company()
         return res
+
+    def _lifecycle_write(self, vals):
+        """Write register fields once the calling action has checked its rules.
+
+        Private, so not callable over RPC; the caller's write access is still checked.
+        """
+        return super().write(vals)
 
     def unlink(self):
         if any(m.member_number or m.state != "candidate" for m in self):
@@ -222,10 +254,8 @@ class CoopMember(models.Model):
             members = self.filtered(lambda m, c=company: m.company_id == c)
             numbers = company._coop_get_member_sequence()._coop_next_numbers(len(members))
             for member, number in zip(members, numbers, strict=True):
-                # Bypass our write() guard: only admission sets a number (a
-                # context flag would be forgeable over RPC).
-                super(CoopMember, member).write({"member_number": number})
-        self.write(
+                member._lifecycle_write({"member_number": number})
+        self._lifecycle_write(
             {
                 "state": "member",
                 "admission_date": date,
@@ -252,7 +282,7 @@ class CoopMember(models.Model):
     def action_request_exit(self, request_date=None, reason=None):
         """Record a member's resignation request; the exit is confirmed later."""
         self._check_state(("member",), _("An exit request"))
-        self.write(
+        self._lifecycle_write(
             {
                 "state": "resigning",
                 "exit_request_date": fields.Date.to_date(request_date)
@@ -264,7 +294,7 @@ class CoopMember(models.Model):
 
     def action_cancel_exit_request(self):
         self._check_state(("resigning",), _("Withdrawing an exit request"))
-        self.write({"state": "member", "exit_request_date": False, "exit_reason": False})
+        self._lifecycle_write({"state": "member", "exit_request_date": False, "exit_reason": False})
         return True
 
     def action_confirm_exit(self, exit_date=None):
@@ -305,7 +335,7 @@ class CoopMember(models.Model):
             vals = {"state": state, "exit_date": date}
             if reason:
                 vals["exit_reason"] = reason
-            member.write(vals)
+            member._lifecycle_write(vals)
         self.env["coop.member.period"].sudo().search(
             [("member_id", "in", self.ids), ("date_to", "=", False)]
         ).write({"date_to": date, "exit_type": state})

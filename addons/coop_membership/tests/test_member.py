@@ -47,8 +47,14 @@ class TestMember(CoopTestCommon):
 
     def test_member_number_cannot_be_edited(self):
         member = self._create_member("Fixed")
-        with self.assertRaisesRegex(UserError, "never changed"):
+        with self.assertRaisesRegex(UserError, "only through the admission and exit actions"):
             member.member_number = "999999"
+        with self.assertRaisesRegex(UserError, "only through the admission and exit actions"):
+            member.write({"state": "candidate"})
+        with self.assertRaisesRegex(UserError, "cannot be changed"):
+            member.company_id = self.company_b
+        self.assertEqual(member.state, "member")
+        self.assertEqual(member.company_id, self.company_a)
         with self.assertRaisesRegex(UserError, "starts as a candidate"):
             self.env["coop.member"].create(
                 {
