@@ -1,0 +1,650 @@
+import hashlib
+import math
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+# Attendance values that count for the quorum (a postal ballot counts as attending).
+ATTENDING = ("present", "remote", "represented", "postal")
+GENESIS_HASH = "0" * 64
+
+
+class CoopAssembly(models.Model):
+    _name = "coop.assembly"
+    _description = "General Assembly"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company",
+        string="Cooperative",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        tracking=True,
+    )
+    national = fields.Boolean(
+        string="National Assembly",
+        help="Assembly of the members of every cooperative under this company (federation).",
+    )
+    assembly_type = fields.Selection(
+        [
+            ("ordinary", "Ordinary"),
+            ("extraordinary", "Extraordinary"),
+            ("mixed", "Ordinary and Extraordinary"),
+        ],
+        string="Type",
+        required=True,
+        default="ordinary",
+        tracking=True,
+    )
+    date = fields.Datetime(required=True, tracking=True)
+    place = fields.Char(tracking=True)
+    online_url = fields.Char(string="Online Meeting Link")
+    agenda = fields.Html()
+    document_ids = fields.Many2many("ir.attachment", string="Documents")
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("convened", "Convened"),
+            ("open", "Open"),
+            ("closed", "Closed"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+    )
+    convocation = fields.Integer(
+        default=1,
+        readonly=True,
+        copy=False,
+        help="1 for the first convocation, 2 when the first one failed its quorum.",
+    )
+    first_assembly_id = fields.Many2one(
+        "coop.assembly",
+        string="First Convocation",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        check_company=True,
+    )
+    second_assembly_ids = fields.One2many(
+        "coop.assembly", "first_assembly_id", string="Second Convocation"
+    )
+    quorum_failed = fields.Boolean(readonly=True, copy=False, tracking=True)
+    census_date = fields.Date(
+        string="Census Cutoff",
+        copy=False,
+        help="The census lists the members at this date; defaults to the convening day.",
+    )
+    convened_date = fields.Date(readonly=True, copy=False)
+    convocation_sent = fields.Boolean(readonly=True, copy=False)
+    opened_at = fields.Datetime(readonly=True, copy=False)
+    closed_at = fields.Datetime(readonly=True, copy=False)
+    voter_ids = fields.One2many("coop.assembly.voter", "assembly_id", string="Census")
+    resolution_ids = fields.One2many("coop.resolution", "assembly_id", string="Resolutions")
+    ballot_ids = fields.One2many("coop.ballot", "assembly_id", string="Ballots")
+
+    # Live attendance and quorum (not stored: always read from the census).
+    voter_count = fields.Integer(compute="_compute_attendance", string="Voters")
+    present_count = fields.Integer(compute="_compute_attendance", string="Present")
+    remote_count = fields.Integer(compute="_compute_attendance", string="Remote")
+    represented_count = fields.Integer(compute="_compute_attendance", string="Represented")
+    postal_count = fields.Integer(compute="_compute_attendance", string="Postal")
+    attending_count = fields.Integer(compute="_compute_attendance", string="Attending")
+    quorum_percent = fields.Float(compute="_compute_attendance", string="Quorum (%)")
+    quorum_required = fields.Integer(compute="_compute_attendance", string="Quorum (voters)")
+    quorum_reached = fields.Boolean(compute="_compute_attendance")
+    attendance_percent = fields.Float(compute="_compute_attendance", string="Attendance (%)")
+    resolution_count = fields.Integer(compute="_compute_resolution_count")
+    ballot_count = fields.Integer(compute="_compute_ballot_count")
+
+    # Minutes (procès-verbal).
+    chair_id = fields.Many2one("res.partner", tracking=True)
+    secretary_id = fields.Many2one("res.partner", tracking=True)
+    minutes_number = fields.Char(readonly=True, copy=False, index="btree_not_null")
+    minutes_notes = fields.Html()
+    audit_head = fields.Char(
+        readonly=True,
+        copy=False,
+        help="SHA-256 of the last ballot of the audit chain; written in the minutes at closing.",
+    )
+    ballot_seq = fields.Integer(readonly=True, copy=False, default=0)
+    chair_signed_on = fields.Datetime(string="Signed by the Chair", readonly=True, copy=False)
+    secretary_signed_on = fields.Datetime(
+        string="Signed by the Secretary", readonly=True, copy=False
+    )
+
+    _sql_constraints = [
+        (
+            "minutes_number_uniq",
+            "unique(company_id, minutes_number)",
+            "A minutes number is given once in the register of deliberations.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("voter_ids.attendance", "assembly_type", "convocation", "company_id")
+    def _compute_attendance(self):
+        groups = self.env["coop.assembly.voter"]._read_group(
+            [("assembly_id", "in", self.ids)], ["assembly_id", "attendance"], ["__count"]
+        )
+        counts = {}
+        for assembly, attendance, count in groups:
+            counts.setdefault(assembly.id, {})[attendance] = count
+        for assembly in self:
+            by_state = counts.get(assembly.id, {})
+            total = sum(by_state.values())
+            attending = sum(by_state.get(a, 0) for a in ATTENDING)
+            percent = assembly.company_id._coop_quorum_percent(
+                assembly.assembly_type, assembly.convocation
+            )
+            required = math.ceil(total * percent / 100.0 - 1e-9)
+            assembly.voter_count = total
+            assembly.present_count = by_state.get("present", 0)
+            assembly.remote_count = by_state.get("remote", 0)
+            assembly.represented_count = by_state.get("represented", 0)
+            assembly.postal_count = by_state.get("postal", 0)
+            assembly.attending_count = attending
+            assembly.quorum_percent = percent
+            assembly.quorum_required = required
+            assembly.quorum_reached = bool(total) and attending >= required
+            assembly.attendance_percent = 100.0 * attending / total if total else 0.0
+
+    def _compute_resolution_count(self):
+        counts = dict(
+            self.env["coop.resolution"]._read_group(
+                [("assembly_id", "in", self.ids)], ["assembly_id"], ["__count"]
+            )
+        )
+        for assembly in self:
+            assembly.resolution_count = counts.get(assembly, 0)
+
+    def _compute_ballot_count(self):
+        counts = dict(
+            self.env["coop.ballot"]._read_group(
+                [("assembly_id", "in", self.ids)], ["assembly_id"], ["__count"]
+            )
+        )
+        for assembly in self:
+            assembly.ballot_count = counts.get(assembly, 0)
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        frozen = {"company_id", "national", "assembly_type", "census_date"}
+        if frozen & set(vals) and any(a.state != "draft" for a in self):
+            raise UserError(
+                _("The cooperative, type and census of a convened assembly cannot change.")
+            )
+        if "date" in vals and any(a.state in ("open", "closed") for a in self):
+            raise UserError(_("The date of an assembly that was held cannot change."))
+        locked = {"minutes_notes", "chair_id", "secretary_id", "name", "agenda", "place"}
+        if locked & set(vals) and any(
+            a.state == "closed" and (a.chair_signed_on or a.secretary_signed_on) for a in self
+        ):
+            raise UserError(_("Signed minutes cannot be changed."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if any(a.state != "draft" for a in self):
+            raise UserError(_("Only draft assemblies can be deleted; cancel the others."))
+
+    # ------------------------------------------------------------------
+    # Life cycle
+    # ------------------------------------------------------------------
+    def _check_assembly_state(self, allowed, action_label):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for assembly in self:
+            if assembly.state not in allowed:
+                raise UserError(
+                    _(
+                        "%(action)s is not possible: assembly %(assembly)s is %(state)s.",
+                        action=action_label,
+                        assembly=assembly.name,
+                        state=labels[assembly.state],
+                    )
+                )
+
+    def _census_companies(self):
+        self.ensure_one()
+        if self.national:
+            return self.company_id._coop_federation_companies()
+        return self.company_id
+
+    def action_convene(self):
+        """Convene: check the statutes, the convocation delay, then freeze the census."""
+        self._check_assembly_state(("draft",), _("Convening"))
+        today = fields.Date.context_today(self)
+        for assembly in self:
+            assembly.company_id._coop_check_colleges()
+            if not assembly.resolution_ids:
+                raise UserError(
+                    _(
+                        "Put at least one resolution on the agenda of %(assembly)s.",
+                        assembly=assembly.name,
+                    )
+                )
+            delay = (
+                assembly.company_id.coop_convocation_delay
+                if assembly.convocation == 1
+                else assembly.company_id.coop_convocation_delay_second
+            )
+            assembly_day = fields.Datetime.context_timestamp(assembly, assembly.date).date()
+            if (assembly_day - today).days < delay:
+                raise UserError(
+                    _(
+                        "Assembly %(assembly)s must be convened at least %(delay)s days "
+                        "ahead: convene it by %(deadline)s at the latest or move its date.",
+                        assembly=assembly.name,
+                        delay=delay,
+                        deadline=assembly_day - timedelta(days=delay),
+                    )
+                )
+            cutoff = assembly.census_date or today
+            if cutoff > today:
+                raise UserError(_("The census cutoff date cannot be in the future."))
+            assembly.write({"census_date": cutoff})
+            assembly._freeze_census()
+            if not assembly.voter_ids:
+                raise UserError(
+                    _("Assembly %(assembly)s has no member in its census.", assembly=assembly.name)
+                )
+            assembly.write({"state": "convened", "convened_date": today})
+            assembly.resolution_ids.filtered(lambda r: r.state == "draft").action_propose()
+        return True
+
+    def _census_share_clause(self):
+        """Members need at least one confirmed share once the capital part is installed."""
+        if "share_count" in self.env["coop.member"]._fields:
+            return SQL("AND m.share_count >= 1")
+        return SQL()
+
+    def _freeze_census(self):
+        """Create one voter per member at the cutoff date, with the college at that date.
+
+        Set-based (one INSERT ... SELECT): a member counts when a membership period
+        covers the cutoff date (members and resigning members, whose exit is not
+        confirmed yet), who is not recorded as deceased since, and (with the capital
+        part) who holds at least one confirmed share.
+        """
+        self.ensure_one()
+        self.env["coop.member"].flush_model()
+        self.env["coop.member.period"].flush_model()
+        self.env["coop.member.college.history"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                DELETE FROM coop_assembly_voter WHERE assembly_id = %(assembly)s;
+                INSERT INTO coop_assembly_voter
+                       (assembly_id, member_id, partner_id, company_id, college_id,
+                        member_number, attendance, proxy_count,
+                        create_uid, write_uid, create_date, write_date)
+                SELECT %(assembly)s, m.id, m.partner_id, m.company_id,
+                       COALESCE(h.college_id, m.college_id), p.member_number, 'absent', 0,
+                       %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                  FROM coop_member m
+                  JOIN coop_member_period p
+                    ON p.member_id = m.id
+                   AND p.date_from <= %(cutoff)s
+                   AND (p.date_to IS NULL OR p.date_to > %(cutoff)s)
+             LEFT JOIN LATERAL (
+                        SELECT ch.college_id
+                          FROM coop_member_college_history ch
+                         WHERE ch.member_id = m.id
+                           AND ch.date_from <= %(cutoff)s
+                           AND (ch.date_to IS NULL OR ch.date_to > %(cutoff)s)
+                      ORDER BY ch.date_from DESC, ch.id DESC
+                         LIMIT 1
+                       ) h ON TRUE
+                 WHERE m.company_id = ANY(%(companies)s)
+                   AND m.state != 'deceased'
+                   %(share_clause)s
+                """,
+                assembly=self.id,
+                uid=self.env.uid,
+                cutoff=self.census_date,
+                companies=self._census_companies().ids,
+                share_clause=self._census_share_clause(),
+            )
+        )
+        self.env["coop.assembly.voter"].invalidate_model()
+        self.invalidate_recordset(["voter_ids"])
+
+    def action_open(self):
+        self._check_assembly_state(("convened",), _("Opening"))
+        self.write({"state": "open", "opened_at": fields.Datetime.now()})
+        return True
+
+    def action_close(self):
+        """Close: end the votes still open, number the minutes, store the chain head."""
+        self._check_assembly_state(("open",), _("Closing"))
+        for assembly in self:
+            voting = assembly.resolution_ids.filtered(lambda r: r.state == "voting")
+            voting.action_close_vote()
+            assembly.resolution_ids.filtered(lambda r: r.state in ("draft", "proposed")).write(
+                {"state": "withdrawn"}
+            )
+            number = assembly.company_id._coop_get_deliberation_sequence().next_by_id()
+            assembly.write(
+                {
+                    "state": "closed",
+                    "closed_at": fields.Datetime.now(),
+                    "minutes_number": number,
+                    "audit_head": assembly._audit_chain_head(),
+                }
+            )
+        return True
+
+    def action_cancel(self):
+        self._check_assembly_state(("draft", "convened"), _("Cancelling"))
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_draft(self):
+        """Back to draft a cancelled assembly that was never convened."""
+        self._check_assembly_state(("cancelled",), _("Resetting to draft"))
+        if any(a.convened_date for a in self):
+            raise UserError(_("A convened assembly cannot go back to draft; create a new one."))
+        self.write({"state": "draft"})
+        return True
+
+    def action_second_convocation(self):
+        """The quorum failed: close this assembly without votes, convene a second one."""
+        self.ensure_one()
+        self._check_assembly_state(("open",), _("A second convocation"))
+        if self.convocation != 1:
+            raise UserError(_("A second convocation can only follow a first one."))
+        if self.quorum_reached:
+            raise UserError(
+                _(
+                    "The quorum is reached (%(attending)s of %(required)s): hold the votes.",
+                    attending=self.attending_count,
+                    required=self.quorum_required,
+                )
+            )
+        if self.ballot_ids:
+            raise UserError(_("Votes were cast: this assembly cannot fail its quorum now."))
+        delay = self.company_id.coop_convocation_delay_second
+        second = self.copy(
+            {
+                "name": _("%(name)s (second convocation)", name=self.name),
+                "convocation": 2,
+                "first_assembly_id": self.id,
+                "date": self.date + timedelta(days=max(delay, 1)),
+            }
+        )
+        for resolution in self.resolution_ids.filtered(lambda r: not r.parent_id):
+            new = resolution.copy({"assembly_id": second.id, "state": "draft"})
+            for amendment in resolution.amendment_ids:
+                amendment.copy({"assembly_id": second.id, "parent_id": new.id, "state": "draft"})
+        self.resolution_ids.write({"state": "withdrawn"})
+        self.write({"quorum_failed": True})
+        self.action_close()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "coop.assembly",
+            "res_id": second.id,
+            "view_mode": "form",
+        }
+
+    def action_sign_chair(self):
+        self._sign("chair")
+        return True
+
+    def action_sign_secretary(self):
+        self._sign("secretary")
+        return True
+
+    def _sign(self, role):
+        for assembly in self:
+            if assembly.state != "closed":
+                raise UserError(_("Minutes are signed once the assembly is closed."))
+            person = assembly.chair_id if role == "chair" else assembly.secretary_id
+            if not person:
+                raise UserError(_("Name the chair and the secretary before signing."))
+            if assembly[f"{role}_signed_on"]:
+                raise UserError(_("These minutes are already signed."))
+            assembly.write({f"{role}_signed_on": fields.Datetime.now()})
+            assembly.message_post(
+                body=_(
+                    "Minutes %(number)s signed by %(person)s.",
+                    number=assembly.minutes_number,
+                    person=person.name,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Convocations
+    # ------------------------------------------------------------------
+    def _convocation_split(self):
+        """Split the census by the legal contact rule: {'email': voters, 'paper': voters}."""
+        self.ensure_one()
+        voters = self.voter_ids
+        split = voters.partner_id._coop_contact_split("legal")
+        paper_partners = split["paper"]
+        paper = voters.filtered(lambda v: v.partner_id in paper_partners)
+        return {"email": voters - paper, "paper": paper}
+
+    def action_send_convocations(self):
+        """Email the convocation to members reachable by email, list the paper ones."""
+        self._check_assembly_state(("convened",), _("Sending convocations"))
+        template = self.env.ref("coop_governance.mail_template_assembly_convocation")
+        for assembly in self:
+            split = assembly._convocation_split()
+            split["email"].write({"convocation_channel": "email"})
+            split["paper"].write({"convocation_channel": "paper"})
+            for voter in split["email"]:
+                template.send_mail(voter.id, force_send=False)
+            assembly.convocation_sent = True
+            assembly.message_post(
+                body=_(
+                    "Convocations: %(email)s by email, %(paper)s by post.",
+                    email=len(split["email"]),
+                    paper=len(split["paper"]),
+                )
+            )
+        return True
+
+    def action_print_paper_convocations(self):
+        self.ensure_one()
+        if not self.convocation_sent:
+            raise UserError(_("Send the convocations first: it sorts the members by channel."))
+        paper = self.voter_ids.filtered(lambda v: v.convocation_channel == "paper")
+        if not paper:
+            raise UserError(_("Every member of this census is convened by email."))
+        return self.env.ref("coop_governance.action_report_convocation").report_action(paper)
+
+    def action_print_minutes(self):
+        self.ensure_one()
+        if self.state != "closed":
+            raise UserError(_("The minutes are printed once the assembly is closed."))
+        return self.env.ref("coop_governance.action_report_minutes").report_action(self)
+
+    def _minutes_attendance(self):
+        """Attendance by college (and a total line) for the minutes, in one query."""
+        self.ensure_one()
+        groups = (
+            self.env["coop.assembly.voter"]
+            .sudo()
+            ._read_group([("assembly_id", "=", self.id)], ["college_id", "attendance"], ["__count"])
+        )
+        lines = {}
+        for college, attendance, count in groups:
+            name = college.name if college else _("No college")
+            line = lines.setdefault(
+                name,
+                {
+                    "college": name,
+                    "census": 0,
+                    "present": 0,
+                    "remote": 0,
+                    "represented": 0,
+                    "postal": 0,
+                    "attending": 0,
+                    "total_line": False,
+                },
+            )
+            line["census"] += count
+            if attendance != "absent":
+                line[attendance] += count
+                line["attending"] += count
+        result = sorted(lines.values(), key=lambda line: line["college"])
+        total = {"college": _("Total"), "total_line": True}
+        for key in ("census", "present", "remote", "represented", "postal", "attending"):
+            total[key] = sum(line[key] for line in result)
+        return [*result, total]
+
+    # ------------------------------------------------------------------
+    # Audit chain
+    # ------------------------------------------------------------------
+    @api.model
+    def _hash_link(self, previous, content):
+        return hashlib.sha256((previous + content).encode()).hexdigest()
+
+    def _audit_chain_head(self):
+        self.ensure_one()
+        self.env["coop.ballot"].flush_model()
+        self.env.cr.execute(
+            "SELECT hash FROM coop_ballot WHERE assembly_id = %s ORDER BY chain_index DESC LIMIT 1",
+            [self.id],
+        )
+        row = self.env.cr.fetchone()
+        return row[0] if row else GENESIS_HASH
+
+    def verify_audit_chain(self):
+        """Recompute the chain; return {'ok', 'broken_ballot', 'message'}.
+
+        Checks each ballot's link to the previous one and its content hash, the
+        chain head written in the minutes, and the seal of each secret urn.
+        """
+        self.ensure_one()
+        self.env["coop.ballot"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT id, chain_index, prev_hash, hash, resolution_id, voter_id,
+                   COALESCE(choice, ''), channel, COALESCE(cast_by_id, 0), college_id
+              FROM coop_ballot
+             WHERE assembly_id = %s
+          ORDER BY chain_index
+            """,
+            [self.id],
+        )
+        Ballot = self.env["coop.ballot"]
+        previous = GENESIS_HASH
+        expected_index = 1
+        for row in self.env.cr.fetchall():
+            ballot_id, index, prev_hash, stored, *content = row
+            link = Ballot.browse(ballot_id)
+            if index != expected_index:
+                return self._audit_failure(
+                    link, _("ballot #%(index)s is missing from the chain", index=expected_index)
+                )
+            computed = self._hash_link(previous, Ballot._canonical(self.id, index, *content))
+            if prev_hash != previous or computed != stored:
+                return self._audit_failure(
+                    link, _("ballot #%(index)s does not match its hash", index=index)
+                )
+            previous = stored
+            expected_index += 1
+        if self.audit_head and self.audit_head != previous:
+            return self._audit_failure(
+                Ballot, _("the chain head differs from the one written in the minutes")
+            )
+        for resolution in self.resolution_ids.filtered(lambda r: r.secret and r.urn_seal):
+            if resolution._urn_seal() != resolution.urn_seal:
+                return self._audit_failure(
+                    Ballot,
+                    _(
+                        "the secret urn of resolution %(resolution)s was altered",
+                        resolution=resolution.display_name,
+                    ),
+                )
+        return {
+            "ok": True,
+            "broken_ballot": False,
+            "message": _(
+                "Audit chain intact: %(count)s ballots, head %(head)s.",
+                count=expected_index - 1,
+                head=previous,
+            ),
+        }
+
+    def _audit_failure(self, ballot, reason):
+        return {
+            "ok": False,
+            "broken_ballot": ballot.id or False,
+            "message": _("Audit chain broken: %(reason)s.", reason=reason),
+        }
+
+    def action_verify_audit_chain(self):
+        self.ensure_one()
+        result = self.verify_audit_chain()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Audit chain"),
+                "message": result["message"],
+                "type": "success" if result["ok"] else "danger",
+                "sticky": not result["ok"],
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Smart buttons
+    # ------------------------------------------------------------------
+    def action_view_voters(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "coop_governance.coop_assembly_voter_action"
+        )
+        action["domain"] = [("assembly_id", "=", self.id)]
+        action["context"] = {"default_assembly_id": self.id}
+        return action
+
+    def action_view_resolutions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "coop_governance.coop_resolution_action"
+        )
+        action["domain"] = [("assembly_id", "=", self.id)]
+        action["context"] = {"default_assembly_id": self.id}
+        return action
+
+    def action_view_ballots(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("coop_governance.coop_ballot_action")
+        action["domain"] = [("assembly_id", "=", self.id)]
+        return action
+
+    def action_open_checkin(self):
+        self.ensure_one()
+        self._check_assembly_state(("convened", "open"), _("Checking in"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Check-in"),
+            "res_model": "coop.assembly.checkin.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_assembly_id": self.id},
+        }
+
+    @api.constrains("national", "company_id")
+    def _check_national(self):
+        for assembly in self:
+            if assembly.national and not assembly.company_id.child_ids:
+                raise ValidationError(
+                    _("A national assembly is held by a federation with member cooperatives.")
+                )

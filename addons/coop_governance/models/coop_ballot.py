@@ -1,0 +1,89 @@
+import json
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+CHOICES = [("yes", "Yes"), ("no", "No"), ("abstain", "Abstain")]
+CHANNELS = [
+    ("online", "Online"),
+    ("in_room", "In the Room"),
+    ("postal", "Postal"),
+    ("proxy", "By Proxy"),
+]
+
+
+class CoopBallot(models.Model):
+    """A ballot, or for a secret resolution the bare record that the voter took part.
+
+    Every ballot is a link of the assembly's audit chain: ``hash`` is the SHA-256 of
+    the previous link's hash followed by the canonical content (see ``_canonical``).
+    For secret resolutions ``choice`` stays empty: the choice goes to an anonymous
+    ``coop.ballot.secret`` slot that nothing links back to this record.
+    Ballots are written by ``coop.resolution.cast_vote`` only and never changed.
+    """
+
+    _name = "coop.ballot"
+    _description = "Ballot"
+    _order = "assembly_id, chain_index"
+
+    assembly_id = fields.Many2one("coop.assembly", required=True, readonly=True, index=True)
+    resolution_id = fields.Many2one(
+        "coop.resolution", required=True, readonly=True, index=True, ondelete="restrict"
+    )
+    voter_id = fields.Many2one(
+        "coop.assembly.voter", required=True, readonly=True, index=True, ondelete="restrict"
+    )
+    partner_id = fields.Many2one(related="voter_id.partner_id", string="Person")
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    college_id = fields.Many2one("coop.college", readonly=True)
+    choice = fields.Selection(CHOICES, readonly=True)
+    secret = fields.Boolean(readonly=True)
+    channel = fields.Selection(CHANNELS, required=True, readonly=True)
+    cast_by_id = fields.Many2one(
+        "coop.assembly.voter", string="Cast by Proxy Holder", readonly=True
+    )
+    chain_index = fields.Integer(readonly=True)
+    prev_hash = fields.Char(readonly=True)
+    hash = fields.Char(readonly=True)
+
+    _sql_constraints = [
+        (
+            "one_ballot_per_voter",
+            "unique(resolution_id, voter_id)",
+            "This member already voted on this resolution.",
+        ),
+        (
+            "chain_index_uniq",
+            "unique(assembly_id, chain_index)",
+            "Two ballots cannot share a place in the audit chain.",
+        ),
+    ]
+
+    @api.model
+    def _canonical(
+        self, assembly_id, index, resolution_id, voter_id, choice, channel, cast_by_id, college_id
+    ):
+        """Canonical ballot content hashed in the audit chain (stable JSON)."""
+        return json.dumps(
+            {
+                "assembly": assembly_id,
+                "index": index,
+                "resolution": resolution_id,
+                "voter": voter_id,
+                "choice": choice or "",
+                "channel": channel,
+                "cast_by": cast_by_id or 0,
+                "college": college_id or 0,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+
+    def write(self, vals):
+        if vals:
+            raise UserError(_("A ballot cannot be changed."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=True)
+    def _unlink_never(self):
+        raise UserError(_("A ballot cannot be deleted."))

@@ -1,0 +1,665 @@
+import math
+
+import psycopg2
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, float_compare
+
+from .coop_assembly import GENESIS_HASH
+from .coop_ballot import CHANNELS, CHOICES
+
+VOTED_STATES = ("voting", "adopted", "rejected")
+
+
+class CoopResolution(models.Model):
+    _name = "coop.resolution"
+    _description = "Resolution"
+    _inherit = ["mail.thread"]
+    _order = "assembly_id, sequence, id"
+    _check_company_auto = True
+
+    assembly_id = fields.Many2one(
+        "coop.assembly", required=True, index=True, ondelete="cascade", check_company=True
+    )
+    assembly_state = fields.Selection(related="assembly_id.state", string="Assembly State")
+    company_id = fields.Many2one(
+        related="assembly_id.company_id", store=True, index=True, string="Cooperative"
+    )
+    sequence = fields.Integer(default=10, string="Agenda Order")
+    name = fields.Char(string="Title", required=True, tracking=True)
+    text = fields.Html()
+    rationale = fields.Html()
+    majority = fields.Selection(
+        [("simple", "Simple Majority"), ("two_thirds", "Two-Thirds Majority")],
+        required=True,
+        default="simple",
+        tracking=True,
+    )
+    abstention_expressed = fields.Boolean(
+        string="Abstentions Count as Expressed",
+        compute="_compute_abstention_expressed",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    secret = fields.Boolean(
+        string="Secret Ballot",
+        tracking=True,
+        help="Who voted is recorded apart from what they voted; results stay hidden "
+        "until the vote closes.",
+    )
+    origin = fields.Selection(
+        [("board", "Board"), ("members", "Members")],
+        required=True,
+        default="board",
+        string="Proposed by",
+    )
+    proposer_ids = fields.Many2many(
+        "coop.member",
+        "coop_resolution_proposer_rel",
+        "resolution_id",
+        "member_id",
+        string="Proposers",
+    )
+    cosigner_ids = fields.Many2many(
+        "coop.member",
+        "coop_resolution_cosigner_rel",
+        "resolution_id",
+        "member_id",
+        string="Co-signers",
+    )
+    support_count = fields.Integer(compute="_compute_support", string="Signatures")
+    support_required = fields.Integer(compute="_compute_support", string="Signatures Required")
+    parent_id = fields.Many2one(
+        "coop.resolution", string="Amended Resolution", index="btree_not_null", check_company=True
+    )
+    amendment_ids = fields.One2many("coop.resolution", "parent_id", string="Amendments")
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("proposed", "Proposed"),
+            ("voting", "Voting"),
+            ("adopted", "Adopted"),
+            ("rejected", "Rejected"),
+            ("withdrawn", "Withdrawn"),
+        ],
+        default="draft",
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+    )
+    ballot_ids = fields.One2many("coop.ballot", "resolution_id", string="Ballots")
+    result_ids = fields.One2many("coop.resolution.result", "resolution_id", string="Results")
+    participation_count = fields.Integer(compute="_compute_participation_count", string="Voted")
+    weighted = fields.Boolean(string="Weighted by College", readonly=True, copy=False)
+    yes_count = fields.Integer(string="Yes", readonly=True, copy=False)
+    no_count = fields.Integer(string="No", readonly=True, copy=False)
+    abstain_count = fields.Integer(string="Abstain", readonly=True, copy=False)
+    expressed_count = fields.Integer(string="Expressed", readonly=True, copy=False)
+    yes_share = fields.Float(string="Yes (%)", digits=(5, 2), readonly=True, copy=False)
+    urn_seal = fields.Char(readonly=True, copy=False)
+
+    @api.depends("assembly_id.company_id")
+    def _compute_abstention_expressed(self):
+        for resolution in self:
+            resolution.abstention_expressed = (
+                resolution.assembly_id.company_id.coop_abstention_expressed
+            )
+
+    @api.depends("proposer_ids", "cosigner_ids", "origin", "assembly_id")
+    def _compute_support(self):
+        Member = self.env["coop.member"].sudo()
+        for resolution in self:
+            resolution.support_count = len(resolution.proposer_ids | resolution.cosigner_ids)
+            if resolution.origin != "members" or not resolution.assembly_id:
+                resolution.support_required = 0
+                continue
+            assembly = resolution.assembly_id
+            members = Member.search_count(
+                [
+                    ("company_id", "in", assembly._census_companies().ids),
+                    ("state", "in", ("member", "resigning")),
+                ]
+            )
+            threshold = assembly.company_id.coop_member_resolution_threshold
+            resolution.support_required = math.ceil(members * threshold / 100.0 - 1e-9)
+
+    def _compute_participation_count(self):
+        counts = dict(
+            self.env["coop.ballot"]
+            .sudo()
+            ._read_group([("resolution_id", "in", self.ids)], ["resolution_id"], ["__count"])
+        )
+        for resolution in self:
+            resolution.participation_count = counts.get(resolution, 0)
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        resolutions = super().create(vals_list)
+        for resolution in resolutions:
+            if resolution.assembly_id.state not in ("draft", "convened"):
+                raise UserError(_("Resolutions are added before the assembly opens."))
+            resolution._check_parent()
+        return resolutions
+
+    def write(self, vals):
+        frozen = {
+            "name",
+            "text",
+            "majority",
+            "secret",
+            "assembly_id",
+            "parent_id",
+            "abstention_expressed",
+        }
+        if frozen & set(vals) and any(r.state in VOTED_STATES for r in self):
+            raise UserError(_("A resolution put to the vote cannot be changed."))
+        res = super().write(vals)
+        if "parent_id" in vals or "assembly_id" in vals:
+            for resolution in self:
+                resolution._check_parent()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if any(r.state != "draft" for r in self):
+            raise UserError(_("Only draft resolutions can be deleted; withdraw the others."))
+
+    def _check_parent(self):
+        if self.parent_id:
+            if self.parent_id.assembly_id != self.assembly_id:
+                raise UserError(
+                    _("An amendment belongs to the assembly of the resolution it amends.")
+                )
+            if self.parent_id.parent_id:
+                raise UserError(_("An amendment cannot be amended in turn."))
+
+    # ------------------------------------------------------------------
+    # Life cycle
+    # ------------------------------------------------------------------
+    def _check_resolution_state(self, allowed, action_label):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for resolution in self:
+            if resolution.state not in allowed:
+                raise UserError(
+                    _(
+                        "%(action)s is not possible: resolution %(resolution)s is %(state)s.",
+                        action=action_label,
+                        resolution=resolution.name,
+                        state=labels[resolution.state],
+                    )
+                )
+
+    def action_propose(self):
+        """Put on the agenda; a members' resolution needs enough signatures."""
+        self._check_resolution_state(("draft",), _("Proposing"))
+        for resolution in self:
+            if resolution.origin == "members":
+                if not resolution.proposer_ids:
+                    raise UserError(_("Name the members who propose this resolution."))
+                if resolution.support_count < resolution.support_required:
+                    raise UserError(
+                        _(
+                            "Resolution %(resolution)s has %(count)s signatures; the "
+                            "statutes require %(required)s.",
+                            resolution=resolution.name,
+                            count=resolution.support_count,
+                            required=resolution.support_required,
+                        )
+                    )
+        self.write({"state": "proposed"})
+        return True
+
+    def action_withdraw(self):
+        self._check_resolution_state(("draft", "proposed"), _("Withdrawing"))
+        self.write({"state": "withdrawn"})
+        self.amendment_ids.filtered(lambda r: r.state in ("draft", "proposed")).write(
+            {"state": "withdrawn"}
+        )
+        return True
+
+    def action_start_vote(self):
+        """Open the vote: the assembly is open and has its quorum; amendments go first."""
+        self._check_resolution_state(("proposed",), _("Opening the vote"))
+        for resolution in self:
+            assembly = resolution.assembly_id
+            if assembly.state != "open":
+                raise UserError(_("Votes take place while the assembly is open."))
+            if not assembly.quorum_reached:
+                raise UserError(
+                    _(
+                        "The quorum is not reached: %(attending)s members attend or are "
+                        "represented, %(required)s are needed.",
+                        attending=assembly.attending_count,
+                        required=assembly.quorum_required,
+                    )
+                )
+            pending = resolution.amendment_ids.filtered(
+                lambda r: r.state in ("draft", "proposed", "voting")
+            )
+            if pending:
+                raise UserError(
+                    _(
+                        "Vote on the amendments of %(resolution)s first: %(amendments)s.",
+                        resolution=resolution.name,
+                        amendments=", ".join(pending.mapped("name")),
+                    )
+                )
+            if resolution.secret:
+                resolution._fill_urn()
+        self.write({"state": "voting"})
+        return True
+
+    def _fill_urn(self):
+        """One empty anonymous slot per voter, inserted in random order."""
+        self.ensure_one()
+        self.env["coop.assembly.voter"].flush_model()
+        self.env.cr.execute(
+            """
+            INSERT INTO coop_ballot_secret (resolution_id, college_id, token)
+            SELECT %s, v.college_id, md5(random()::text || clock_timestamp()::text)
+              FROM coop_assembly_voter v
+             WHERE v.assembly_id = %s
+          ORDER BY random()
+            """,
+            [self.id, self.assembly_id.id],
+        )
+
+    def action_close_vote(self):
+        """Close the vote: count, store the results per college and the outcome."""
+        self._check_resolution_state(("voting",), _("Closing the vote"))
+        for resolution in self:
+            results = resolution._compute_results()
+            resolution.result_ids.unlink()
+            self.env["coop.resolution.result"].create(
+                [
+                    {
+                        "resolution_id": resolution.id,
+                        "sequence": i,
+                        "college_id": line["college_id"],
+                        "college_name": line["college_name"],
+                        "weight": line["weight"],
+                        "effective_weight": line["effective_weight"],
+                        "yes_count": line["yes"],
+                        "no_count": line["no"],
+                        "abstain_count": line["abstain"],
+                        "expressed_count": line["expressed"],
+                        "yes_percent": line["yes_percent"],
+                    }
+                    for i, line in enumerate(results["colleges"])
+                ]
+            )
+            resolution.write(
+                {
+                    "state": "adopted" if results["adopted"] else "rejected",
+                    "weighted": results["weighted"],
+                    "yes_count": results["yes"],
+                    "no_count": results["no"],
+                    "abstain_count": results["abstain"],
+                    "expressed_count": results["expressed"],
+                    "yes_share": results["yes_share"],
+                    "urn_seal": resolution._urn_seal() if resolution.secret else False,
+                }
+            )
+        return True
+
+    def _urn_seal(self):
+        """SHA-256 over the filled and empty slots of the secret urn, in token order."""
+        self.ensure_one()
+        self.env.cr.execute(
+            """
+            SELECT encode(sha256(convert_to(COALESCE(string_agg(
+                       token || ':' || COALESCE(college_id, 0) || ':' || COALESCE(choice, ''),
+                       ';' ORDER BY token), ''), 'UTF8')), 'hex')
+              FROM coop_ballot_secret
+             WHERE resolution_id = %s
+            """,
+            [self.id],
+        )
+        return self.env.cr.fetchone()[0]
+
+    # ------------------------------------------------------------------
+    # Voting: the one entry point, used by the backend and the portal.
+    # ------------------------------------------------------------------
+    def cast_vote(self, voter, choice, channel="online", cast_by=None):
+        """Record ``voter``'s ``choice`` on this resolution.
+
+        :param voter: ``coop.assembly.voter`` record (or id) whose vote this is.
+        :param choice: ``yes``, ``no`` or ``abstain``.
+        :param channel: ``online``, ``in_room``, ``postal`` or ``proxy``.
+        :param cast_by: for ``proxy``, the voter holding the proxy.
+        :return: the ``coop.ballot`` record (for secret resolutions, the bare
+            participation record).
+        """
+        self.ensure_one()
+        Voter = self.env["coop.assembly.voter"]
+        voter = Voter.browse(voter) if isinstance(voter, int) else voter
+        cast_by = Voter.browse(cast_by) if isinstance(cast_by, int) else (cast_by or Voter)
+        self._check_vote_access(voter, channel, cast_by)
+        resolution = self.sudo()
+        voter = voter.sudo()
+        cast_by = cast_by.sudo()
+        resolution._check_vote(voter, choice, channel, cast_by)
+        return resolution._record_ballot(voter, choice, channel, cast_by)
+
+    def _check_vote_access(self, voter, channel, cast_by):
+        """Officers record any vote; a member casts only their own online vote, or
+        the votes of the proxies they hold."""
+        user = self.env.user
+        if self.env.su or user.has_group("coop_governance.group_governance_officer"):
+            self.check_access("read")
+            return
+        partner = user.partner_id
+        own = channel == "online" and voter.sudo().partner_id == partner
+        proxy = channel == "proxy" and cast_by and cast_by.sudo().partner_id == partner
+        if not (own or proxy):
+            raise AccessError(_("You can only cast your own vote or the votes you hold by proxy."))
+
+    def _check_vote(self, voter, choice, channel, cast_by):
+        """Every rule of a vote, with a clear message; nothing is stored on failure."""
+        assembly = self.assembly_id
+        if not voter.exists():
+            raise UserError(_("This voter does not exist."))
+        if assembly.state != "open":
+            raise UserError(
+                _(
+                    "Assembly %(assembly)s is not open: votes are not accepted.",
+                    assembly=assembly.name,
+                )
+            )
+        if self.state != "voting":
+            raise UserError(
+                _("The vote on resolution %(resolution)s is not open.", resolution=self.name)
+            )
+        if voter.assembly_id != assembly:
+            raise UserError(
+                _(
+                    "%(person)s is not in the census of assembly %(assembly)s.",
+                    person=voter.partner_id.name,
+                    assembly=assembly.name,
+                )
+            )
+        if choice not in dict(CHOICES):
+            raise UserError(_("A vote is yes, no or abstain."))
+        if channel not in dict(CHANNELS):
+            raise UserError(_("Unknown voting channel %(channel)s.", channel=channel))
+        if channel == "proxy":
+            if not cast_by or voter.proxy_holder_id != cast_by:
+                raise UserError(
+                    _(
+                        "%(holder)s does not hold the proxy of %(person)s.",
+                        holder=cast_by.partner_id.name or _("Nobody"),
+                        person=voter.partner_id.name,
+                    )
+                )
+        else:
+            if cast_by:
+                raise UserError(_("Only a proxy vote is cast by another member."))
+            if voter.attendance == "represented":
+                raise UserError(
+                    _(
+                        "%(person)s is represented by %(holder)s, who casts this vote.",
+                        person=voter.partner_id.name,
+                        holder=voter.proxy_holder_id.partner_id.name,
+                    )
+                )
+            if channel == "in_room" and voter.attendance != "present":
+                raise UserError(
+                    _(
+                        "Check %(person)s in before recording a vote in the room.",
+                        person=voter.partner_id.name,
+                    )
+                )
+            if channel == "postal" and voter.attendance not in ("absent", "postal"):
+                raise UserError(
+                    _(
+                        "%(person)s attends the assembly: a postal ballot no longer counts.",
+                        person=voter.partner_id.name,
+                    )
+                )
+            if channel == "online" and voter.attendance == "postal":
+                raise UserError(_("%(person)s voted by post.", person=voter.partner_id.name))
+        if self.env["coop.ballot"].search_count(
+            [("resolution_id", "=", self.id), ("voter_id", "=", voter.id)], limit=1
+        ):
+            raise UserError(self._already_voted_message(voter))
+
+    def _already_voted_message(self, voter):
+        return _(
+            "%(person)s already voted on resolution %(resolution)s.",
+            person=voter.partner_id.name,
+            resolution=self.name,
+        )
+
+    def _record_ballot(self, voter, choice, channel, cast_by):
+        """Append the ballot to the assembly's audit chain (serialised per assembly)."""
+        assembly = self.assembly_id
+        if channel == "online" and voter.attendance == "absent":
+            voter.write({"attendance": "remote"})
+        elif channel == "postal" and voter.attendance == "absent":
+            voter.write({"attendance": "postal"})
+        Ballot = self.env["coop.ballot"]
+        Ballot.flush_model()
+        cr = self.env.cr
+        try:
+            with cr.savepoint():
+                # The lock serialises the chain; the unique index stops double votes
+                # even from concurrent transactions.
+                cr.execute(
+                    "SELECT ballot_seq FROM coop_assembly WHERE id = %s FOR UPDATE", [assembly.id]
+                )
+                index = (cr.fetchone()[0] or 0) + 1
+                cr.execute(
+                    "SELECT hash FROM coop_ballot WHERE assembly_id = %s "
+                    "ORDER BY chain_index DESC LIMIT 1",
+                    [assembly.id],
+                )
+                row = cr.fetchone()
+                previous = row[0] if row else GENESIS_HASH
+                stored_choice = False if self.secret else choice
+                content = Ballot._canonical(
+                    assembly.id,
+                    index,
+                    self.id,
+                    voter.id,
+                    stored_choice,
+                    channel,
+                    cast_by.id,
+                    voter.college_id.id,
+                )
+                ballot = Ballot.create(
+                    {
+                        "assembly_id": assembly.id,
+                        "resolution_id": self.id,
+                        "voter_id": voter.id,
+                        "company_id": voter.company_id.id,
+                        "college_id": voter.college_id.id,
+                        "choice": stored_choice,
+                        "secret": self.secret,
+                        "channel": channel,
+                        "cast_by_id": cast_by.id,
+                        "chain_index": index,
+                        "prev_hash": previous,
+                        "hash": assembly._hash_link(previous, content),
+                    }
+                )
+                Ballot.flush_model()
+                cr.execute(
+                    "UPDATE coop_assembly SET ballot_seq = %s WHERE id = %s", [index, assembly.id]
+                )
+                if self.secret:
+                    self._drop_in_urn(voter.college_id.id, choice)
+        except psycopg2.errors.UniqueViolation as e:
+            raise UserError(self._already_voted_message(voter)) from e
+        assembly.invalidate_recordset(["ballot_seq"])
+        return ballot
+
+    def _drop_in_urn(self, college_id, choice):
+        """Fill a free slot of the voter's college, picked at random."""
+        self.env.cr.execute(
+            """
+            UPDATE coop_ballot_secret SET choice = %s
+             WHERE id = (SELECT id FROM coop_ballot_secret
+                          WHERE resolution_id = %s
+                            AND college_id IS NOT DISTINCT FROM %s
+                            AND choice IS NULL
+                       ORDER BY random()
+                          LIMIT 1
+                            FOR UPDATE SKIP LOCKED)
+         RETURNING id
+            """,
+            [choice, self.id, college_id or None],
+        )
+        if not self.env.cr.fetchone():
+            raise UserError(_("The urn of this secret vote has no free slot left."))
+        self.env["coop.ballot.secret"].invalidate_model()
+
+    # ------------------------------------------------------------------
+    # Results
+    # ------------------------------------------------------------------
+    def get_results(self):
+        """Results per college and the outcome (see ``_compute_results``).
+
+        Secret votes stay hidden until the vote closes.
+        """
+        self.ensure_one()
+        self.check_access("read")
+        if self.secret and self.state == "voting":
+            raise UserError(_("The results of a secret vote stay hidden until the vote closes."))
+        return self.sudo()._compute_results()
+
+    def _count_rows(self):
+        """{college code: {'yes', 'no', 'abstain', 'college_id'}} in one query."""
+        self.ensure_one()
+        self.env["coop.ballot"].flush_model()
+        if self.secret:
+            query = SQL(
+                """
+                SELECT COALESCE(c.code, ''), MIN(c.id), s.choice, COUNT(*)
+                  FROM coop_ballot_secret s
+             LEFT JOIN coop_college c ON c.id = s.college_id
+                 WHERE s.resolution_id = %s AND s.choice IS NOT NULL
+              GROUP BY 1, 3
+                """,
+                self.id,
+            )
+        else:
+            query = SQL(
+                """
+                SELECT COALESCE(c.code, ''), MIN(c.id), b.choice, COUNT(*)
+                  FROM coop_ballot b
+             LEFT JOIN coop_college c ON c.id = b.college_id
+                 WHERE b.resolution_id = %s
+              GROUP BY 1, 3
+                """,
+                self.id,
+            )
+        self.env.cr.execute(query)
+        rows = {}
+        for code, college_id, choice, count in self.env.cr.fetchall():
+            line = rows.setdefault(
+                code, {"yes": 0, "no": 0, "abstain": 0, "college_id": college_id}
+            )
+            line[choice] = count
+        return rows
+
+    def _compute_results(self):
+        self.ensure_one()
+        company = self.assembly_id.company_id
+        colleges = (
+            self.env["coop.college"]
+            .sudo()
+            .search([("company_id", "=", company.id), ("active", "=", True)])
+        )
+        return self._outcome(
+            self._count_rows(),
+            colleges,
+            weighted=company.coop_vote_by_college,
+            abstention_expressed=self.abstention_expressed,
+            majority=self.majority,
+        )
+
+    @api.model
+    def _outcome(self, rows, colleges, weighted, abstention_expressed, majority):
+        """Count the votes and decide.
+
+        ``rows`` maps a college code to its yes/no/abstain counts; ``colleges`` are the
+        assembly company's colleges (their codes match the members' colleges, also at
+        a national assembly where each cooperative has its own colleges).
+
+        Expressed votes are yes + no (+ abstain when abstentions count as expressed).
+        Unweighted: yes share = yes / expressed over all colleges (one member, one
+        vote). Weighted: yes share = sum over colleges of (yes / expressed) x weight;
+        a college that expressed nothing (or has no weight) drops out and the weight
+        of the colleges that expressed is scaled up pro rata to total 100 %.
+        Adoption: simple majority needs a yes share above 50 %; two-thirds needs at
+        least 2/3. A tie is a rejection.
+        """
+        by_code = {c.code: c for c in colleges}
+        codes = [c.code for c in colleges] + sorted(set(rows) - set(by_code))
+        lines = []
+        for code in codes:
+            counts = rows.get(code, {"yes": 0, "no": 0, "abstain": 0, "college_id": False})
+            college = by_code.get(code)
+            expressed = counts["yes"] + counts["no"]
+            if abstention_expressed:
+                expressed += counts["abstain"]
+            lines.append(
+                {
+                    "code": code,
+                    "college_id": college.id if college else counts["college_id"],
+                    "college_name": college.name if college else (code or _("No college")),
+                    "weight": college.vote_weight if college and weighted else 0.0,
+                    "yes": counts["yes"],
+                    "no": counts["no"],
+                    "abstain": counts["abstain"],
+                    "expressed": expressed,
+                    "yes_percent": 100.0 * counts["yes"] / expressed if expressed else 0.0,
+                    "effective_weight": 0.0,
+                }
+            )
+        totals = {k: sum(line[k] for line in lines) for k in ("yes", "no", "abstain", "expressed")}
+        if weighted:
+            counted = [line for line in lines if line["expressed"] and line["weight"] > 0]
+            total_weight = sum(line["weight"] for line in counted)
+            share = 0.0
+            for line in counted:
+                line["effective_weight"] = 100.0 * line["weight"] / total_weight
+                share += line["effective_weight"] * line["yes"] / line["expressed"]
+        else:
+            share = 100.0 * totals["yes"] / totals["expressed"] if totals["expressed"] else 0.0
+        if not totals["expressed"]:
+            adopted = False
+        elif majority == "two_thirds":
+            adopted = float_compare(share, 200.0 / 3, precision_digits=6) >= 0
+        else:
+            adopted = float_compare(share, 50.0, precision_digits=6) > 0
+        return {
+            "colleges": lines,
+            "weighted": bool(weighted),
+            "yes_share": share,
+            "adopted": adopted,
+            **totals,
+        }
+
+    def action_view_ballots(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("coop_governance.coop_ballot_action")
+        action["domain"] = [("resolution_id", "=", self.id)]
+        return action
+
+    def action_record_vote(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Record a vote"),
+            "res_model": "coop.vote.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_resolution_id": self.id},
+        }

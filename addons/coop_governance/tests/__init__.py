@@ -1,0 +1,3 @@
+from . import test_assembly
+from . import test_vote
+from . import test_concurrency
