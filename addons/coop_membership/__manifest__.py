@@ -29,6 +29,7 @@
         "views/coop_share_class_views.xml",
         "views/coop_share_operation_views.xml",
         "views/coop_subscription_request_views.xml",
+        "views/coop_redemption_request_views.xml",
         "views/res_company_capital_views.xml",
         "views/coop_capital_menus.xml",
     ],

@@ -11,3 +11,4 @@ from . import coop_share_class
 from . import coop_share_operation
 from . import coop_member_capital
 from . import coop_subscription_request
+from . import coop_redemption_request

@@ -4,6 +4,7 @@ from odoo.exceptions import UserError, ValidationError
 # Accounts of the French chart (l10n_fr_account) used as defaults.
 FR_CAPITAL_ACCOUNT = "pcg_1013"  # 101300 Capital souscrit appelé, versé
 FR_REFUND_ACCOUNT = "pcg_4567"  # 456700 Associés - Capital à rembourser
+FR_LOSS_ACCOUNT = "pcg_119"  # 119000 Report à nouveau (solde débiteur)
 
 
 class CoopShareClass(models.Model):
@@ -75,6 +76,12 @@ class CoopShareClass(models.Model):
         domain="[('type', '=', 'general')]",
         help="Miscellaneous journal of the redemption entries.",
     )
+    loss_account_id = fields.Many2one(
+        "account.account",
+        string="Losses Account",
+        check_company=True,
+        help="Booked losses charged to leaving members' shares (119000 in the French chart).",
+    )
     description = fields.Text(translate=True)
 
     _sql_constraints = [
@@ -128,6 +135,10 @@ class CoopShareClass(models.Model):
                 account = chart.ref(FR_CAPITAL_ACCOUNT, raise_if_not_found=False)
                 if account:
                     vals["capital_account_id"] = account.id
+            if not share_class.loss_account_id:
+                account = chart.ref(FR_LOSS_ACCOUNT, raise_if_not_found=False)
+                if account:
+                    vals["loss_account_id"] = account.id
             if not share_class.refund_account_id:
                 account = chart.ref(FR_REFUND_ACCOUNT, raise_if_not_found=False)
                 if account:
@@ -169,6 +180,17 @@ class CoopShareClass(models.Model):
                 }
             )
         )
+
+    def _loss_account(self):
+        self.ensure_one()
+        if not self.loss_account_id:
+            raise UserError(
+                _(
+                    "Share class %(share_class)s has no losses account for the booked losses.",
+                    share_class=self.display_name,
+                )
+            )
+        return self.loss_account_id
 
     def _check_accounting_ready(self):
         for share_class in self:

@@ -303,7 +303,6 @@ class CoopShareOperation(models.Model):
             operation.with_context(coop_share_confirming=True).write(
                 {"name": sequence.next_by_id(sequence_date=operation.date), "state": "confirmed"}
             )
-        self.company_id._coop_update_highest_capital()
         return True
 
     def action_reverse(self, date=None, note=None):

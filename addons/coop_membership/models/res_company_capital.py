@@ -31,12 +31,52 @@ class ResCompany(models.Model):
         string="Minimum Capital",
         help="Absolute statutory minimum of the subscribed capital, if any.",
     )
+    coop_capital_before_register = fields.Monetary(
+        string="Highest Capital Before the Register",
+        help="Highest subscribed capital reached before the share register was kept in "
+        "this database (from the former registers), for the capital floor.",
+    )
     coop_highest_capital = fields.Monetary(
         string="Highest Capital Reached",
-        readonly=True,
-        copy=False,
-        help="Highest subscribed capital ever recorded in the share register.",
+        compute="_compute_coop_highest_capital",
+        help="Highest subscribed capital ever reached: the highest running total of the "
+        "share register, or the former registers' figure if higher.",
     )
+
+    def _compute_coop_highest_capital(self):
+        highest = self._coop_highest_capital_by_company()
+        for company in self:
+            company.coop_highest_capital = max(
+                highest.get(company.id, 0.0), company.coop_capital_before_register or 0.0
+            )
+
+    def _coop_highest_capital_by_company(self):
+        """Highest running total of the confirmed register per company (one query).
+
+        Computed rather than stored so that confirming an operation never writes the
+        company row, which would serialize concurrent confirmations.
+        """
+        ids = [company_id for company_id in self.ids if isinstance(company_id, int)]
+        if not ids:
+            return {}
+        self.env["coop.share.operation"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT company_id, MAX(running)
+              FROM (
+                    SELECT company_id,
+                           SUM(SUM(amount)) OVER (
+                               PARTITION BY company_id ORDER BY date, operation_id
+                           ) AS running
+                      FROM coop_share_movement
+                     WHERE company_id = ANY(%s)
+                  GROUP BY company_id, date, operation_id
+                   ) AS running_totals
+          GROUP BY company_id
+            """,
+            [ids],
+        )
+        return dict(self.env.cr.fetchall())
 
     def _coop_get_share_sequence(self):
         """Return the company's share register sequence, creating it on first use."""
@@ -82,10 +122,3 @@ class ResCompany(models.Model):
             self.coop_capital_floor_amount or 0.0,
             (self.coop_highest_capital or 0.0) * (self.coop_capital_floor_ratio or 0.0),
         )
-
-    def _coop_update_highest_capital(self):
-        """Keep the highest capital ever reached up to date (called after confirmations)."""
-        capitals = self._coop_subscribed_capital()
-        for company in self:
-            if capitals[company.id] > company.coop_highest_capital:
-                company.sudo().coop_highest_capital = capitals[company.id]

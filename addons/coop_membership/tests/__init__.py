@@ -4,3 +4,5 @@ from . import test_security
 from . import test_ui
 from . import test_share_operation
 from . import test_subscription
+from . import test_redemption
+from . import test_share_concurrency

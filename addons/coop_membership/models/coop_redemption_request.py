@@ -1,0 +1,395 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.float_utils import float_compare, float_is_zero
+
+from .coop_member import ACTIVE_STATES
+
+EXIT_TYPES = ("resignation", "exclusion", "death")
+# Membership states in which the member's shares may be redeemed for an exit.
+EXIT_MEMBER_STATES = ("resigning", "resigned", "excluded", "deceased")
+
+
+class CoopRedemptionRequest(models.Model):
+    _name = "coop.redemption.request"
+    _description = "Share Redemption Request"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Reference", readonly=True, copy=False, default="/")
+    company_id = fields.Many2one(
+        "res.company",
+        string="Cooperative",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    member_id = fields.Many2one(
+        "coop.member",
+        string="Member",
+        required=True,
+        index=True,
+        check_company=True,
+        tracking=True,
+        ondelete="restrict",
+    )
+    partner_id = fields.Many2one(related="member_id.partner_id", string="Person")
+    share_class_id = fields.Many2one(
+        "coop.share.class", string="Share Class", required=True, check_company=True
+    )
+    quantity = fields.Integer(string="Shares", required=True, default=1, tracking=True)
+    redemption_type = fields.Selection(
+        [
+            ("resignation", "Resignation"),
+            ("exclusion", "Exclusion"),
+            ("death", "Death"),
+            ("partial", "Partial redemption"),
+        ],
+        string="Reason",
+        required=True,
+        default="resignation",
+        tracking=True,
+    )
+    request_date = fields.Date(default=fields.Date.context_today, required=True)
+    exit_date = fields.Date(
+        compute="_compute_exit_date",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Date the shares leave the member: the exit date, or the request date for a "
+        "partial redemption. The refund delay runs from it.",
+    )
+    decision_date = fields.Date(string="Board Decision Date", readonly=True, copy=False)
+    due_date = fields.Date(
+        string="Refund Due Date",
+        compute="_compute_due_date",
+        store=True,
+        help="Exit date plus the statutory refund delay of the cooperative.",
+    )
+    unit_value = fields.Monetary(related="share_class_id.nominal_value", string="Nominal Value")
+    loss_per_share = fields.Monetary(
+        compute="_compute_loss_per_share",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Share of the booked losses borne by each share (art. 18), from the cooperative "
+        "settings; frozen at the board decision.",
+    )
+    refund_unit_value = fields.Monetary(compute="_compute_amounts", store=True)
+    nominal_amount = fields.Monetary(compute="_compute_amounts", store=True)
+    refund_amount = fields.Monetary(compute="_compute_amounts", store=True)
+    operation_id = fields.Many2one(
+        "coop.share.operation", string="Register Operation", readonly=True, copy=False
+    )
+    move_id = fields.Many2one(
+        "account.move", string="Redemption Entry", readonly=True, copy=False, check_company=True
+    )
+    payment_id = fields.Many2one(
+        "account.payment", string="Refund Payment", readonly=True, copy=False, check_company=True
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("approved", "Approved"),
+            ("paid", "Refunded"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    note = fields.Text()
+
+    _sql_constraints = [
+        ("quantity_positive", "CHECK(quantity > 0)", "The number of shares must be positive."),
+    ]
+
+    @api.depends("member_id.exit_date", "redemption_type", "request_date")
+    def _compute_exit_date(self):
+        for request in self:
+            if request.redemption_type == "partial":
+                request.exit_date = request.request_date
+            else:
+                request.exit_date = request.member_id.exit_date or request.request_date
+
+    @api.depends("exit_date", "company_id.coop_refund_delay_months")
+    def _compute_due_date(self):
+        for request in self:
+            request.due_date = request.exit_date and request.exit_date + relativedelta(
+                months=request.company_id.coop_refund_delay_months
+            )
+
+    @api.depends("company_id")
+    def _compute_loss_per_share(self):
+        for request in self:
+            if request.state == "draft":
+                request.loss_per_share = request.company_id.coop_loss_per_share
+
+    @api.depends("quantity", "share_class_id.nominal_value", "loss_per_share")
+    def _compute_amounts(self):
+        for request in self:
+            nominal = request.share_class_id.nominal_value
+            refund_unit = max(nominal - (request.loss_per_share or 0.0), 0.0)
+            request.refund_unit_value = refund_unit
+            request.nominal_amount = request.quantity * nominal
+            request.refund_amount = request.quantity * refund_unit
+
+    @api.onchange("member_id", "share_class_id", "redemption_type")
+    def _onchange_full_holding(self):
+        if self.member_id and self.share_class_id and self.redemption_type != "partial":
+            holdings = self.env["coop.share.operation"]._coop_holdings(self.member_id.ids)
+            self.quantity = holdings.get((self.member_id.id, self.share_class_id.id), 0) or 1
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("coop.redemption.request") or "/"
+                )
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_processed(self):
+        if any(request.state not in ("draft", "cancelled") for request in self):
+            raise UserError(
+                _("An approved redemption belongs to the register: it cannot be deleted.")
+            )
+
+    def write(self, vals):
+        frozen = {
+            "member_id",
+            "share_class_id",
+            "quantity",
+            "loss_per_share",
+            "exit_date",
+            "redemption_type",
+            "company_id",
+        } & set(vals)
+        if frozen and any(request.state != "draft" for request in self):
+            raise UserError(_("An approved redemption cannot be changed."))
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Rules
+    # ------------------------------------------------------------------
+    def _check_redemption(self):
+        """Raise a clear error when the redemption breaks the statutes or the law."""
+        Operation = self.env["coop.share.operation"]
+        holdings = Operation._coop_holdings(self.member_id.ids)
+        capital = self.company_id._coop_subscribed_capital()
+        for request in self:
+            member = request.member_id
+            person = member.partner_id.name
+            held = holdings.get((member.id, request.share_class_id.id), 0)
+            if request.quantity > held:
+                raise UserError(
+                    _(
+                        "%(person)s holds %(held)s shares of %(share_class)s: %(quantity)s "
+                        "cannot be redeemed.",
+                        person=person,
+                        held=held,
+                        share_class=request.share_class_id.display_name,
+                        quantity=request.quantity,
+                    )
+                )
+            if request.redemption_type == "partial":
+                if member.state not in ACTIVE_STATES:
+                    raise UserError(
+                        _(
+                            "%(person)s is no longer a member: record an exit redemption.",
+                            person=person,
+                        )
+                    )
+            else:
+                if member.state not in EXIT_MEMBER_STATES:
+                    raise UserError(
+                        _(
+                            "%(person)s has not left the cooperative: record the exit "
+                            "(resignation, exclusion or death) first, or make a partial "
+                            "redemption.",
+                            person=person,
+                        )
+                    )
+                if request.quantity != held:
+                    raise UserError(
+                        _(
+                            "On exit all the shares are redeemed: %(person)s holds %(held)s "
+                            "shares of %(share_class)s.",
+                            person=person,
+                            held=held,
+                            share_class=request.share_class_id.display_name,
+                        )
+                    )
+            company = request.company_id
+            after = capital[company.id] - request.nominal_amount
+            floor = company._coop_capital_floor()
+            if float_compare(after, floor, precision_rounding=company.currency_id.rounding) < 0:
+                raise UserError(
+                    _(
+                        "This redemption would bring the capital of %(company)s down to "
+                        "%(after)s, below its floor of %(floor)s (one quarter of the highest "
+                        "capital reached, loi 47-1775 art. 13, or the statutory minimum). It "
+                        "must wait for new subscriptions.",
+                        company=company.name,
+                        after=company.currency_id.format(after),
+                        floor=company.currency_id.format(floor),
+                    )
+                )
+            capital[company.id] = after
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def _check_state(self, allowed):
+        for request in self:
+            if request.state not in allowed:
+                raise UserError(
+                    _(
+                        "Redemption %(name)s cannot go through this step in its state.",
+                        name=request.name,
+                    )
+                )
+
+    def action_approve(self, decision_date=None):
+        """Board decision: register the redemption and book capital to refund."""
+        self._check_state(("draft",))
+        self._check_redemption()
+        date = fields.Date.to_date(decision_date) or fields.Date.context_today(self)
+        for request in self:
+            share_class = request.share_class_id
+            if not share_class.refund_account_id or not share_class.refund_journal_id:
+                raise UserError(
+                    _(
+                        "Share class %(share_class)s has no refund account or journal.",
+                        share_class=request.share_class_id.display_name,
+                    )
+                )
+            operation = self.env["coop.share.operation"].create(
+                {
+                    "date": date,
+                    "company_id": request.company_id.id,
+                    "member_id": request.member_id.id,
+                    "share_class_id": request.share_class_id.id,
+                    "operation_type": "redemption",
+                    "quantity": request.quantity,
+                    "unit_value": request.unit_value,
+                    "note": request.name,
+                }
+            )
+            move = request._create_redemption_move(date)
+            operation.move_id = move
+            operation.action_confirm()
+            request.write(
+                {
+                    "decision_date": date,
+                    "operation_id": operation.id,
+                    "move_id": move.id,
+                    "state": "approved",
+                }
+            )
+        return True
+
+    def _create_redemption_move(self, date):
+        """Capital account -> member refund payable (and booked losses, if any)."""
+        self.ensure_one()
+        share_class = self.share_class_id
+        label = _(
+            "Redemption of %(quantity)s shares %(share_class)s - %(person)s",
+            quantity=self.quantity,
+            share_class=share_class.name,
+            person=self.partner_id.name,
+        )
+        lines = [
+            Command.create(
+                {
+                    "name": label,
+                    "account_id": share_class.capital_account_id.id,
+                    "partner_id": self.partner_id.id,
+                    "debit": self.nominal_amount,
+                }
+            ),
+            Command.create(
+                {
+                    "name": label,
+                    "account_id": share_class.refund_account_id.id,
+                    "partner_id": self.partner_id.id,
+                    "credit": self.refund_amount,
+                }
+            ),
+        ]
+        loss = self.nominal_amount - self.refund_amount
+        if not float_is_zero(loss, precision_rounding=self.currency_id.rounding):
+            loss_account = share_class._loss_account()
+            lines.append(
+                Command.create(
+                    {
+                        "name": _(
+                            "Share of booked losses - %(person)s", person=self.partner_id.name
+                        ),
+                        "account_id": loss_account.id,
+                        "partner_id": self.partner_id.id,
+                        "credit": loss,
+                    }
+                )
+            )
+        move = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "company_id": self.company_id.id,
+                "journal_id": share_class.refund_journal_id.id,
+                "date": date,
+                "ref": self.name,
+                "line_ids": lines,
+            }
+        )
+        move.action_post()
+        return move
+
+    def action_register_payment(self, journal=None, date=None):
+        """Pay the refund and reconcile it with the refund payable."""
+        self._check_state(("approved",))
+        for request in self:
+            company = request.company_id
+            journal = journal or self.env["account.journal"].search(
+                [
+                    *self.env["account.journal"]._check_company_domain(company),
+                    ("type", "=", "bank"),
+                ],
+                limit=1,
+            )
+            if not journal:
+                raise UserError(_("%(company)s has no bank journal.", company=company.name))
+            refund_account = request.share_class_id.refund_account_id
+            payment = self.env["account.payment"].create(
+                {
+                    "payment_type": "outbound",
+                    "partner_type": "supplier",
+                    "partner_id": request.partner_id.id,
+                    "company_id": company.id,
+                    "journal_id": journal.id,
+                    "amount": request.refund_amount,
+                    "date": fields.Date.to_date(date) or fields.Date.context_today(self),
+                    "memo": request.name,
+                    "destination_account_id": refund_account.id,
+                }
+            )
+            payment.action_post()
+            to_reconcile = (payment.move_id.line_ids | request.move_id.line_ids).filtered(
+                lambda line, account=refund_account: line.account_id == account
+                and not line.reconciled
+            )
+            to_reconcile.reconcile()
+            request.write({"payment_id": payment.id, "state": "paid"})
+        return True
+
+    def action_cancel(self):
+        self._check_state(("draft",))
+        self.write({"state": "cancelled"})
+        return True

@@ -1,0 +1,112 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
+from odoo.exceptions import UserError
+
+from .capital_common import CoopCapitalTestCommon
+
+
+class TestRedemption(CoopCapitalTestCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_a.coop_refund_delay_months = 12
+        # Enough capital from others so that the floor does not interfere by default.
+        cls.big = cls._create_member("Big holder")
+        cls._subscribe(cls.big, 100)
+
+    def _redemption(self, member, quantity, **vals):
+        return self.env["coop.redemption.request"].create(
+            {
+                "member_id": member.id,
+                "company_id": member.company_id.id,
+                "share_class_id": self.class_a.id,
+                "quantity": quantity,
+                **vals,
+            }
+        )
+
+    def test_exit_redemption_accounting_and_payment(self):
+        member = self._create_member("Yves Fontaine")
+        self._subscribe(member, 4)
+        today = fields.Date.today()
+        member.action_request_exit()
+        member.action_confirm_exit()
+        redemption = self._redemption(member, 4)
+        self.assertEqual(redemption.exit_date, today)
+        self.assertEqual(redemption.due_date, today + relativedelta(months=12))
+        self.assertEqual(redemption.refund_amount, 200.0)
+        redemption.action_approve()
+        self.assertEqual(redemption.state, "approved")
+        self.assertEqual(member.share_count, 0)
+        self.assertEqual(redemption.operation_id.operation_type, "redemption")
+        self.assertEqual(redemption.operation_id.state, "confirmed")
+        move = redemption.move_id
+        self.assertEqual(move.state, "posted")
+        capital_line = move.line_ids.filtered(
+            lambda line: line.account_id == self.class_a.capital_account_id
+        )
+        refund_line = move.line_ids.filtered(
+            lambda line: line.account_id == self.class_a.refund_account_id
+        )
+        self.assertEqual(capital_line.debit, 200.0)
+        self.assertEqual(refund_line.credit, 200.0)
+        redemption.action_register_payment()
+        self.assertEqual(redemption.state, "paid")
+        self.assertTrue(refund_line.reconciled)
+        with self.assertRaises(UserError):
+            redemption.write({"quantity": 1})
+        with self.assertRaises(UserError):
+            redemption.unlink()
+
+    def test_loss_reduced_refund(self):
+        self.company_a.coop_loss_per_share = 5.0
+        member = self._create_member("Loss bearer")
+        self._subscribe(member, 2)
+        member.action_exclude(reason="Statutes breach")
+        redemption = self._redemption(member, 2, redemption_type="exclusion")
+        self.assertEqual(redemption.refund_unit_value, 45.0)
+        self.assertEqual(redemption.refund_amount, 90.0)
+        redemption.action_approve()
+        move = redemption.move_id
+        self.assertEqual(sum(move.line_ids.mapped("debit")), 100.0)
+        loss_line = move.line_ids.filtered(
+            lambda line: line.account_id == self.class_a.loss_account_id
+        )
+        self.assertEqual(loss_line.credit, 10.0)
+
+    def test_refusals(self):
+        member = self._create_member("Still member")
+        self._subscribe(member, 3)
+        with self.assertRaisesRegex(UserError, "has not left the cooperative"):
+            self._redemption(member, 3).action_approve()
+        with self.assertRaisesRegex(UserError, "cannot be redeemed"):
+            self._redemption(member, 4, redemption_type="partial").action_approve()
+        partial = self._redemption(member, 2, redemption_type="partial")
+        partial.action_approve()
+        self.assertEqual(member.share_count, 1)
+        self.class_a.min_shares = 2
+        self._subscribe(member, 2)
+        self.assertEqual(member.share_count, 3)
+        with self.assertRaisesRegex(UserError, "must keep at least"):
+            self._redemption(member, 2, redemption_type="partial").action_approve()
+        member.action_request_exit()
+        member.action_confirm_exit()
+        with self.assertRaisesRegex(UserError, "all the shares are redeemed"):
+            self._redemption(member, 1).action_approve()
+
+    def test_capital_floor(self):
+        # Highest capital reached: 100 + 10 shares = 5,500; floor = 1,375.
+        member = self._create_member("Small")
+        self._subscribe(member, 10)
+        self.big.action_request_exit()
+        self.big.action_confirm_exit()
+        self.assertEqual(self.company_a.coop_highest_capital, 5500.0)
+        with self.assertRaisesRegex(UserError, "below its floor"):
+            self._redemption(self.big, 100).action_approve()
+        self.company_a.coop_capital_floor_ratio = 0.0
+        self._redemption(self.big, 100).action_approve()
+        self.assertEqual(self.company_a._coop_subscribed_capital()[self.company_a.id], 500.0)
+        # The highest capital is kept after the redemption.
+        self.company_a.invalidate_recordset(["coop_highest_capital"])
+        self.assertEqual(self.company_a.coop_highest_capital, 5500.0)
