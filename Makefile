@@ -1,0 +1,347 @@
+# Coop suite — developer entry points.  `make help` lists the targets.
+#
+#   make run     install what is missing, create the demo database once, serve Odoo
+#   make test    throwaway database, install every coop module with demo data, pytest-odoo
+#   make lint    ruff + ruff format --check + pylint-odoo
+#   make bench   fresh database without demo data, run tests/bench/bench_*.py
+#
+# Everything (Python venv, Odoo, PostgreSQL, Debian packages) is checked on every call and
+# only done when missing, so a second call is quick.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.ONESHELL:
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+# ---- knobs (override on the command line: make run DB=x PORT=8070) ------------------------
+DB         ?= coop_demo
+PORT       ?= 8069
+TEST_PORT  ?= 8079
+BENCH_DB   ?= coop_bench
+BENCH      ?=
+SCALE      ?= 1.0
+ODOO_SRC   ?=
+PYTHON     ?=
+ADDONS_DIR ?= $(CURDIR)/addons
+ODOO_TARBALL_URL ?= https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz
+PYTEST_ARGS ?=
+ALLOW_WARNINGS ?=
+
+VENV       := $(CURDIR)/.venv
+PY         := $(VENV)/bin/python
+VENV_STAMP := $(VENV)/.requirements.stamp
+ODOO_DIR   := $(CURDIR)/.odoo
+DATA_DIR   := $(ODOO_DIR)/data
+RUN_CONF   := $(CURDIR)/.odoo.conf
+TEST_CONF  := $(CURDIR)/.odoo-test.conf
+HOME_DIR   := $(or $(HOME),$(shell getent passwd "$$(id -u)" | cut -d: -f6))
+DB_USER    := $(shell id -un)
+IS_ROOT    := $(shell [ "$$(id -u)" = 0 ] && echo 1)
+
+# Installable coop_* modules of ADDONS_DIR, comma separated. Odoo orders them by `depends`.
+MODULES ?= $(shell for m in $(ADDONS_DIR)/coop_*/__manifest__.py; do [ -f "$$m" ] || continue; \
+	grep -Eq "[\"']installable[\"'][[:space:]]*:[[:space:]]*False" "$$m" && continue; \
+	basename "$$(dirname "$$m")"; done | paste -sd, -)
+
+DEB_PACKAGES := chromium wkhtmltopdf poppler-utils libldap2-dev libsasl2-dev libpq-dev \
+	build-essential curl ca-certificates
+
+# psql/dropdb against the local server as the current user (unix socket, like Odoo).
+PSQL := psql -X -q -v ON_ERROR_STOP=1 -d postgres -tA
+
+.PHONY: help venv odoo deps pg conf run test lint bench clean distclean
+
+help:
+	@echo "make run      serve Odoo on PORT=$(PORT) with database DB=$(DB) (created with demo data once)"
+	echo "make test     throwaway database + every coop module with demo data + pytest-odoo"
+	echo "make lint     ruff check, ruff format --check, pylint-odoo"
+	echo "make bench    database $(BENCH_DB) without demo data, then tests/bench (BENCH=pattern SCALE=0.1)"
+	echo "make clean    drop test/bench databases, remove generated configs and caches"
+	echo "make distclean  clean + remove .venv and .odoo (downloaded Odoo, filestores)"
+	echo "helpers: venv odoo pg deps conf.  Odoo comes from the Python, ODOO_SRC=/path, or a download."
+
+# ---- Debian packages -------------------------------------------------------------------------
+deps:
+	@if ! command -v dpkg-query >/dev/null; then
+	  echo "deps: not a Debian system, install by hand: $(DEB_PACKAGES) postgresql"; exit 0
+	fi
+	missing=""
+	for p in $(DEB_PACKAGES); do
+	  dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q "install ok installed" \
+	    || missing="$$missing $$p"
+	done
+	# a PostgreSQL server and client of any version will do
+	for p in postgresql postgresql-client; do
+	  dpkg-query -W -f='$${Status}\n' "$$p-[0-9]*" 2>/dev/null | grep -q "^install ok installed" \
+	    || missing="$$missing $$p"
+	done
+	[ -z "$$missing" ] && exit 0
+	if [ "$(IS_ROOT)" = 1 ]; then
+	  echo "deps: installing$$missing"
+	  export DEBIAN_FRONTEND=noninteractive
+	  apt-get update -qq
+	  apt-get install -y -qq --no-install-recommends $$missing
+	else
+	  echo "deps: missing Debian packages. Run:"
+	  echo "  sudo apt-get update && sudo apt-get install -y$$missing"
+	  exit 1
+	fi
+
+# ---- Python virtualenv -----------------------------------------------------------------------
+venv:
+	@if ! "$(PY)" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null; then
+	  py=""
+	  for c in $(PYTHON) python3.12 \
+	      $$(ls -d $(HOME_DIR)/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | sort -Vr) \
+	      /usr/local/bin/python3.12 /usr/bin/python3.12; do
+	    if "$$c" -c 'import sys, venv; assert sys.version_info[:2] == (3, 12)' 2>/dev/null; then
+	      py="$$c"; break
+	    fi
+	  done
+	  if [ -z "$$py" ]; then
+	    echo "venv: no working Python 3.12 found (tried PYTHON=, python3.12 on PATH," >&2
+	    echo "      $(HOME_DIR)/.pyenv/versions/3.12*/bin/python3.12)." >&2
+	    echo "      Install Python 3.12 (e.g. 'pyenv install 3.12') or pass PYTHON=/path/to/python3.12." >&2
+	    exit 1
+	  fi
+	  echo "venv: creating .venv from $$py (with system site packages)"
+	  rm -rf "$(VENV)"
+	  "$$py" -m venv --system-site-packages "$(VENV)"
+	fi
+	if [ ! -f "$(VENV_STAMP)" ] || [ requirements.txt -nt "$(VENV_STAMP)" ]; then
+	  echo "venv: pip install -r requirements.txt"
+	  "$(PY)" -m pip install -q --disable-pip-version-check -r requirements.txt
+	  touch "$(VENV_STAMP)"
+	fi
+
+# ---- Odoo 18.0 -------------------------------------------------------------------------------
+# 1. the venv's Python already imports Odoo 18.0 (system site packages)  -> reuse it
+# 2. ODOO_SRC=/path/to/odoo-18.0 source tree                             -> pip install -e it
+# 3. download the official 18.0 source tarball into .odoo/src            -> pip install -e it
+# ODOO_ROOT_PY prints Odoo's root dir (the one holding odoo/ and addons/) when the venv finds
+# an Odoo 18.0 package, without importing it (importing odoo takes over a second).
+ODOO_ROOT_PY := import importlib.util as u, os, sys; s = u.find_spec("odoo"); \
+	d = s and s.submodule_search_locations and list(s.submodule_search_locations)[0]; \
+	ns = {}; d and exec(open(os.path.join(d, "release.py")).read(), ns); \
+	sys.exit(0 if ns.get("version_info", ())[:2] == (18, 0) and print(os.path.dirname(d)) is None else 1)
+ODOO_STAMP := $(VENV)/.odoo-root
+
+odoo: venv deps
+	@root=$$("$(PY)" -c '$(ODOO_ROOT_PY)' 2>/dev/null || true)
+	if [ -n "$$root" ] && [ "$$(cat "$(ODOO_STAMP)" 2>/dev/null)" = "$$root" ]; then exit 0; fi
+	check() {  # full import once: proves Odoo's own dependencies are there too
+	  "$(PY)" -c 'import odoo.release as r, odoo.service.server; assert r.version_info[:2] == (18, 0)' 2>/dev/null \
+	    && "$(PY)" -c '$(ODOO_ROOT_PY)' > "$(ODOO_STAMP)"
+	}
+	install_src() {
+	  echo "odoo: installing Odoo from $$1 into .venv"
+	  "$(PY)" -m pip install -q --disable-pip-version-check -r "$$1/requirements.txt" &&
+	  "$(PY)" -m pip install -q --disable-pip-version-check -e "$$1"
+	}
+	if [ -n "$$root" ] && check; then echo "odoo: using Odoo 18.0 from $$root"; exit 0; fi
+	src="$(ODOO_SRC)"
+	if [ -n "$$src" ]; then
+	  [ -f "$$src/odoo/release.py" ] || { echo "odoo: ODOO_SRC=$$src is not an Odoo source tree" >&2; exit 1; }
+	  install_src "$$src" || true
+	else
+	  src="$(ODOO_DIR)/src"
+	  if [ ! -f "$$src/odoo/release.py" ]; then
+	    echo "odoo: downloading $(ODOO_TARBALL_URL)"
+	    mkdir -p "$(ODOO_DIR)"
+	    tarball="$(ODOO_DIR)/odoo_18.0.latest.tar.gz"
+	    if curl -fsSL --retry 2 --connect-timeout 20 -o "$$tarball.part" "$(ODOO_TARBALL_URL)"; then
+	      mv "$$tarball.part" "$$tarball"
+	      rm -rf "$$src.part" && mkdir -p "$$src.part"
+	      tar -xzf "$$tarball" -C "$$src.part" --strip-components=1 && mv "$$src.part" "$$src"
+	    else
+	      rm -f "$$tarball.part"
+	    fi
+	  fi
+	  if [ -f "$$src/odoo/release.py" ]; then install_src "$$src" || true; fi
+	fi
+	if ! check; then
+	  rm -f "$(ODOO_STAMP)"
+	  echo "odoo: Odoo 18.0 is not available. Use one of:" >&2
+	  echo "  1. a Python 3.12 that can already 'import odoo' (18.0): make ... PYTHON=/path/to/python3.12" >&2
+	  echo "  2. a local Odoo 18.0 source tree:                        make ... ODOO_SRC=/path/to/odoo" >&2
+	  echo "  3. network access to $(ODOO_TARBALL_URL)" >&2
+	  echo "     (downloaded and extracted into .odoo/src)" >&2
+	  echo "  (remove .venv first if it was created from another Python: make distclean)" >&2
+	  exit 1
+	fi
+	echo "odoo: using Odoo 18.0 from $$(cat "$(ODOO_STAMP)")"
+
+# ---- PostgreSQL ------------------------------------------------------------------------------
+pg: deps
+	@if command -v pg_lsclusters >/dev/null; then
+	  pg_lsclusters --no-header 2>/dev/null | while read -r ver name port status rest; do
+	    case "$$status" in
+	      online*) ;;
+	      *) if [ "$(IS_ROOT)" = 1 ]; then echo "pg: starting cluster $$ver $$name"; pg_ctlcluster "$$ver" "$$name" start;
+	         else echo "pg: cluster $$ver $$name is $$status. Run: sudo pg_ctlcluster $$ver $$name start" >&2; fi ;;
+	    esac
+	  done
+	fi
+	if ! $(PSQL) -c 'select 1' >/dev/null 2>&1; then
+	  if [ "$(DB_USER)" = postgres ]; then echo "pg: Odoo refuses to run as user postgres" >&2; exit 1; fi
+	  if [ "$(IS_ROOT)" = 1 ] && id postgres >/dev/null 2>&1; then
+	    echo "pg: creating PostgreSQL superuser role $(DB_USER)"
+	    runuser -u postgres -- createuser -s "$(DB_USER)" || true
+	  else
+	    echo "pg: cannot connect as $(DB_USER). Run: sudo -u postgres createuser -s $(DB_USER)" >&2
+	    exit 1
+	  fi
+	  $(PSQL) -c 'select 1' >/dev/null || { echo "pg: still cannot connect to PostgreSQL" >&2; exit 1; }
+	fi
+
+# ---- Odoo configuration files (gitignored, regenerated every call) ---------------------------
+define write_conf # $(1)=file $(2)=http_port $(3)=max_cron_threads
+	root=$$(cat "$(ODOO_STAMP)")
+	paths=""
+	for d in "$$root/addons" "$$root/odoo/addons" "$(ADDONS_DIR)"; do
+	  [ -d "$$d" ] && paths="$${paths:+$$paths,}$$d"
+	done
+	mkdir -p "$(DATA_DIR)"
+	cat > "$(1).tmp" <<-EOF
+	# Generated by 'make' — do not edit, do not commit.  See odoo.conf.example for production.
+	[options]
+	addons_path = $$paths
+	data_dir = $(DATA_DIR)
+	db_host =
+	db_user = $(DB_USER)
+	http_port = $(2)
+	max_cron_threads = $(3)
+	without_demo = False
+	EOF
+	mv "$(1).tmp" "$(1)"
+endef
+
+conf: odoo pg
+	@$(call write_conf,$(RUN_CONF),$(PORT),1)
+	$(call write_conf,$(TEST_CONF),$(TEST_PORT),0)
+
+# ---- make run --------------------------------------------------------------------------------
+run: conf
+	@mods="$(MODULES)"
+	[ -n "$$mods" ] || { echo "run: no coop_* module in $(ADDONS_DIR)" >&2; exit 1; }
+	odoo=("$(PY)" -m odoo -c "$(RUN_CONF)" -d "$(DB)" --db-filter="^$(DB)\$$")
+	if [ -z "$$($(PSQL) -c "select 1 from pg_database where datname = '$(DB)'")" ]; then
+	  echo "run: creating database $(DB) with demo data and $$mods (a few minutes, once)"
+	  if ! "$${odoo[@]}" -i "$$mods" --stop-after-init --log-level=warn; then
+	    echo "run: install failed, dropping the half-made database $(DB)" >&2
+	    dropdb --if-exists --force "$(DB)"; rm -rf "$(DATA_DIR)/filestore/$(DB)"; exit 1
+	  fi
+	  nodemo=$$(psql -X -d "$(DB)" -tAc "select string_agg(name, ', ') from ir_module_module where name like 'coop\_%' and state = 'installed' and not demo")
+	  if [ -n "$$nodemo" ]; then
+	    echo "run: the demo data of $$nodemo failed to load (WARNING above); dropping $(DB)" >&2
+	    dropdb --if-exists --force "$(DB)"; rm -rf "$(DATA_DIR)/filestore/$(DB)"; exit 1
+	  fi
+	else
+	  installed=$$(psql -X -d "$(DB)" -tAc "select string_agg(name, ',') from ir_module_module where state = 'installed' and name like 'coop\_%'")
+	  missing=$$(comm -23 <(tr , '\n' <<<"$$mods" | sort) <(tr , '\n' <<<"$$installed" | sort) | paste -sd, -)
+	  if [ -n "$$missing" ]; then
+	    echo "run: installing $$missing into existing database $(DB)"
+	    "$${odoo[@]}" -i "$$missing" --stop-after-init --log-level=warn
+	  fi
+	fi
+	echo
+	echo "Odoo 18.0 — database $(DB) — http://localhost:$(PORT)/odoo"
+	echo "Logins (login / password):"
+	echo "  admin / admin"
+	psql -X -d "$(DB)" -tA -F' ' -c "
+	  select distinct u.login from res_users u
+	  join ir_model_data d on d.model = 'res.users' and d.res_id = u.id
+	  where u.active and u.login <> 'admin'
+	    and (d.module like 'coop\_%' or (d.module = 'base' and d.name = 'user_demo'))
+	  order by 1" | while read -r login; do echo "  $$login / $$login"; done
+	echo
+	exec "$${odoo[@]}" --http-port="$(PORT)"
+
+# ---- make test -------------------------------------------------------------------------------
+test: conf
+	@mods="$(MODULES)"
+	[ -n "$$mods" ] || { echo "test: no coop_* module in $(ADDONS_DIR)" >&2; exit 1; }
+	{ command -v chromium || command -v google-chrome; } >/dev/null \
+	  || { echo "test: Chromium is missing (make deps)" >&2; exit 1; }
+	"$(PY)" -c 'import websocket' || { echo "test: websocket-client is missing" >&2; exit 1; }
+	db="coop_test_$$(date +%Y%m%d_%H%M%S)_$$$$"
+	work=$$(mktemp -d)
+	cleanup() {
+	  dropdb --if-exists --force "$$db" 2>/dev/null || true
+	  rm -rf "$(DATA_DIR)/filestore/$$db" "$$work"
+	}
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
+	echo "test: installing $$mods into $$db (with demo data)"
+	start=$$SECONDS
+	set +e
+	"$(PY)" -m odoo -c "$(TEST_CONF)" -d "$$db" -i "$$mods" --stop-after-init \
+	  --log-level=warn 2>&1 | tee "$$work/install.log"
+	rc=$${PIPESTATUS[0]}
+	set -e
+	[ "$$rc" = 0 ] || { echo "test: FAILED — Odoo install exited with $$rc" >&2; exit 1; }
+	if grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$$work/install.log" >/dev/null; then
+	  echo "test: FAILED — the install logged errors (above)" >&2; exit 1
+	fi
+	# Warnings about our own code (missing access rules, duplicate labels...) are bugs too.
+	warns=$$(awk '$$4 == "WARNING" { $$1 = $$2 = $$3 = $$4 = $$5 = ""; if (tolower($$0) ~ /coop[._]/) print }' "$$work/install.log")
+	if [ -n "$$warns" ] && [ "$(ALLOW_WARNINGS)" != 1 ]; then
+	  echo "test: FAILED — the install logged warnings about coop modules (ALLOW_WARNINGS=1 to accept):" >&2
+	  echo "$$warns" >&2; exit 1
+	fi
+	bad=$$(psql -X -d "$$db" -tA -c "select string_agg(name || ' (' || state || case when demo then '' else ', no demo data' end || ')', ', ')
+	  from ir_module_module where name = any(string_to_array('$$mods', ',')) and (state <> 'installed' or not demo)")
+	[ -z "$$bad" ] || { echo "test: FAILED — not installed with demo data: $$bad" >&2; exit 1; }
+	echo "test: install OK in $$((SECONDS - start)) s"
+	set +e
+	"$(PY)" -m pytest -c "$(CURDIR)/pyproject.toml" --rootdir="$(CURDIR)" -rs -p no:cacheprovider \
+	  --odoo-config="$(TEST_CONF)" --odoo-database="$$db" --odoo-http --odoo-log-level=error \
+	  $(PYTEST_ARGS) "$(ADDONS_DIR)" "$(CURDIR)/tests" 2>&1 | tee "$$work/pytest.log"
+	rc=$${PIPESTATUS[0]}
+	set -e
+	summary=$$(sed 's/\x1b\[[0-9;]*m//g' "$$work/pytest.log" \
+	  | grep -E '^=+ .*(passed|failed|error|skipped|no tests ran).* in [0-9.]+s' | tail -n1 || true)
+	if [ "$$rc" = 5 ]; then echo "test: FAILED — no test ran" >&2; exit 1; fi
+	if [ "$$rc" != 0 ]; then echo "test: FAILED — pytest exited with $$rc" >&2; echo "$$summary"; exit 1; fi
+	if grep -q skipped <<<"$$summary"; then
+	  echo "test: FAILED — tests were skipped (see 'short test summary info' above)" >&2
+	  echo "$$summary"; exit 1
+	fi
+	echo "$$summary"
+
+# ---- make lint -------------------------------------------------------------------------------
+lint: venv
+	@rc=0
+	targets=$$(ls -d addons tests conftest.py 2>/dev/null)
+	"$(VENV)/bin/ruff" check $$targets || rc=1
+	"$(VENV)/bin/ruff" format --check $$targets || rc=1
+	mods=$$(ls -d addons/coop_* 2>/dev/null || true)
+	if [ -n "$$mods" ]; then "$(VENV)/bin/pylint" --rcfile=.pylintrc $$mods || rc=1; fi
+	[ "$$rc" = 0 ] && echo "lint: OK" || { echo "lint: FAILED" >&2; exit 1; }
+
+# ---- make bench ------------------------------------------------------------------------------
+bench: conf
+	@mods="$(MODULES)"
+	[ -n "$$mods" ] || { echo "bench: no coop_* module in $(ADDONS_DIR)" >&2; exit 1; }
+	dropdb --if-exists --force "$(BENCH_DB)"
+	rm -rf "$(DATA_DIR)/filestore/$(BENCH_DB)"
+	echo "bench: installing $$mods into $(BENCH_DB) (without demo data)"
+	"$(PY)" -m odoo -c "$(RUN_CONF)" -d "$(BENCH_DB)" -i "$$mods" --without-demo=all \
+	  --stop-after-init --log-level=warn
+	BENCH="$(BENCH)" SCALE="$(SCALE)" "$(PY)" tests/bench/run.py -c "$(RUN_CONF)" -d "$(BENCH_DB)"
+
+# ---- cleaning --------------------------------------------------------------------------------
+clean:
+	@if command -v psql >/dev/null && $(PSQL) -c 'select 1' >/dev/null 2>&1; then
+	  for db in $$($(PSQL) -c "select datname from pg_database where datname like 'coop\_test\_%' or datname = '$(BENCH_DB)'"); do
+	    echo "clean: dropping database $$db"; dropdb --if-exists --force "$$db"
+	    rm -rf "$(DATA_DIR)/filestore/$$db"
+	  done
+	fi
+	rm -f "$(RUN_CONF)" "$(TEST_CONF)"
+	rm -rf .pytest_cache .ruff_cache
+	find addons tests -name __pycache__ -type d -prune -exec rm -rf {} + 2>/dev/null || true
+
+distclean: clean
+	rm -rf "$(VENV)" "$(ODOO_DIR)"

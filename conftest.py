@@ -1,0 +1,52 @@
+"""pytest settings shared by every test of the coop suite (run through `make test`).
+
+pytest-odoo (configured in pyproject.toml and the Makefile) loads Odoo; this file adds what
+Odoo's own test runner does and pytest-odoo does not.
+"""
+
+import logging
+
+import pytest
+
+try:
+    import odoo.tools
+except ImportError:  # pragma: no cover - pytest without Odoo: nothing to adapt
+    odoo = None
+
+if odoo is not None:
+    # pytest-odoo imports odoo.tests before it turns test mode on, and Odoo then logs a
+    # misleading "Importing test framework ..." ERROR. Import it here in test mode first.
+    _test_enable = odoo.tools.config["test_enable"]
+    odoo.tools.config["test_enable"] = True
+    try:
+        import odoo.tests  # noqa: F401
+    finally:
+        odoo.tools.config["test_enable"] = _test_enable
+
+
+class _ErrorRecords(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _odoo_errors_fail_the_test():
+    """Fail a test during which Odoo logged an ERROR, as Odoo's own test runner does.
+
+    Errors a test expects are silenced with `mute_logger` or caught with `assertLogs`,
+    which keep them from reaching this handler.
+    """
+    handler = _ErrorRecords()
+    logger = logging.getLogger("odoo")
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    if handler.records:
+        lines = [f"{r.levelname} {r.name}: {r.getMessage()}" for r in handler.records]
+        pytest.fail("Odoo logged errors during this test:\n" + "\n".join(lines), pytrace=False)
