@@ -30,6 +30,8 @@
         "views/coop_share_operation_views.xml",
         "views/coop_subscription_request_views.xml",
         "views/coop_redemption_request_views.xml",
+        "report/coop_capital_reports.xml",
+        "wizard/coop_capital_report_wizard_views.xml",
         "views/res_company_capital_views.xml",
         "views/coop_capital_menus.xml",
     ],

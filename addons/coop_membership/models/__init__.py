@@ -12,3 +12,4 @@ from . import coop_share_operation
 from . import coop_member_capital
 from . import coop_subscription_request
 from . import coop_redemption_request
+from . import coop_capital_report

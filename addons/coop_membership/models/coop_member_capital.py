@@ -1,3 +1,7 @@
+from datetime import date
+
+from num2words import num2words
+
 from odoo import api, fields, models
 
 
@@ -66,3 +70,67 @@ class CoopMember(models.Model):
             "default_company_id": self.company_id.id,
         }
         return action
+
+    # ------------------------------------------------------------------
+    # Certificates and tax attestations
+    # ------------------------------------------------------------------
+    def _coop_holdings_by_class(self):
+        """Return [(share_class, quantity, amount)] held today by this member."""
+        self.ensure_one()
+        holdings = self.env["coop.share.operation"]._coop_holdings(self.ids)
+        result = []
+        for (member_id, class_id), quantity in sorted(holdings.items()):
+            if member_id == self.id and quantity:
+                share_class = self.env["coop.share.class"].browse(class_id)
+                result.append((share_class, quantity, quantity * share_class.nominal_value))
+        return result
+
+    def _coop_amount_in_words(self, amount):
+        """Amount in French words, as printed on the legal documents."""
+        self.ensure_one()
+        currency = self.company_id.currency_id
+        amount = currency.round(float(amount))
+        try:
+            words = num2words(amount, lang="fr", to="currency", currency=currency.name)
+            # Whole amounts: drop the "et zéro centimes" tail.
+            return words.rsplit(" et ", 1)[0] if amount.is_integer() else words
+        except NotImplementedError:
+            return currency.with_context(lang="fr_FR").amount_to_text(amount)
+
+    @api.model
+    def _coop_tax_attestation_members(self, companies, year):
+        """Members with confirmed subscriptions (not reversed) during ``year``."""
+        operations = self.env["coop.share.operation"].search(
+            self._coop_tax_subscription_domain(year) + [("company_id", "in", companies.ids)]
+        )
+        return operations.member_id
+
+    @api.model
+    def _coop_tax_subscription_domain(self, year):
+        return [
+            ("state", "=", "confirmed"),
+            ("operation_type", "=", "subscription"),
+            ("is_reversal", "=", False),
+            ("reversal_operation_ids", "=", False),
+            ("date", ">=", date(year, 1, 1)),
+            ("date", "<=", date(year, 12, 31)),
+        ]
+
+    def _coop_tax_attestation_values(self, year):
+        """Subscriptions of the year and the date until which the shares must be kept.
+
+        CGI art. 199 terdecies-0 A: shares kept until 31 December of the fifth year
+        after the subscription.
+        """
+        self.ensure_one()
+        operations = self.env["coop.share.operation"].search(
+            self._coop_tax_subscription_domain(year) + [("member_id", "=", self.id)],
+            order="date, id",
+        )
+        total = sum(operations.mapped("amount"))
+        return {
+            "operations": operations,
+            "total": total,
+            "total_words": self._coop_amount_in_words(total),
+            "keep_until": date(year + 5, 12, 31),
+        }

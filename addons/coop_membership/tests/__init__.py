@@ -6,3 +6,4 @@ from . import test_share_operation
 from . import test_subscription
 from . import test_redemption
 from . import test_share_concurrency
+from . import test_capital_reports

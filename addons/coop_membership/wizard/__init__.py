@@ -1,2 +1,3 @@
 from . import coop_member_exit_wizard
 from . import coop_subscription_reject_wizard
+from . import coop_capital_report_wizard

@@ -1,0 +1,136 @@
+import io
+import zipfile
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+
+from .capital_common import CoopCapitalTestCommon
+
+
+class TestCapitalReports(CoopCapitalTestCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = fields.Date.today()
+        cls.year_start = date(cls.today.year, 1, 1)
+        cls.year_end = date(cls.today.year, 12, 31)
+        cls.m1 = cls._create_member("Julien Lefèvre")
+        cls.m2 = cls._create_member("Claire Martin")
+        cls.m3 = cls._create_member("Bernard Roux", company=cls.company_b)
+        cls._subscribe(cls.m1, 5)
+        cls._subscribe(cls.m2, 2)
+        cls._subscribe(cls.m3, 10)
+        cls.env["coop.share.operation"].create(
+            {
+                "member_id": cls.m1.id,
+                "company_id": cls.company_a.id,
+                "counterpart_member_id": cls.m2.id,
+                "share_class_id": cls.class_a.id,
+                "operation_type": "transfer",
+                "quantity": 1,
+            }
+        ).action_confirm()
+        cls._subscribe(cls.m2, 3).action_reverse()
+        cls.companies = cls.company_a | cls.company_b
+        cls.Report = cls.env["coop.capital.report"]
+
+    def test_variation_equals_raw_sql(self):
+        figures = self.Report._capital_variation(self.companies, self.year_start, self.year_end)
+        self.env.cr.execute(
+            """
+            SELECT company_id,
+                   SUM(CASE WHEN is_reversal THEN -1 ELSE 1 END
+                       * CASE operation_type WHEN 'subscription' THEN amount
+                                             WHEN 'redemption' THEN -amount ELSE 0 END)
+              FROM coop_share_operation
+             WHERE state = 'confirmed' AND company_id = ANY(%s) AND date <= %s
+          GROUP BY company_id
+            """,
+            [self.companies.ids, self.year_end],
+        )
+        raw = dict(self.env.cr.fetchall())
+        for company in self.companies:
+            self.assertEqual(figures[company.id]["closing"], raw[company.id])
+            values = figures[company.id]
+            self.assertEqual(
+                values["closing"],
+                values["opening"]
+                + values["subscriptions"]
+                + values["redemptions"]
+                + values["conversions"],
+            )
+        self.assertEqual(figures[self.company_a.id]["closing"], 350.0)
+        self.assertEqual(figures[self.company_a.id]["transfers"], 50.0)
+        self.assertEqual(figures[self.company_b.id]["closing"], 1000.0)
+        self.assertEqual(figures[self.company_a.id]["members_in"], 2)
+        self.assertEqual(figures[self.company_a.id]["members_end"], 2)
+        # Next year opens with this year's closing.
+        next_year = self.Report._capital_variation(
+            self.companies, self.year_end + relativedelta(days=1), date(self.today.year + 1, 12, 31)
+        )
+        self.assertEqual(next_year[self.company_a.id]["opening"], 350.0)
+        colleges = self.Report._members_per_college(self.companies, self.year_end)
+        self.assertEqual(colleges[(self.company_a.id, self.college_a_cons.id)], 2)
+
+    def test_xlsx_files(self):
+        content = self.Report._capital_variation_xlsx(
+            self.companies, date(self.today.year - 1, 1, 1), self.year_end
+        )
+        sheet = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
+        self.assertIn("<f>SUM(", sheet)
+        content = self.Report._register_xlsx(self.companies, self.year_start, self.year_end)
+        book = zipfile.ZipFile(io.BytesIO(content))
+        self.assertIn("xl/worksheets/sheet2.xml", book.namelist())
+        members, movements = self.Report._register_rows(
+            self.companies, self.year_start, self.year_end
+        )
+        self.assertEqual(len(members), 3)
+        self.assertEqual(len(movements), 6)
+
+    def test_wizard_and_access(self):
+        wizard = (
+            self.env["coop.capital.report.wizard"]
+            .with_user(self.accountant_a)
+            .create({"company_ids": [(6, 0, self.company_a.ids)]})
+        )
+        action = wizard.action_print()
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        # An accountant of A cannot get B's register, neither by the wizard nor directly.
+        with self.assertRaises(AccessError):
+            self.Report.with_user(self.accountant_a)._register_rows(
+                self.company_b, self.year_start, self.year_end
+            )
+        with self.assertRaises(AccessError):
+            self.Report.with_user(self.officer_a)._capital_variation(
+                self.company_a, self.year_start, self.year_end
+            )
+        with self.assertRaises(UserError):
+            self.Report._capital_variation(self.company_a, self.year_end, self.year_start)
+
+    def test_pdf_reports(self):
+        ReportAction = self.env["ir.actions.report"]
+        html = ReportAction._render_qweb_html(
+            "coop_membership.report_share_certificate", self.m1.ids
+        )[0].decode()
+        self.assertIn("Julien", html)
+        self.assertIn("deux cents euros", html)
+        html = ReportAction._render_qweb_html(
+            "coop_membership.report_tax_attestation", self.m1.ids, data={"year": self.today.year}
+        )[0].decode()
+        self.assertIn(str(self.today.year + 5), html)
+        self.assertIn("deux cent cinquante euros", html)
+        members = self.env["coop.member"]._coop_tax_attestation_members(
+            self.companies, self.today.year
+        )
+        # The reversed subscription does not count; Bernard subscribed too.
+        self.assertEqual(members, self.m1 | self.m2 | self.m3)
+        wizard = self.env["coop.capital.report.wizard"].create(
+            {"company_ids": [(6, 0, self.companies.ids)], "report": "register_pdf"}
+        )
+        html = ReportAction._render_qweb_html(
+            "coop_membership.report_share_register", wizard.ids
+        )[0].decode()
+        self.assertIn("Bernard Roux", html)

@@ -1,0 +1,88 @@
+from datetime import date
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class CoopCapitalReportWizard(models.TransientModel):
+    _name = "coop.capital.report.wizard"
+    _description = "Capital Reports"
+
+    report = fields.Selection(
+        [
+            ("variation_xlsx", "Capital variation (XLSX)"),
+            ("register_xlsx", "Register of members and movements (XLSX)"),
+            ("register_pdf", "Register of members and movements (PDF)"),
+            ("tax_attestation", "Annual tax attestations (PDF)"),
+        ],
+        required=True,
+        default="variation_xlsx",
+    )
+    company_ids = fields.Many2many(
+        "res.company",
+        string="Cooperatives",
+        required=True,
+        default=lambda self: self.env.companies,
+        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
+    )
+    date_from = fields.Date(
+        required=True, default=lambda self: date(fields.Date.context_today(self).year, 1, 1)
+    )
+    date_to = fields.Date(
+        required=True, default=lambda self: date(fields.Date.context_today(self).year, 12, 31)
+    )
+    year = fields.Integer(
+        default=lambda self: fields.Date.context_today(self).year - 1,
+        help="Year of the subscriptions for the tax attestations.",
+    )
+
+    @api.onchange("year")
+    def _onchange_year(self):
+        if self.report == "tax_attestation" and self.year:
+            self.date_from = date(self.year, 1, 1)
+            self.date_to = date(self.year, 12, 31)
+
+    def action_print(self):
+        self.ensure_one()
+        Report = self.env["coop.capital.report"]
+        Report._check_report_access(self.company_ids)
+        Report._check_dates(self.date_from, self.date_to)
+        suffix = f"{self.date_from}_{self.date_to}"
+        if self.report == "variation_xlsx":
+            content = Report._capital_variation_xlsx(self.company_ids, self.date_from, self.date_to)
+            return Report._attachment_download(content, f"capital_variation_{suffix}.xlsx")
+        if self.report == "register_xlsx":
+            content = Report._register_xlsx(self.company_ids, self.date_from, self.date_to)
+            return Report._attachment_download(content, f"share_register_{suffix}.xlsx")
+        if self.report == "register_pdf":
+            return self.env.ref("coop_membership.action_report_share_register").report_action(
+                self
+            )
+        members = self.env["coop.member"]._coop_tax_attestation_members(
+            self.company_ids, self.year
+        )
+        if not members:
+            raise UserError(
+                _("No member subscribed shares in %(year)s in these cooperatives.", year=self.year)
+            )
+        return self.env.ref("coop_membership.action_report_tax_attestation").report_action(
+            members, data={"year": self.year}
+        )
+
+    def _register_report_values(self):
+        """Values of the register PDF (rows from the same queries as the XLSX)."""
+        self.ensure_one()
+        members, movements = self.env["coop.capital.report"]._register_rows(
+            self.company_ids, self.date_from, self.date_to
+        )
+        types = dict(
+            self.env["coop.share.operation"]._fields["operation_type"]._description_selection(
+                self.env
+            )
+        )
+        return {
+            "members": members,
+            "movements": [(*row[:3], types.get(row[3], row[3]), *row[4:]) for row in movements],
+            "total_shares": sum(row[6] for row in members),
+            "total_amount": sum(row[7] for row in members),
+        }
