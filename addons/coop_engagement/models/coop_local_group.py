@@ -1,0 +1,245 @@
+import re
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CoopLocalGroup(models.Model):
+    _name = "coop.local.group"
+    _description = "Local Group"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "company_id, complete_name"
+    _parent_store = True
+    _rec_name = "complete_name"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    complete_name = fields.Char(compute="_compute_complete_name", store=True, recursive=True)
+    company_id = fields.Many2one(
+        "res.company",
+        string="Cooperative",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    parent_id = fields.Many2one(
+        "coop.local.group",
+        string="Parent Group",
+        index=True,
+        check_company=True,
+        ondelete="restrict",
+    )
+    parent_path = fields.Char(index=True)
+    child_ids = fields.One2many("coop.local.group", "parent_id", string="Sub-groups")
+    active = fields.Boolean(default=True)
+    zip_prefixes = fields.Char(
+        string="Territory",
+        help="Postal-code prefixes or departments, separated by commas, e.g. "
+        '"37, 41000". Members living there are suggested this group.',
+    )
+    membership_ids = fields.One2many(
+        "coop.local.group.membership", "local_group_id", string="Members"
+    )
+    member_count = fields.Integer(compute="_compute_member_count")
+    coordinator_ids = fields.Many2many(
+        "res.partner", compute="_compute_coordinator_ids", string="Coordinators"
+    )
+    # Public contact card
+    contact_email = fields.Char()
+    meeting_place = fields.Char()
+    description = fields.Html(translate=True)
+    last_activity_date = fields.Date(
+        compute="_compute_last_activity_date",
+        help="Latest engagement activity recorded for this group or its events.",
+    )
+
+    _sql_constraints = [
+        (
+            "name_company_uniq",
+            "unique(company_id, parent_id, name)",
+            "A local group with this name already exists here.",
+        ),
+    ]
+
+    @api.depends("name", "parent_id.complete_name")
+    def _compute_complete_name(self):
+        for group in self:
+            group.complete_name = (
+                f"{group.parent_id.complete_name} / {group.name}" if group.parent_id else group.name
+            )
+
+    def _compute_member_count(self):
+        counts = dict(
+            self.env["coop.local.group.membership"]._read_group(
+                [("local_group_id", "in", self.ids)], ["local_group_id"], ["__count"]
+            )
+        )
+        for group in self:
+            group.member_count = counts.get(group, 0)
+
+    @api.depends("membership_ids.role", "membership_ids.partner_id")
+    def _compute_coordinator_ids(self):
+        for group in self:
+            group.coordinator_ids = group.membership_ids.filtered(
+                lambda m: m.role == "coordinator"
+            ).partner_id
+
+    def _compute_last_activity_date(self):
+        last = dict(
+            self.env["coop.engagement.activity"]
+            .sudo()
+            ._read_group([("local_group_id", "in", self.ids)], ["local_group_id"], ["date:max"])
+        )
+        for group in self:
+            group.last_activity_date = last.get(group.sudo())
+
+    @api.constrains("zip_prefixes")
+    def _check_zip_prefixes(self):
+        for group in self:
+            for prefix in group._coop_prefix_list():
+                if not re.fullmatch(r"[0-9A-Za-z]{1,5}", prefix):
+                    raise ValidationError(
+                        _(
+                            'Territory of %(group)s: "%(prefix)s" is not a postal-code '
+                            "prefix or a department number.",
+                            group=group.name,
+                            prefix=prefix,
+                        )
+                    )
+
+    def _coop_prefix_list(self):
+        self.ensure_one()
+        return [p.strip() for p in (self.zip_prefixes or "").split(",") if p.strip()]
+
+    @api.model
+    def _coop_suggest(self, partners):
+        """Map each partner to the local groups whose territory holds their postal code.
+
+        The longest matching prefix wins within a cooperative; one search for all the
+        groups of the partners' cooperatives, no query per partner.
+        """
+        groups = self.search([("zip_prefixes", "!=", False)])
+        result = {}
+        for partner in partners:
+            zip_code = (partner.zip or "").replace(" ", "")
+            best = {}
+            for group in groups:
+                for prefix in group._coop_prefix_list():
+                    if zip_code.startswith(prefix):
+                        current = best.get(group.company_id.id)
+                        if not current or len(prefix) > current[0]:
+                            best[group.company_id.id] = (len(prefix), group)
+                        elif len(prefix) == current[0]:
+                            best[group.company_id.id] = (len(prefix), current[1] | group)
+            result[partner.id] = self.browse().union(*(g for _length, g in best.values()))
+        return result
+
+    def action_join(self, partner, role="member"):
+        """Add a person to the group (they may belong to several groups)."""
+        self.ensure_one()
+        existing = self.membership_ids.filtered(lambda m: m.partner_id == partner)
+        if existing:
+            return existing
+        return self.env["coop.local.group.membership"].create(
+            {"local_group_id": self.id, "partner_id": partner.id, "role": role}
+        )
+
+    def action_view_suggested_members(self):
+        """Open the members of the cooperative living in the group's territory."""
+        self.ensure_one()
+        prefixes = self._coop_prefix_list()
+        if not prefixes:
+            raise ValidationError(_("Set the territory of the group first."))
+        zip_domain = [("zip", "=like", f"{p}%") for p in prefixes]
+        domain = [
+            ("company_id", "=", self.company_id.id),
+            ("is_active_member", "=", True),
+            ("partner_id", "not in", self.membership_ids.partner_id.ids),
+        ]
+        domain += ["|"] * (len(zip_domain) - 1) + zip_domain
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Suggested members for %(group)s", group=self.name),
+            "res_model": "coop.member",
+            "view_mode": "list,form",
+            "domain": domain,
+        }
+
+    @api.model
+    def _coop_alert_silent_groups(self, days=90):
+        """Schedule an activity for moderators on groups with nothing recorded for
+        ``days`` days (no engagement activity and no event of the group)."""
+        limit = fields.Date.subtract(fields.Date.context_today(self), days=days)
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT g.id
+              FROM coop_local_group g
+             WHERE g.active
+               AND g.create_date < %(limit)s
+               AND NOT EXISTS (SELECT 1 FROM coop_engagement_activity a
+                                WHERE a.local_group_id = g.id AND a.date >= %(limit)s)
+               AND NOT EXISTS (SELECT 1 FROM event_event e
+                                WHERE e.coop_local_group_id = g.id
+                                  AND e.date_begin >= %(limit)s)
+            """,
+            {"limit": limit},
+        )
+        groups = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        if not groups:
+            return groups
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        # Do not pile up alerts: one open alert per group and moderator is enough.
+        open_alerts = (
+            self.env["mail.activity"]
+            .sudo()
+            ._read_group(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", groups.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ],
+                ["res_id", "user_id"],
+            )
+        )
+        already = {(res_id, user.id) for res_id, user in open_alerts}
+        moderators = self.env["res.users"]._coop_moderators_by_company(groups.company_id)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        vals_list = []
+        for group in groups:
+            users = self.env["res.users"].union(*moderators.get(group.company_id.id, []))
+            users |= group._coop_group_moderators()
+            for user in users:
+                if (group.id, user.id) in already:
+                    continue
+                vals_list.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": group.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": user.id,
+                        "summary": _(
+                            "Local group %(group)s has been silent for %(days)s days",
+                            group=group.complete_name,
+                            days=days,
+                        ),
+                    }
+                )
+        self.env["mail.activity"].sudo().create(vals_list)
+        return groups
+
+    def _coop_group_moderators(self):
+        self.ensure_one()
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    (
+                        "coop_moderated_group_ids",
+                        "in",
+                        self.search([("id", "parent_of", self.id)]).ids,
+                    )
+                ]
+            )
+        )

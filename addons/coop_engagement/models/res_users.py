@@ -1,0 +1,42 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    coop_moderated_company_ids = fields.Many2many(
+        "res.company",
+        "coop_moderator_company_rel",
+        "user_id",
+        "company_id",
+        string="Moderated Cooperatives",
+        help="As a moderator, this user manages all local groups and action calls of "
+        "these cooperatives.",
+    )
+    coop_moderated_group_ids = fields.Many2many(
+        "coop.local.group",
+        "coop_moderator_local_group_rel",
+        "user_id",
+        "local_group_id",
+        string="Moderated Local Groups",
+        help="As a moderator, this user manages these local groups, their sub-groups and "
+        "their action calls.",
+    )
+
+    @api.model
+    def _coop_moderators_by_company(self, companies):
+        """{company id: [users]} of the moderators assigned to each company."""
+        group = self.env.ref("coop_engagement.group_coop_moderator")
+        users = self.sudo().search(
+            [
+                ("groups_id", "in", group.id),
+                ("coop_moderated_company_ids", "in", companies.ids),
+            ]
+        )
+        result = defaultdict(list)
+        for user in users:
+            for company in user.coop_moderated_company_ids & companies:
+                result[company.id].append(user)
+        return result

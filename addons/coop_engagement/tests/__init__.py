@@ -1,0 +1,5 @@
+from . import test_levels
+from . import test_contact
+from . import test_local_group
+from . import test_action_call
+from . import test_dashboard

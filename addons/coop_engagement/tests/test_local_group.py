@@ -1,0 +1,120 @@
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
+
+from .common import EngagementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestLocalGroups(EngagementCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        LocalGroup = cls.env["coop.local.group"]
+        cls.group_a = LocalGroup.create(
+            {"name": "Tours", "company_id": cls.company_a.id, "zip_prefixes": "37"}
+        )
+        cls.group_a_north = LocalGroup.create(
+            {
+                "name": "Tours Nord",
+                "company_id": cls.company_a.id,
+                "zip_prefixes": "37100",
+                "parent_id": cls.group_a.id,
+            }
+        )
+        cls.group_a2 = LocalGroup.create({"name": "Blois", "company_id": cls.company_a.id})
+        cls.group_b = LocalGroup.create(
+            {"name": "Valence", "company_id": cls.company_b.id, "zip_prefixes": "26"}
+        )
+        # Allowed in both companies: only the moderator rules may hide region B.
+        cls.moderator = cls._create_user(
+            "moderator_a",
+            "coop_engagement.group_coop_moderator",
+            cls.company_a,
+            extra_companies=cls.company_a | cls.company_b,
+        )
+        cls.moderator.coop_moderated_company_ids = cls.company_a
+
+    def test_moderator_of_a_cannot_see_b(self):
+        groups = (
+            self.env["coop.local.group"]
+            .with_user(self.moderator)
+            .with_context(allowed_company_ids=(self.company_a | self.company_b).ids)
+            .search([])
+        )
+        self.assertIn(self.group_a, groups)
+        self.assertNotIn(self.group_b, groups)
+        with self.assertRaises(AccessError):
+            self.group_b.with_user(self.moderator).with_context(
+                allowed_company_ids=(self.company_a | self.company_b).ids
+            ).read(["name"])
+
+    def test_moderator_of_a_group_sees_its_subgroups_only(self):
+        self.moderator.coop_moderated_company_ids = False
+        self.moderator.coop_moderated_group_ids = self.group_a
+        groups = self.env["coop.local.group"].with_user(self.moderator).search([])
+        self.assertEqual(groups, self.group_a | self.group_a_north)
+        call = (
+            self.env["coop.action.call"]
+            .with_user(self.moderator)
+            .create(
+                {
+                    "name": "Moderator call",
+                    "local_group_id": self.group_a_north.id,
+                    "company_id": self.company_a.id,
+                }
+            )
+        )
+        self.assertTrue(call)
+        with self.assertRaises(AccessError):
+            self.env["coop.action.call"].with_user(self.moderator).create(
+                {
+                    "name": "Elsewhere",
+                    "local_group_id": self.group_a2.id,
+                    "company_id": self.company_a.id,
+                }
+            )
+
+    def test_suggestion_by_postal_code(self):
+        north = self.env["res.partner"].create({"name": "North", "zip": "37100"})
+        south = self.env["res.partner"].create({"name": "South", "zip": "37200"})
+        drome = self.env["res.partner"].create({"name": "Drôme", "zip": "26000"})
+        suggestions = self.env["coop.local.group"]._coop_suggest(north | south | drome)
+        self.assertEqual(suggestions[north.id], self.group_a_north)
+        self.assertEqual(suggestions[south.id], self.group_a)
+        self.assertEqual(suggestions[drome.id], self.group_b)
+
+    def test_member_joins_several_groups(self):
+        member = self._create_member("Joiner", zip="37100")
+        self.group_a.action_join(member.partner_id)
+        self.group_a_north.action_join(member.partner_id)
+        self.group_a.action_join(member.partner_id)
+        self.assertEqual(
+            member.partner_id.coop_local_group_membership_ids.local_group_id,
+            self.group_a | self.group_a_north,
+        )
+
+    def test_bad_territory(self):
+        with self.assertRaises(ValidationError):
+            self.env["coop.local.group"].create(
+                {"name": "Bad", "company_id": self.company_a.id, "zip_prefixes": "37; 41"}
+            )
+
+    def test_silent_group_alert(self):
+        self.env.cr.execute(
+            "UPDATE coop_local_group SET create_date = now() - interval '200 days' WHERE id = %s",
+            [self.group_a2.id],
+        )
+        self.env["coop.local.group"].invalidate_model(["create_date"])
+        silent = self.env["coop.local.group"]._coop_alert_silent_groups()
+        self.assertIn(self.group_a2, silent)
+        alerts = self.env["mail.activity"].search(
+            [("res_model", "=", "coop.local.group"), ("res_id", "=", self.group_a2.id)]
+        )
+        self.assertEqual(alerts.user_id, self.moderator)
+        self.env["coop.local.group"]._coop_alert_silent_groups()
+        self.assertEqual(
+            self.env["mail.activity"].search_count(
+                [("res_model", "=", "coop.local.group"), ("res_id", "=", self.group_a2.id)]
+            ),
+            1,
+        )

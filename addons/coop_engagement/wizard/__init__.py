@@ -1,0 +1,1 @@
+from . import coop_paper_label_wizard
