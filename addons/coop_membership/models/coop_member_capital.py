@@ -8,7 +8,8 @@ from odoo import api, fields, models
 class CoopMember(models.Model):
     _inherit = "coop.member"
 
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    # Stored: the set-based holding recompute rounds thousands of amounts at once.
+    currency_id = fields.Many2one(related="company_id.currency_id", store=True)
     share_operation_ids = fields.One2many(
         "coop.share.operation", "member_id", string="Share Operations"
     )
@@ -37,19 +38,12 @@ class CoopMember(models.Model):
     def _compute_share_holding(self):
         """Sum the confirmed register in one query for the whole batch."""
         ids = [member_id for member_id in self.ids if isinstance(member_id, int)]
-        totals = {}
-        if ids:
-            self.env["coop.share.operation"].flush_model()
-            self.env.cr.execute(
-                """
-                SELECT member_id, SUM(quantity), SUM(amount)
-                  FROM coop_share_movement
-                 WHERE member_id = ANY(%s)
-              GROUP BY member_id
-                """,
-                [ids],
-            )
-            totals = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        totals = {
+            member_id: (quantity, amount)
+            for member_id, quantity, amount in self.env[
+                "coop.share.operation"
+            ]._coop_member_lines(ids)
+        }
         for member in self:
             count, amount = totals.get(member.id, (0, 0.0))
             member.share_count = count

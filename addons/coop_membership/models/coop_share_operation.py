@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models, tools
+from odoo.tools import SQL
 from odoo.exceptions import UserError, ValidationError
 
 from .coop_member import ACTIVE_STATES
@@ -219,21 +220,64 @@ class CoopShareOperation(models.Model):
     # Holdings: one place for the holding rules
     # ------------------------------------------------------------------
     @api.model
+    def _coop_member_lines(self, member_ids, group_by_class=False):
+        """Signed (quantity, amount) of the confirmed register for these members.
+
+        Same arithmetic as the ``coop.share.movement`` view, but each branch filters on an
+        indexed column (member_id, counterpart_member_id), which the view's UNION cannot.
+        Returns rows (member_id, [share_class_id,] quantity, amount).
+        """
+        if not member_ids:
+            return []
+        self.flush_model()
+        class_column = SQL("share_class_id,") if group_by_class else SQL()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT member_id, %(class_column)s SUM(quantity), SUM(amount)
+                  FROM (
+                        SELECT member_id, share_class_id,
+                               (CASE WHEN is_reversal THEN -1 ELSE 1 END)
+                               * (CASE WHEN operation_type = 'subscription' THEN 1 ELSE -1 END)
+                               * quantity AS quantity,
+                               (CASE WHEN is_reversal THEN -1 ELSE 1 END)
+                               * (CASE WHEN operation_type = 'subscription' THEN 1 ELSE -1 END)
+                               * amount AS amount
+                          FROM coop_share_operation
+                         WHERE state = 'confirmed' AND member_id = ANY(%(ids)s)
+                     UNION ALL
+                        SELECT counterpart_member_id, share_class_id,
+                               (CASE WHEN is_reversal THEN -1 ELSE 1 END) * quantity,
+                               (CASE WHEN is_reversal THEN -1 ELSE 1 END) * amount
+                          FROM coop_share_operation
+                         WHERE state = 'confirmed' AND counterpart_member_id = ANY(%(ids)s)
+                     UNION ALL
+                        SELECT member_id, target_share_class_id,
+                               (CASE WHEN is_reversal THEN -1 ELSE 1 END) * quantity,
+                               (CASE WHEN is_reversal THEN -1 ELSE 1 END) * quantity
+                               * target_unit_value
+                          FROM coop_share_operation
+                         WHERE state = 'confirmed' AND operation_type = 'conversion'
+                           AND member_id = ANY(%(ids)s)
+                       ) AS lines
+              GROUP BY member_id %(group_class)s
+                """,
+                class_column=class_column,
+                ids=list(member_ids),
+                group_class=SQL(", share_class_id") if group_by_class else SQL(),
+            )
+        )
+        return self.env.cr.fetchall()
+
+    @api.model
     def _coop_holdings(self, member_ids):
         """Return {(member_id, share_class_id): quantity} from the confirmed register."""
-        if not member_ids:
-            return {}
-        self.flush_model()
-        self.env.cr.execute(
-            """
-            SELECT member_id, share_class_id, SUM(quantity)
-              FROM coop_share_movement
-             WHERE member_id = ANY(%s)
-          GROUP BY member_id, share_class_id
-            """,
-            [list(member_ids)],
-        )
-        return {(m, c): q for m, c, q in self.env.cr.fetchall()}
+        return {
+            (member_id, class_id): quantity
+            for member_id, class_id, quantity, _amount in self._coop_member_lines(
+                member_ids, group_by_class=True
+            )
+        }
 
     def _signed_lines(self):
         """Yield (member, share_class, signed quantity, role) for this operation."""
