@@ -20,9 +20,12 @@
         "views/coop_assembly_voter_views.xml",
         "views/coop_resolution_views.xml",
         "views/coop_ballot_views.xml",
+        "views/coop_poll_views.xml",
         "views/res_config_settings_views.xml",
         "views/coop_governance_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/coop_governance_demo.xml",
+    ],
     "installable": True,
 }

@@ -6,3 +6,9 @@ from . import coop_resolution
 from . import coop_resolution_result
 from . import coop_ballot
 from . import coop_ballot_secret
+from . import coop_poll
+from . import coop_poll_option
+from . import coop_poll_participation
+from . import coop_poll_answer
+from . import coop_poll_tally
+from . import coop_candidacy

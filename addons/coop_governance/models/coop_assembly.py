@@ -534,7 +534,8 @@ class CoopAssembly(models.Model):
         self.env.cr.execute(
             """
             SELECT id, chain_index, prev_hash, hash, resolution_id, voter_id,
-                   COALESCE(choice, ''), channel, COALESCE(cast_by_id, 0), college_id
+                   COALESCE(choice, ''), channel, COALESCE(cast_by_id, 0), college_id,
+                   COALESCE(approvals, '')
               FROM coop_ballot
              WHERE assembly_id = %s
           ORDER BY chain_index
@@ -648,3 +649,86 @@ class CoopAssembly(models.Model):
                 raise ValidationError(
                     _("A national assembly is held by a federation with member cooperatives.")
                 )
+
+    # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+    @api.model
+    def _demo_replay_past_assembly(self, company_xmlid, assembly_xmlid):
+        """Demo: hold last year's assembly through the real flow, then date it back.
+
+        The flow refuses past dates (convocation delay), so the assembly is held as if
+        it came, then its dates are moved one year back.
+        """
+        company = self.env.ref(company_xmlid)
+        members = self.env["coop.member"].search(
+            [("company_id", "=", company.id), ("state", "in", ("member", "resigning"))]
+        )
+        self._demo_give_shares(members)
+        assembly = self.env.ref(assembly_xmlid)
+        assembly.action_convene()
+        assembly.action_send_convocations()
+        assembly.action_open()
+        voters = assembly.voter_ids
+        absent = voters[-1:]
+        holder = voters[:1]
+        (voters - absent).action_check_in()
+        if len(voters) > 3:
+            voters[-2].action_mark_absent()
+            voters[-2].action_give_proxy(holder)
+        for number, resolution in enumerate(assembly.resolution_ids):
+            resolution.action_start_vote()
+            for i, voter in enumerate(voters - absent):
+                choice = "no" if (i + number) % 4 == 3 else "yes"
+                if voter.attendance == "represented":
+                    resolution.cast_vote(voter, choice, "proxy", cast_by=voter.proxy_holder_id)
+                else:
+                    resolution.cast_vote(voter, choice, "in_room")
+            resolution.action_close_vote()
+        assembly.action_close()
+        assembly.action_sign_chair()
+        assembly.action_sign_secretary()
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            UPDATE coop_assembly
+               SET date = date - interval '1 year',
+                   census_date = census_date - interval '1 year',
+                   convened_date = convened_date - interval '1 year' - interval '20 days',
+                   opened_at = date - interval '1 year',
+                   closed_at = date - interval '1 year' + interval '3 hours',
+                   chair_signed_on = date - interval '1 year' + interval '1 day',
+                   secretary_signed_on = date - interval '1 year' + interval '1 day'
+             WHERE id = %s
+            """,
+            [assembly.id],
+        )
+        self.env.invalidate_all()
+        return True
+
+    @api.model
+    def _demo_give_shares(self, members):
+        """Demo members vote only with a confirmed share (when the capital part is there)."""
+        if "share_count" not in members._fields:
+            return
+        without = members.filtered(lambda m: m.share_count < 1)
+        for company in without.company_id:
+            share_class = self.env["coop.share.class"].search(
+                [("company_id", "=", company.id)], limit=1
+            ) or self.env["coop.share.class"].create(
+                {"name": "Part sociale", "code": "A", "company_id": company.id,
+                 "nominal_value": 50.0}
+            )  # fmt: skip
+            operations = self.env["coop.share.operation"].create(
+                [
+                    {
+                        "member_id": member.id,
+                        "company_id": company.id,
+                        "share_class_id": share_class.id,
+                        "operation_type": "subscription",
+                        "quantity": 1,
+                    }
+                    for member in without.filtered(lambda m, c=company: m.company_id == c)
+                ]
+            )
+            operations.action_confirm()

@@ -37,6 +37,9 @@ class CoopBallot(models.Model):
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     college_id = fields.Many2one("coop.college", readonly=True)
     choice = fields.Selection(CHOICES, readonly=True)
+    approvals = fields.Char(
+        readonly=True, help="Election ballots: approved candidacy ids, sorted, comma-separated."
+    )
     secret = fields.Boolean(readonly=True)
     channel = fields.Selection(CHANNELS, required=True, readonly=True)
     cast_by_id = fields.Many2one(
@@ -61,23 +64,31 @@ class CoopBallot(models.Model):
 
     @api.model
     def _canonical(
-        self, assembly_id, index, resolution_id, voter_id, choice, channel, cast_by_id, college_id
+        self,
+        assembly_id,
+        index,
+        resolution_id,
+        voter_id,
+        choice,
+        channel,
+        cast_by_id,
+        college_id,
+        approvals="",
     ):
         """Canonical ballot content hashed in the audit chain (stable JSON)."""
-        return json.dumps(
-            {
-                "assembly": assembly_id,
-                "index": index,
-                "resolution": resolution_id,
-                "voter": voter_id,
-                "choice": choice or "",
-                "channel": channel,
-                "cast_by": cast_by_id or 0,
-                "college": college_id or 0,
-            },
-            sort_keys=True,
-            separators=(",", ":"),
-        )
+        content = {
+            "assembly": assembly_id,
+            "index": index,
+            "resolution": resolution_id,
+            "voter": voter_id,
+            "choice": choice or "",
+            "channel": channel,
+            "cast_by": cast_by_id or 0,
+            "college": college_id or 0,
+        }
+        if approvals:
+            content["approvals"] = approvals
+        return json.dumps(content, sort_keys=True, separators=(",", ":"))
 
     def write(self, vals):
         if vals:

@@ -34,3 +34,15 @@ class CoopBallotSecret(models.Model):
     college_id = fields.Many2one("coop.college", readonly=True)
     token = fields.Char(readonly=True, required=True)
     choice = fields.Selection(CHOICES, readonly=True)
+    approvals = fields.Char(readonly=True)
+    used = fields.Boolean(readonly=True, default=False)
+
+    def init(self):
+        # Free slots by resolution, college and random token: picking one stays cheap.
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS coop_ballot_secret_free_idx
+                ON coop_ballot_secret (resolution_id, (COALESCE(college_id, 0)), token)
+             WHERE NOT used
+            """
+        )

@@ -1,4 +1,5 @@
 import math
+import secrets
 
 import psycopg2
 
@@ -90,6 +91,15 @@ class CoopResolution(models.Model):
         tracking=True,
         copy=False,
     )
+    kind = fields.Selection(
+        [("motion", "Motion"), ("election", "Election")],
+        required=True,
+        default="motion",
+        help="An election is voted by approval: each ballot approves up to one candidate "
+        "per seat; candidates are ranked by their approvals.",
+    )
+    seats = fields.Integer(default=1, help="Seats to fill (elections).")
+    candidacy_ids = fields.One2many("coop.candidacy", "resolution_id", string="Candidates")
     ballot_ids = fields.One2many("coop.ballot", "resolution_id", string="Ballots")
     result_ids = fields.One2many("coop.resolution.result", "resolution_id", string="Results")
     participation_count = fields.Integer(compute="_compute_participation_count", string="Voted")
@@ -149,6 +159,8 @@ class CoopResolution(models.Model):
 
     def write(self, vals):
         frozen = {
+            "kind",
+            "seats",
             "name",
             "text",
             "majority",
@@ -261,8 +273,9 @@ class CoopResolution(models.Model):
         self.env["coop.assembly.voter"].flush_model()
         self.env.cr.execute(
             """
-            INSERT INTO coop_ballot_secret (resolution_id, college_id, token)
-            SELECT %s, v.college_id, md5(random()::text || clock_timestamp()::text)
+            INSERT INTO coop_ballot_secret (resolution_id, college_id, token, used)
+            SELECT %s, v.college_id, md5(random()::text || clock_timestamp()::text || v.id),
+                   FALSE
               FROM coop_assembly_voter v
              WHERE v.assembly_id = %s
           ORDER BY random()
@@ -273,7 +286,9 @@ class CoopResolution(models.Model):
     def action_close_vote(self):
         """Close the vote: count, store the results per college and the outcome."""
         self._check_resolution_state(("voting",), _("Closing the vote"))
-        for resolution in self:
+        for resolution in self.filtered(lambda r: r.kind == "election"):
+            resolution._close_election()
+        for resolution in self.filtered(lambda r: r.kind == "motion"):
             results = resolution._compute_results()
             resolution.result_ids.unlink()
             self.env["coop.resolution.result"].create(
@@ -308,13 +323,114 @@ class CoopResolution(models.Model):
             )
         return True
 
+    def _close_election(self):
+        ranking = self._election_results()
+        for line in ranking:
+            line["candidacy"].write(
+                {
+                    "approval_count": line["approvals"],
+                    "score": line["score"],
+                    "rank": line["rank"],
+                    "elected": line["elected"],
+                }
+            )
+        self.write(
+            {
+                "state": "adopted",
+                "weighted": self.company_id.coop_vote_by_college,
+                "expressed_count": sum(self._election_counts()[1].values()),
+                "urn_seal": self._urn_seal() if self.secret else False,
+            }
+        )
+
+    def _election_counts(self):
+        """({(college code, candidacy id): approvals}, {college code: ballots}) in SQL."""
+        self.ensure_one()
+        self.env["coop.ballot"].flush_model()
+        table = SQL.identifier("coop_ballot_secret" if self.secret else "coop_ballot")
+        used = SQL("AND b.used") if self.secret else SQL()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT COALESCE(c.code, ''), COUNT(*)
+                  FROM %(table)s b
+             LEFT JOIN coop_college c ON c.id = b.college_id
+                 WHERE b.resolution_id = %(resolution)s %(used)s
+              GROUP BY 1
+                """,
+                table=table,
+                resolution=self.id,
+                used=used,
+            )
+        )
+        ballots = dict(self.env.cr.fetchall())
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT COALESCE(c.code, ''), a.candidacy_id::int, COUNT(*)
+                  FROM %(table)s b
+                  CROSS JOIN LATERAL unnest(string_to_array(b.approvals, ',')) AS a(candidacy_id)
+             LEFT JOIN coop_college c ON c.id = b.college_id
+                 WHERE b.resolution_id = %(resolution)s AND b.approvals IS NOT NULL %(used)s
+              GROUP BY 1, 2
+                """,
+                table=table,
+                resolution=self.id,
+                used=used,
+            )
+        )
+        approvals = {(code, cand): count for code, cand, count in self.env.cr.fetchall()}
+        return approvals, ballots
+
+    def _election_results(self):
+        """Candidates ranked by approval.
+
+        Unweighted: score = approvals / ballots. Weighted by college: score = sum over
+        colleges of (college approvals / college ballots) x weight, the weights of the
+        colleges that cast ballots scaled to 100 % (as for motions). The ``seats`` best
+        scores with at least one approval are elected; ties keep the candidacy order.
+        """
+        self.ensure_one()
+        approvals, ballots = self._election_counts()
+        company = self.assembly_id.company_id
+        weights = {
+            c.code: c.vote_weight
+            for c in self.env["coop.college"]
+            .sudo()
+            .search([("company_id", "=", company.id), ("active", "=", True)])
+        }
+        weighted = company.coop_vote_by_college
+        counted = {code: weights.get(code, 0.0) for code, n in ballots.items() if n}
+        counted = {code: w for code, w in counted.items() if w > 0}
+        total_weight = sum(counted.values())
+        total_ballots = sum(ballots.values())
+        lines = []
+        for candidacy in self.candidacy_ids.filtered(lambda c: c.state == "submitted"):
+            count = sum(n for (code, cand), n in approvals.items() if cand == candidacy.id)
+            if weighted and total_weight:
+                score = sum(
+                    100.0 * w / total_weight * approvals.get((code, candidacy.id), 0)
+                    / ballots[code]
+                    for code, w in counted.items()
+                )  # fmt: skip
+            else:
+                score = 100.0 * count / total_ballots if total_ballots else 0.0
+            lines.append({"candidacy": candidacy, "approvals": count, "score": score})
+        lines.sort(key=lambda line: (-line["score"], line["candidacy"].sequence,
+                                     line["candidacy"].id))  # fmt: skip
+        for rank, line in enumerate(lines, start=1):
+            line["rank"] = rank
+            line["elected"] = rank <= self.seats and line["approvals"] > 0
+        return lines
+
     def _urn_seal(self):
         """SHA-256 over the filled and empty slots of the secret urn, in token order."""
         self.ensure_one()
         self.env.cr.execute(
             """
             SELECT encode(sha256(convert_to(COALESCE(string_agg(
-                       token || ':' || COALESCE(college_id, 0) || ':' || COALESCE(choice, ''),
+                       token || ':' || COALESCE(college_id, 0) || ':' || COALESCE(choice, '')
+                       || ':' || COALESCE(approvals, ''),
                        ';' ORDER BY token), ''), 'UTF8')), 'hex')
               FROM coop_ballot_secret
              WHERE resolution_id = %s
@@ -344,8 +460,34 @@ class CoopResolution(models.Model):
         resolution = self.sudo()
         voter = voter.sudo()
         cast_by = cast_by.sudo()
+        approvals = ""
+        if resolution.kind == "election":
+            approvals = resolution._election_approvals(choice)
+            choice = False
         resolution._check_vote(voter, choice, channel, cast_by)
-        return resolution._record_ballot(voter, choice, channel, cast_by)
+        return resolution._record_ballot(voter, choice, channel, cast_by, approvals)
+
+    def _election_approvals(self, candidacies):
+        """Canonical approvals of an election ballot: sorted candidacy ids, comma-separated.
+
+        An empty list is a blank ballot.
+        """
+        Candidacy = self.env["coop.candidacy"].sudo()
+        if isinstance(candidacies, models.BaseModel):
+            candidacies = candidacies.ids
+        if not isinstance(candidacies, (list, tuple)):
+            raise UserError(_("An election ballot lists the approved candidates."))
+        chosen = Candidacy.browse(sorted(set(candidacies)))
+        if len(chosen.exists()) != len(chosen) or any(
+            c.resolution_id != self or c.state != "submitted" for c in chosen
+        ):
+            raise UserError(_("Approve only the standing candidates of this election."))
+        if len(chosen) > self.seats:
+            raise UserError(
+                _("Approve at most %(seats)s candidates: there are %(seats)s seats to fill.",
+                  seats=self.seats)
+            )  # fmt: skip
+        return ",".join(str(i) for i in chosen.ids)
 
     def _check_vote_access(self, voter, channel, cast_by):
         """Officers record any vote; a member casts only their own online vote, or
@@ -363,7 +505,7 @@ class CoopResolution(models.Model):
     def _check_vote(self, voter, choice, channel, cast_by):
         """Every rule of a vote, with a clear message; nothing is stored on failure."""
         assembly = self.assembly_id
-        if not voter.exists():
+        if not voter.assembly_id:
             raise UserError(_("This voter does not exist."))
         if assembly.state != "open":
             raise UserError(
@@ -384,7 +526,7 @@ class CoopResolution(models.Model):
                     assembly=assembly.name,
                 )
             )
-        if choice not in dict(CHOICES):
+        if self.kind == "motion" and choice not in dict(CHOICES):
             raise UserError(_("A vote is yes, no or abstain."))
         if channel not in dict(CHANNELS):
             raise UserError(_("Unknown voting channel %(channel)s.", channel=channel))
@@ -436,7 +578,7 @@ class CoopResolution(models.Model):
             resolution=self.name,
         )
 
-    def _record_ballot(self, voter, choice, channel, cast_by):
+    def _record_ballot(self, voter, choice, channel, cast_by, approvals=""):
         """Append the ballot to the assembly's audit chain (serialised per assembly)."""
         assembly = self.assembly_id
         if channel == "online" and voter.attendance == "absent":
@@ -451,17 +593,21 @@ class CoopResolution(models.Model):
                 # The lock serialises the chain; the unique index stops double votes
                 # even from concurrent transactions.
                 cr.execute(
-                    "SELECT ballot_seq FROM coop_assembly WHERE id = %s FOR UPDATE", [assembly.id]
-                )
-                index = (cr.fetchone()[0] or 0) + 1
-                cr.execute(
-                    "SELECT hash FROM coop_ballot WHERE assembly_id = %s "
-                    "ORDER BY chain_index DESC LIMIT 1",
+                    """
+                    SELECT a.ballot_seq,
+                           (SELECT b.hash FROM coop_ballot b
+                             WHERE b.assembly_id = a.id AND b.chain_index = a.ballot_seq)
+                      FROM coop_assembly a
+                     WHERE a.id = %s
+                       FOR UPDATE
+                    """,
                     [assembly.id],
                 )
-                row = cr.fetchone()
-                previous = row[0] if row else GENESIS_HASH
+                seq, previous = cr.fetchone()
+                index = (seq or 0) + 1
+                previous = previous or GENESIS_HASH
                 stored_choice = False if self.secret else choice
+                stored_approvals = "" if self.secret else approvals
                 content = Ballot._canonical(
                     assembly.id,
                     index,
@@ -471,6 +617,7 @@ class CoopResolution(models.Model):
                     channel,
                     cast_by.id,
                     voter.college_id.id,
+                    stored_approvals,
                 )
                 ballot = Ballot.create(
                     {
@@ -480,6 +627,7 @@ class CoopResolution(models.Model):
                         "company_id": voter.company_id.id,
                         "college_id": voter.college_id.id,
                         "choice": stored_choice,
+                        "approvals": stored_approvals or False,
                         "secret": self.secret,
                         "channel": channel,
                         "cast_by_id": cast_by.id,
@@ -493,30 +641,44 @@ class CoopResolution(models.Model):
                     "UPDATE coop_assembly SET ballot_seq = %s WHERE id = %s", [index, assembly.id]
                 )
                 if self.secret:
-                    self._drop_in_urn(voter.college_id.id, choice)
+                    self._drop_in_urn(voter.college_id.id, choice, approvals)
         except psycopg2.errors.UniqueViolation as e:
             raise UserError(self._already_voted_message(voter)) from e
         assembly.invalidate_recordset(["ballot_seq"])
         return ballot
 
-    def _drop_in_urn(self, college_id, choice):
-        """Fill a free slot of the voter's college, picked at random."""
-        self.env.cr.execute(
-            """
-            UPDATE coop_ballot_secret SET choice = %s
+    def _drop_in_urn(self, college_id, choice, approvals=""):
+        """Fill a free slot of the voter's college, picked at random.
+
+        Start from a random token and take the next free slot in token order (partial
+        index on free slots): random, and independent of the urn's size.
+        """
+        query = """
+            UPDATE coop_ballot_secret SET choice = %(choice)s, approvals = %(approvals)s,
+                                          used = TRUE
              WHERE id = (SELECT id FROM coop_ballot_secret
-                          WHERE resolution_id = %s
-                            AND college_id IS NOT DISTINCT FROM %s
-                            AND choice IS NULL
-                       ORDER BY random()
+                          WHERE resolution_id = %(resolution)s
+                            AND COALESCE(college_id, 0) = %(college)s
+                            AND NOT used
+                            AND token >= %(start)s
+                       ORDER BY token
                           LIMIT 1
                             FOR UPDATE SKIP LOCKED)
          RETURNING id
-            """,
-            [choice, self.id, college_id or None],
-        )
+        """
+        params = {
+            "choice": choice or None,
+            "approvals": approvals or None,
+            "resolution": self.id,
+            "college": college_id or 0,
+            "start": secrets.token_hex(16),
+        }
+        self.env.cr.execute(query, params)
         if not self.env.cr.fetchone():
-            raise UserError(_("The urn of this secret vote has no free slot left."))
+            # Nothing after the random start: wrap around to the first free slot.
+            self.env.cr.execute(query, dict(params, start=""))
+            if not self.env.cr.fetchone():
+                raise UserError(_("The urn of this secret vote has no free slot left."))
         self.env["coop.ballot.secret"].invalidate_model()
 
     # ------------------------------------------------------------------
@@ -531,6 +693,8 @@ class CoopResolution(models.Model):
         self.check_access("read")
         if self.secret and self.state == "voting":
             raise UserError(_("The results of a secret vote stay hidden until the vote closes."))
+        if self.kind == "election":
+            return {"candidates": self.sudo()._election_results()}
         return self.sudo()._compute_results()
 
     def _count_rows(self):

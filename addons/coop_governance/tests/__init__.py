@@ -1,3 +1,5 @@
 from . import test_assembly
 from . import test_vote
 from . import test_concurrency
+from . import test_poll
+from . import test_election
