@@ -47,6 +47,9 @@ MODULES ?= $(shell for m in $(ADDONS_DIR)/coop_*/__manifest__.py; do [ -f "$$m" 
 DEB_PACKAGES := chromium wkhtmltopdf poppler-utils libldap2-dev libsasl2-dev libpq-dev \
 	build-essential curl ca-certificates
 
+# pip, quiet (minus the notices some pip configurations print for every package)
+PIP = "$(PY)" -m pip install -q --disable-pip-version-check 2> >(grep -v "^WARNING: Location '.*' is ignored" >&2)
+
 # psql/dropdb against the local server as the current user (unix socket, like Odoo).
 PSQL := psql -X -q -v ON_ERROR_STOP=1 -d postgres -tA
 
@@ -58,7 +61,7 @@ help:
 	echo "make lint     ruff check, ruff format --check, pylint-odoo"
 	echo "make bench    database $(BENCH_DB) without demo data, then tests/bench (BENCH=pattern SCALE=0.1)"
 	echo "make clean    drop test/bench databases, remove generated configs and caches"
-	echo "make distclean  clean + remove .venv and .odoo (downloaded Odoo, filestores)"
+	echo "make distclean  clean + drop DB=$(DB) + remove .venv and .odoo (downloaded Odoo, filestores)"
 	echo "helpers: venv odoo pg deps conf.  Odoo comes from the Python, ODOO_SRC=/path, or a download."
 
 # ---- Debian packages -------------------------------------------------------------------------
@@ -111,13 +114,14 @@ venv:
 	fi
 	if [ ! -f "$(VENV_STAMP)" ] || [ requirements.txt -nt "$(VENV_STAMP)" ]; then
 	  echo "venv: pip install -r requirements.txt"
-	  "$(PY)" -m pip install -q --disable-pip-version-check -r requirements.txt
+	  $(PIP) -r requirements.txt
 	  touch "$(VENV_STAMP)"
 	fi
 
 # ---- Odoo 18.0 -------------------------------------------------------------------------------
 # 1. the venv's Python already imports Odoo 18.0 (system site packages)  -> reuse it
-# 2. ODOO_SRC=/path/to/odoo-18.0 source tree                             -> pip install -e it
+# 2. ODOO_SRC=/path/to/odoo-18.0 source tree (else /opt/odoo18, /opt/odoo,
+#    /srv/odoo18, /srv/odoo, ~/odoo18, ~/odoo when they hold 18.0)       -> pip install -e it
 # 3. download the official 18.0 source tarball into .odoo/src            -> pip install -e it
 # ODOO_ROOT_PY prints Odoo's root dir (the one holding odoo/ and addons/) when the venv finds
 # an Odoo 18.0 package, without importing it (importing odoo takes over a second).
@@ -126,6 +130,7 @@ ODOO_ROOT_PY := import importlib.util as u, os, sys; s = u.find_spec("odoo"); \
 	ns = {}; d and exec(open(os.path.join(d, "release.py")).read(), ns); \
 	sys.exit(0 if ns.get("version_info", ())[:2] == (18, 0) and print(os.path.dirname(d)) is None else 1)
 ODOO_STAMP := $(VENV)/.odoo-root
+ODOO_SRC_GUESSES := /opt/odoo18 /opt/odoo /srv/odoo18 /srv/odoo $(HOME_DIR)/odoo18 $(HOME_DIR)/odoo
 
 odoo: venv deps
 	@root=$$("$(PY)" -c '$(ODOO_ROOT_PY)' 2>/dev/null || true)
@@ -136,11 +141,15 @@ odoo: venv deps
 	}
 	install_src() {
 	  echo "odoo: installing Odoo from $$1 into .venv"
-	  "$(PY)" -m pip install -q --disable-pip-version-check -r "$$1/requirements.txt" &&
-	  "$(PY)" -m pip install -q --disable-pip-version-check -e "$$1"
+	  $(PIP) -r "$$1/requirements.txt" && $(PIP) -e "$$1"
 	}
 	if [ -n "$$root" ] && check; then echo "odoo: using Odoo 18.0 from $$root"; exit 0; fi
 	src="$(ODOO_SRC)"
+	if [ -z "$$src" ]; then  # a source tree at a usual place counts as ODOO_SRC
+	  for c in $(ODOO_SRC_GUESSES); do
+	    if grep -qs "^version_info = (18, 0," "$$c/odoo/release.py"; then src="$$c"; break; fi
+	  done
+	fi
 	if [ -n "$$src" ]; then
 	  [ -f "$$src/odoo/release.py" ] || { echo "odoo: ODOO_SRC=$$src is not an Odoo source tree" >&2; exit 1; }
 	  install_src "$$src" || true
@@ -165,6 +174,7 @@ odoo: venv deps
 	  echo "odoo: Odoo 18.0 is not available. Use one of:" >&2
 	  echo "  1. a Python 3.12 that can already 'import odoo' (18.0): make ... PYTHON=/path/to/python3.12" >&2
 	  echo "  2. a local Odoo 18.0 source tree:                        make ... ODOO_SRC=/path/to/odoo" >&2
+	  echo "     (found by itself in $(ODOO_SRC_GUESSES))" >&2
 	  echo "  3. network access to $(ODOO_TARBALL_URL)" >&2
 	  echo "     (downloaded and extracted into .odoo/src)" >&2
 	  echo "  (remove .venv first if it was created from another Python: make distclean)" >&2
@@ -335,13 +345,19 @@ bench: conf
 clean:
 	@if command -v psql >/dev/null && $(PSQL) -c 'select 1' >/dev/null 2>&1; then
 	  for db in $$($(PSQL) -c "select datname from pg_database where datname like 'coop\_test\_%' or datname = '$(BENCH_DB)'"); do
-	    echo "clean: dropping database $$db"; dropdb --if-exists --force "$$db"
-	    rm -rf "$(DATA_DIR)/filestore/$$db"
+	    # no --force: a database in use belongs to a run still going on
+	    if dropdb --if-exists "$$db" 2>/dev/null; then
+	      echo "clean: dropped database $$db"; rm -rf "$(DATA_DIR)/filestore/$$db"
+	    else echo "clean: database $$db is in use, kept"; fi
 	  done
 	fi
 	rm -f "$(RUN_CONF)" "$(TEST_CONF)"
 	rm -rf .pytest_cache .ruff_cache
 	find addons tests -name __pycache__ -type d -prune -exec rm -rf {} + 2>/dev/null || true
 
+# The filestore lives in .odoo/data: the demo database goes with it.
 distclean: clean
+	@if command -v psql >/dev/null && $(PSQL) -c 'select 1' >/dev/null 2>&1; then
+	  echo "distclean: dropping database $(DB)"; dropdb --if-exists --force "$(DB)"
+	fi
 	rm -rf "$(VENV)" "$(ODOO_DIR)"

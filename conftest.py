@@ -35,10 +35,12 @@ class _ErrorRecords(logging.Handler):
 
 @pytest.fixture(autouse=True)
 def _odoo_errors_fail_the_test():
-    """Fail a test during which Odoo logged an ERROR, as Odoo's own test runner does.
+    """Fail a test during which Odoo logged an ERROR, as Odoo's runbot and OCA's CI do.
 
-    Errors a test expects are silenced with `mute_logger` or caught with `assertLogs`,
-    which keep them from reaching this handler.
+    Errors a test expects (a constraint violation logs `odoo.sql_db: bad query`, a
+    concurrency test logs serialization failures) are silenced with
+    `odoo.tools.mute_logger("odoo.sql_db")` or caught with `assertLogs`, which keep them
+    from reaching this handler.
     """
     handler = _ErrorRecords()
     logger = logging.getLogger("odoo")
