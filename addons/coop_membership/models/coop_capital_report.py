@@ -68,22 +68,36 @@ class CoopCapitalReport(models.AbstractModel):
         self.env["coop.member.college.history"].flush_model()
         result = {company.id: dict.fromkeys(VARIATION_COLUMNS, 0) for company in companies}
         cr = self.env.cr
+        # Straight on the operations (indexed by company and date): same signs as the
+        # coop.share.movement view, without its per-side join.
         cr.execute(
             """
             SELECT company_id,
-                   COALESCE(SUM(amount) FILTER (WHERE date < %(from)s), 0),
-                   COALESCE(SUM(amount) FILTER (
+                   COALESCE(SUM(s) FILTER (WHERE date < %(from)s), 0),
+                   COALESCE(SUM(s) FILTER (
                        WHERE date >= %(from)s AND operation_type = 'subscription'), 0),
-                   COALESCE(SUM(amount) FILTER (
+                   COALESCE(SUM(s) FILTER (
                        WHERE date >= %(from)s AND operation_type = 'redemption'), 0),
-                   COALESCE(SUM(amount) FILTER (
+                   COALESCE(SUM(s) FILTER (
                        WHERE date >= %(from)s AND operation_type = 'conversion'), 0),
-                   COALESCE(SUM(amount), 0),
-                   COALESCE(SUM(amount) FILTER (
-                       WHERE date >= %(from)s AND operation_type = 'transfer'
-                         AND quantity > 0), 0)
-              FROM coop_share_movement
-             WHERE company_id = ANY(%(companies)s) AND date <= %(to)s
+                   COALESCE(SUM(s), 0),
+                   COALESCE(SUM(sign * amount) FILTER (
+                       WHERE date >= %(from)s AND operation_type = 'transfer'), 0)
+              FROM (
+                    SELECT company_id, date, operation_type, amount,
+                           CASE WHEN is_reversal THEN -1 ELSE 1 END AS sign,
+                           CASE WHEN is_reversal THEN -1 ELSE 1 END
+                           * CASE operation_type
+                                 WHEN 'subscription' THEN amount
+                                 WHEN 'redemption' THEN -amount
+                                 WHEN 'conversion' THEN quantity * target_unit_value - amount
+                                 ELSE 0
+                             END AS s
+                      FROM coop_share_operation
+                     WHERE state = 'confirmed'
+                       AND company_id = ANY(%(companies)s)
+                       AND date <= %(to)s
+                   ) AS operations
           GROUP BY company_id
             """,
             {"from": date_from, "to": date_to, "companies": companies.ids},

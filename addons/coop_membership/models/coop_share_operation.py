@@ -330,10 +330,12 @@ class CoopShareOperation(models.Model):
                             person=operation.counterpart_member_id.partner_id.name,
                         )
                     )
+            member = operation.member_id
             if (
                 operation.operation_type == "subscription"
                 and not operation.is_reversal
-                and operation.member_id.state not in ACTIVE_STATES + ("candidate",)
+                and member.state not in ACTIVE_STATES + ("candidate",)
+                and not (member.exit_date and operation.date <= member.exit_date)
             ):
                 raise UserError(
                     _(

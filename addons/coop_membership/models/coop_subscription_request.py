@@ -344,6 +344,27 @@ class CoopSubscriptionRequest(models.Model):
             request._coop_notify("coop_membership.mail_template_subscription_paid")
         return True
 
+    def _coop_record_payment(self, date=None, journal=None):
+        """Record the full payment of the invoices received on the bank journal.
+
+        The paid invoice then registers the shares (see ``account.move._invoice_paid_hook``).
+        """
+        self._check_state(("waiting_payment",))
+        for request in self:
+            register = (
+                self.env["account.payment.register"]
+                .with_context(active_model="account.move", active_ids=request.invoice_id.ids)
+                .create(
+                    {
+                        "payment_date": fields.Date.to_date(date)
+                        or fields.Date.context_today(self),
+                        **({"journal_id": journal.id} if journal else {}),
+                    }
+                )
+            )
+            register._create_payments()
+        return True
+
     def _payment_date(self):
         self.ensure_one()
         lines = self.invoice_id.line_ids.filtered(

@@ -78,6 +78,21 @@ class ResCompany(models.Model):
         )
         return dict(self.env.cr.fetchall())
 
+    def _coop_ensure_french_chart(self):
+        """Give the root company the French chart of accounts (PCG) if it has no entries yet.
+
+        Regional cooperatives are branches: they share the chart of their root company.
+        """
+        for root in self.root_id:
+            if root.chart_template == "fr":
+                continue
+            if self.env["account.move"].sudo().search_count(
+                [("company_id", "child_of", root.id), ("state", "=", "posted")], limit=1
+            ) and not self.env.ref("base.module_account").demo:
+                continue
+            self.env["account.chart.template"].try_loading("fr", root, install_demo=False)
+        return True
+
     def _coop_get_share_sequence(self):
         """Return the company's share register sequence, creating it on first use."""
         self.ensure_one()
