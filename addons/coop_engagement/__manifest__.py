@@ -10,7 +10,7 @@
     "maintainers": ["coop-suite"],
     "license": "AGPL-3",
     "development_status": "Beta",
-    "depends": ["coop_membership", "event", "mass_mailing"],
+    "depends": ["coop_governance", "event", "mass_mailing"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/coop_engagement_security.xml",

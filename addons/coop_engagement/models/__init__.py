@@ -16,3 +16,4 @@ from . import event_event
 from . import event_registration
 from . import coop_engagement_report
 from . import coop_engagement_company_report
+from . import coop_governance_feeds

@@ -48,90 +48,118 @@ class CoopEngagementCompanyReport(models.Model):
         self.env.cr.execute(
             """
             CREATE VIEW coop_engagement_company_report AS (
-            WITH years AS (
-                SELECT c.id AS company_id, y.year::int AS year,
-                       make_date(y.year::int, 12, 31) AS year_end
+            WITH bounds AS (
+                SELECT company_id, MIN(EXTRACT(YEAR FROM admission_date))::int AS first_year
+                  FROM coop_member
+                 WHERE admission_date IS NOT NULL
+              GROUP BY company_id
+            ), years AS (
+                SELECT b.company_id, y::int AS year, make_date(y::int, 12, 31) AS year_end
+                  FROM bounds b,
+                       generate_series(b.first_year, EXTRACT(YEAR FROM CURRENT_DATE)::int) y
+            ), flows AS (
+                SELECT company_id, EXTRACT(YEAR FROM admission_date)::int AS year,
+                       1 AS admitted, 0 AS exited
+                  FROM coop_member WHERE admission_date IS NOT NULL
+                UNION ALL
+                SELECT company_id, EXTRACT(YEAR FROM exit_date)::int, 0, 1
+                  FROM coop_member WHERE admission_date IS NOT NULL AND exit_date IS NOT NULL
+            ), flow AS (
+                SELECT company_id, year, SUM(admitted) AS admitted, SUM(exited) AS exited
+                  FROM flows GROUP BY company_id, year
+            ), capital AS (
+                SELECT company_id, EXTRACT(YEAR FROM date)::int AS year, SUM(amount) AS amount
+                  FROM coop_share_movement GROUP BY 1, 2
+            ), clients AS (
+                SELECT am.company_id, EXTRACT(YEAR FROM am.invoice_date)::int AS year,
+                       COUNT(DISTINCT am.commercial_partner_id) AS client_count
+                  FROM account_move am
+                 WHERE am.move_type = 'out_invoice' AND am.state = 'posted'
+                   AND NOT EXISTS (
+                       SELECT 1 FROM coop_member m
+                        WHERE m.partner_id = am.commercial_partner_id
+                          AND m.company_id = am.company_id
+                          AND m.admission_date
+                              <= make_date(EXTRACT(YEAR FROM am.invoice_date)::int, 12, 31)
+                          AND (m.exit_date IS NULL OR m.exit_date
+                               > make_date(EXTRACT(YEAR FROM am.invoice_date)::int, 12, 31)))
+              GROUP BY 1, 2
+            ), levels AS (
+                SELECT company_id, COUNT(*) AS members,
+                       COUNT(*) FILTER (WHERE is_engaged_active) AS active,
+                       COUNT(*) FILTER (WHERE is_very_active) AS very_active
+                  FROM coop_member
+                 WHERE state IN ('member', 'resigning')
+              GROUP BY company_id
+            ), groups AS (
+                SELECT company_id, EXTRACT(YEAR FROM create_date)::int AS year, COUNT(*) AS n
+                  FROM coop_local_group WHERE active GROUP BY 1, 2
+            ), events AS (
+                SELECT e.company_id, EXTRACT(YEAR FROM e.date_begin)::int AS year,
+                       COUNT(DISTINCT e.id) AS n,
+                       COUNT(DISTINCT r.partner_id) AS reached
+                  FROM event_event e
+             LEFT JOIN event_registration r
+                    ON r.event_id = e.id AND r.state IN ('open', 'done')
+                 WHERE e.coop_organized_by_member
+              GROUP BY 1, 2
+            ), calls AS (
+                SELECT company_id,
+                       EXTRACT(YEAR FROM COALESCE(date_start, write_date))::int AS year,
+                       COUNT(*) AS n
+                  FROM coop_action_call WHERE state = 'done' GROUP BY 1, 2
+            ), budget AS (
+                SELECT c.id AS company_id, EXTRACT(YEAR FROM al.date)::int AS year,
+                       -SUM(al.amount) AS amount
                   FROM res_company c
-                  CROSS JOIN LATERAL generate_series(
-                        COALESCE((SELECT EXTRACT(YEAR FROM MIN(m.admission_date))
-                                    FROM coop_member m WHERE m.company_id = c.id),
-                                 EXTRACT(YEAR FROM CURRENT_DATE)),
-                        EXTRACT(YEAR FROM CURRENT_DATE)) AS y(year)
-                 WHERE EXISTS (SELECT 1 FROM coop_member m WHERE m.company_id = c.id)
+                  JOIN account_analytic_line al ON al.account_id = c.coop_life_analytic_account_id
+              GROUP BY 1, 2
+            ), cumulated AS (
+                SELECT y.company_id, y.year,
+                       SUM(COALESCE(f.admitted, 0) - COALESCE(f.exited, 0))
+                           OVER w AS member_count,
+                       COALESCE(f.admitted, 0) AS new_member_count,
+                       SUM(COALESCE(k.amount, 0)) OVER w AS capital,
+                       SUM(COALESCE(g.n, 0)) OVER w AS local_group_count
+                  FROM years y
+             LEFT JOIN flow f ON f.company_id = y.company_id AND f.year = y.year
+             LEFT JOIN capital k ON k.company_id = y.company_id AND k.year = y.year
+             LEFT JOIN groups g ON g.company_id = y.company_id AND g.year = y.year
+                WINDOW w AS (PARTITION BY y.company_id ORDER BY y.year)
             )
-            SELECT y.company_id * 10000 + y.year AS id,
-                   y.year,
-                   make_date(y.year, 1, 1) AS date,
-                   y.company_id,
-                   (SELECT COUNT(*) FROM coop_member m
-                     WHERE m.company_id = y.company_id
-                       AND m.admission_date <= y.year_end
-                       AND (m.exit_date IS NULL OR m.exit_date > y.year_end)) AS member_count,
-                   (SELECT COUNT(*) FROM coop_member m
-                     WHERE m.company_id = y.company_id
-                       AND EXTRACT(YEAR FROM m.admission_date) = y.year) AS new_member_count,
-                   (SELECT COUNT(DISTINCT am.commercial_partner_id) FROM account_move am
-                     WHERE am.company_id = y.company_id
-                       AND am.move_type = 'out_invoice' AND am.state = 'posted'
-                       AND EXTRACT(YEAR FROM am.invoice_date) = y.year
-                       AND NOT EXISTS (
-                           SELECT 1 FROM coop_member m
-                            WHERE m.partner_id = am.commercial_partner_id
-                              AND m.company_id = y.company_id
-                              AND m.admission_date <= y.year_end
-                              AND (m.exit_date IS NULL OR m.exit_date > y.year_end))
-                   ) AS client_count,
-                   COALESCE((SELECT SUM(sm.amount) FROM coop_share_movement sm
-                              WHERE sm.company_id = y.company_id
-                                AND sm.date <= y.year_end), 0)::float AS capital,
-                   CASE WHEN y.year = EXTRACT(YEAR FROM CURRENT_DATE) THEN
-                       (SELECT COUNT(*) FROM coop_member m
-                         WHERE m.company_id = y.company_id AND m.is_engaged_active
-                           AND m.state IN ('member', 'resigning'))
-                   END AS active_count,
-                   CASE WHEN y.year = EXTRACT(YEAR FROM CURRENT_DATE) THEN
-                       (SELECT COUNT(*) FROM coop_member m
-                         WHERE m.company_id = y.company_id AND m.is_very_active
-                           AND m.state IN ('member', 'resigning'))
-                   END AS very_active_count,
-                   CASE WHEN y.year = EXTRACT(YEAR FROM CURRENT_DATE) THEN
-                       (SELECT ROUND(100.0 * COUNT(*) FILTER (WHERE m.is_engaged_active)
-                                     / NULLIF(COUNT(*), 0), 2)
-                          FROM coop_member m
-                         WHERE m.company_id = y.company_id
-                           AND m.state IN ('member', 'resigning'))
-                   END::float AS active_rate,
-                   CASE WHEN y.year = EXTRACT(YEAR FROM CURRENT_DATE) THEN
-                       (SELECT ROUND(100.0 * COUNT(*) FILTER (WHERE m.is_very_active)
-                                     / NULLIF(COUNT(*), 0), 2)
-                          FROM coop_member m
-                         WHERE m.company_id = y.company_id
-                           AND m.state IN ('member', 'resigning'))
-                   END::float AS very_active_rate,
+            SELECT cu.company_id * 10000 + cu.year AS id,
+                   cu.year,
+                   make_date(cu.year, 1, 1) AS date,
+                   cu.company_id,
+                   cu.member_count::int AS member_count,
+                   cu.new_member_count::int AS new_member_count,
+                   COALESCE(cl.client_count, 0)::int AS client_count,
+                   cu.capital::float AS capital,
+                   CASE WHEN cu.year = EXTRACT(YEAR FROM CURRENT_DATE) THEN lv.active END
+                       AS active_count,
+                   CASE WHEN cu.year = EXTRACT(YEAR FROM CURRENT_DATE) THEN lv.very_active END
+                       AS very_active_count,
+                   CASE WHEN cu.year = EXTRACT(YEAR FROM CURRENT_DATE) THEN
+                       ROUND(100.0 * lv.active / NULLIF(lv.members, 0), 2) END::float
+                       AS active_rate,
+                   CASE WHEN cu.year = EXTRACT(YEAR FROM CURRENT_DATE) THEN
+                       ROUND(100.0 * lv.very_active / NULLIF(lv.members, 0), 2) END::float
+                       AS very_active_rate,
                    c.coop_active_target_min AS active_target_min,
                    c.coop_active_target_max AS active_target_max,
                    c.coop_very_active_target AS very_active_target,
-                   (SELECT COUNT(*) FROM coop_local_group g
-                     WHERE g.company_id = y.company_id AND g.active
-                       AND g.create_date::date <= y.year_end) AS local_group_count,
-                   (SELECT COUNT(*) FROM event_event e
-                     WHERE e.company_id = y.company_id AND e.coop_organized_by_member
-                       AND EXTRACT(YEAR FROM e.date_begin) = y.year) AS member_event_count,
-                   (SELECT COUNT(DISTINCT r.partner_id) FROM event_registration r
-                      JOIN event_event e ON e.id = r.event_id
-                     WHERE e.company_id = y.company_id AND e.coop_organized_by_member
-                       AND r.state IN ('open', 'done')
-                       AND EXTRACT(YEAR FROM e.date_begin) = y.year) AS people_reached,
-                   (SELECT COUNT(*) FROM coop_action_call ac
-                     WHERE ac.company_id = y.company_id AND ac.state = 'done'
-                       AND EXTRACT(YEAR FROM COALESCE(ac.date_start, ac.write_date)) = y.year
-                   ) AS action_call_count,
-                   COALESCE((SELECT -SUM(al.amount) FROM account_analytic_line al
-                              WHERE al.account_id = c.coop_life_analytic_account_id
-                                AND EXTRACT(YEAR FROM al.date) = y.year), 0)::float
-                       AS coop_life_budget
-              FROM years y
-              JOIN res_company c ON c.id = y.company_id
+                   cu.local_group_count::int AS local_group_count,
+                   COALESCE(ev.n, 0)::int AS member_event_count,
+                   COALESCE(ev.reached, 0)::int AS people_reached,
+                   COALESCE(ca.n, 0)::int AS action_call_count,
+                   COALESCE(bu.amount, 0)::float AS coop_life_budget
+              FROM cumulated cu
+              JOIN res_company c ON c.id = cu.company_id
+         LEFT JOIN levels lv ON lv.company_id = cu.company_id
+         LEFT JOIN clients cl ON cl.company_id = cu.company_id AND cl.year = cu.year
+         LEFT JOIN events ev ON ev.company_id = cu.company_id AND ev.year = cu.year
+         LEFT JOIN calls ca ON ca.company_id = cu.company_id AND ca.year = cu.year
+         LEFT JOIN budget bu ON bu.company_id = cu.company_id AND bu.year = cu.year
             )
             """
         )

@@ -55,10 +55,12 @@ LEVELS = [(str(n), str(n)) for n in range(6)]
 class CoopMember(models.Model):
     _inherit = "coop.member"
 
+    # No index on the level columns: searches go through the company index, and
+    # unindexed columns let PostgreSQL rewrite the rows in place (HOT) when the
+    # nightly recomputation changes them.
     democratic_level = fields.Integer(
         readonly=True,
         default=0,
-        index=True,
         copy=False,
         aggregator="avg",
         help="0 client, 1 holds shares, 2 reads documents, 3 votes, 4 takes part in "
@@ -67,7 +69,6 @@ class CoopMember(models.Model):
     militant_level = fields.Integer(
         readonly=True,
         default=0,
-        index=True,
         copy=False,
         aggregator="avg",
         help="0 none, 1 takes part in local actions, 2 organises them.",
@@ -76,7 +77,6 @@ class CoopMember(models.Model):
         string="Active",
         readonly=True,
         default=False,
-        index=True,
         copy=False,
         help="Democratic level 3 or more.",
     )
@@ -84,7 +84,6 @@ class CoopMember(models.Model):
         string="Very Active",
         readonly=True,
         default=False,
-        index=True,
         copy=False,
         help="Democratic level 4 or more, or militant level 1 or more.",
     )
@@ -185,21 +184,11 @@ class CoopMember(models.Model):
         )
 
     @api.model
-    def _coop_recompute_engagement(self, companies=None):
-        """Recompute the levels of all memberships of the companies in one UPDATE.
-
-        Only the rows whose levels change are written; the number of queries does not
-        depend on the number of members. Returns the memberships that just became
-        very active (for the momentum alerts), except on the very first computation
-        of a company, when everybody would look new.
-        """
-        companies = companies or self.env["res.company"].sudo().search([])
-        today = fields.Date.context_today(self)
-        self.env.flush_all()
+    def _coop_engagement_update_sql(self, companies, today):
+        """The UPDATE writing the levels that changed; returns the newly very active."""
         levels = self._coop_engagement_levels_sql(companies.ids, today)
-        self.env.cr.execute(
-            SQL(
-                """
+        return SQL(
+            """
                 WITH lv AS (%(levels)s),
                 upd AS (
                     UPDATE coop_member m
@@ -223,12 +212,25 @@ class CoopMember(models.Model):
                   JOIN res_company c ON c.id = upd.company_id
                  WHERE upd.newly AND c.coop_engagement_date IS NOT NULL
                 """,
-                levels=levels,
-                active=ACTIVE_LEVEL,
-                very=VERY_ACTIVE_LEVEL,
-                today=today,
-            )
+            levels=levels,
+            active=ACTIVE_LEVEL,
+            very=VERY_ACTIVE_LEVEL,
+            today=today,
         )
+
+    @api.model
+    def _coop_recompute_engagement(self, companies=None):
+        """Recompute the levels of all memberships of the companies in one UPDATE.
+
+        Only the rows whose levels change are written; the number of queries does not
+        depend on the number of members. Returns the memberships that just became
+        very active (for the momentum alerts), except on the very first computation
+        of a company, when everybody would look new.
+        """
+        companies = companies or self.env["res.company"].sudo().search([])
+        today = fields.Date.context_today(self)
+        self.env.flush_all()
+        self.env.cr.execute(self._coop_engagement_update_sql(companies, today))
         newly_ids = [row[0] for row in self.env.cr.fetchall()]
         self.env.cr.execute(
             "UPDATE res_company SET coop_engagement_date = %s WHERE id = ANY(%s)",

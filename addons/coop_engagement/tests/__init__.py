@@ -3,3 +3,4 @@ from . import test_contact
 from . import test_local_group
 from . import test_action_call
 from . import test_dashboard
+from . import test_governance_feeds
