@@ -179,7 +179,7 @@ def _bulk_ballots(env, assembly, resolutions, skip):
     index, previous = cr.fetchone() or (0, GENESIS)
     rng = random.Random(5)
     rows = []
-    count_by_resolution = dict.fromkeys(resolutions.ids, 0)
+    count_by_urn = {}  # (secret resolution, college): ballots bulk-loaded
     for resolution in resolutions:
         yes_rate = 0.3 + 0.5 * rng.random()
         for voter_id, company_id, college_id in voters:
@@ -198,7 +198,9 @@ def _bulk_ballots(env, assembly, resolutions, skip):
                  resolution.secret, "online", index, previous, digest)
             )  # fmt: skip
             previous = digest
-            count_by_resolution[resolution.id] += 1
+            if resolution.secret:
+                key = (resolution.id, college_id or 0)
+                count_by_urn[key] = count_by_urn.get(key, 0) + 1
     execute_values(
         cr._obj,
         "INSERT INTO coop_ballot (assembly_id, resolution_id, voter_id, company_id, college_id, "
@@ -207,12 +209,13 @@ def _bulk_ballots(env, assembly, resolutions, skip):
         page_size=5000,
     )
     cr.execute("UPDATE coop_assembly SET ballot_seq = %s WHERE id = %s", [index, assembly.id])
-    for resolution in resolutions.filtered("secret"):
+    for (resolution_id, college_id), count in count_by_urn.items():
         cr.execute(
             "UPDATE coop_ballot_secret SET used = TRUE, choice = (ARRAY['yes', 'no', 'abstain'])"
             "[1 + floor(random() * 3)::int] WHERE id IN (SELECT id FROM coop_ballot_secret "
-            "WHERE resolution_id = %s AND NOT used ORDER BY token LIMIT %s)",
-            [resolution.id, count_by_resolution[resolution.id]],
+            "WHERE resolution_id = %s AND COALESCE(college_id, 0) = %s AND NOT used "
+            "ORDER BY token LIMIT %s)",
+            [resolution_id, college_id, count],
         )
     cr.execute("ANALYZE coop_ballot, coop_ballot_secret")
     env.invalidate_all()
