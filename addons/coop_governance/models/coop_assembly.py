@@ -433,8 +433,8 @@ class CoopAssembly(models.Model):
         self.ensure_one()
         voters = self.voter_ids
         split = voters.partner_id._coop_contact_split("legal")
-        paper_partners = split["paper"]
-        paper = voters.filtered(lambda v: v.partner_id in paper_partners)
+        paper_ids = set(split["paper"].ids)
+        paper = voters.filtered(lambda v: v.partner_id.id in paper_ids)
         return {"email": voters - paper, "paper": paper}
 
     def action_send_convocations(self):
@@ -445,8 +445,8 @@ class CoopAssembly(models.Model):
             split = assembly._convocation_split()
             split["email"].write({"convocation_channel": "email"})
             split["paper"].write({"convocation_channel": "paper"})
-            for voter in split["email"]:
-                template.send_mail(voter.id, force_send=False)
+            # Rendered in batches and queued: the mail queue sends them.
+            template.send_mail_batch(split["email"].ids, force_send=False)
             assembly.convocation_sent = True
             assembly.message_post(
                 body=_(
