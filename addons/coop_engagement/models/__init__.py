@@ -17,3 +17,4 @@ from . import event_registration
 from . import coop_engagement_report
 from . import coop_engagement_company_report
 from . import coop_governance_feeds
+from . import coop_assembly_participation_report

@@ -293,4 +293,5 @@ class CoopMember(models.Model):
         newly = self._coop_recompute_engagement()
         newly._coop_alert_very_active()
         self.env["coop.local.group"]._coop_alert_silent_groups()
+        self.env["coop.assembly.participation.report"]._coop_alert_participation_drop()
         return True

@@ -59,3 +59,33 @@ class TestGovernanceFeeds(GovernanceCommon):
         self.assertEqual(self._types(self.members[0]), {"resolution_proposed"})
         self.assertEqual(self._types(self.members[2]), {"resolution_cosigned"})
         self.assertEqual(self._levels()[:3], [4, 4, 4])
+
+    def test_participation_report_and_drop_alert(self):
+        moderator = self._create_user(
+            "moderator_gov", "coop_engagement.group_coop_moderator", self.company_a
+        )
+        moderator.coop_moderated_company_ids = self.company_a
+        self.assembly.voter_ids[:2].action_check_in()
+        self.assembly.action_close()
+        rows = self.env["coop.assembly.participation.report"].search(
+            [("assembly_id", "=", self.assembly.id)]
+        )
+        self.env.cr.execute(
+            """SELECT college_id, COUNT(*), COUNT(*) FILTER (WHERE attendance <> 'absent')
+                 FROM coop_assembly_voter WHERE assembly_id = %s GROUP BY college_id""",
+            [self.assembly.id],
+        )
+        expected = {r[0]: (r[1], r[2]) for r in self.env.cr.fetchall()}
+        self.assertEqual(
+            {r.college_id.id: (r.voter_count, r.participant_count) for r in rows}, expected
+        )
+        # A year later, nobody comes: the moderator is alerted.
+        later = self._create_assembly(date=self.in_a_month.replace(year=self.in_a_month.year + 1))
+        later.action_convene()
+        later.action_open()
+        later.action_close()
+        self.env["coop.assembly.participation.report"]._coop_alert_participation_drop()
+        alert = self.env["mail.activity"].search(
+            [("res_model", "=", "coop.assembly"), ("res_id", "=", later.id)]
+        )
+        self.assertEqual(alert.user_id, moderator)
