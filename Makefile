@@ -15,6 +15,9 @@ SHELL := /bin/bash
 MAKEFLAGS += --no-print-directory
 
 # ---- knobs (override on the command line: make run DB=x PORT=8070) ------------------------
+# Generic names are taken from the command line only, never from a same-named environment
+# variable that some other tool set (CI images often export PORT or PYTHON).
+$(foreach v,DB PORT TEST_PORT PYTHON ADDONS_DIR MODULES,$(if $(filter environment,$(origin $(v))),$(eval undefine $(v))))
 DB         ?= coop_demo
 PORT       ?= 8069
 TEST_PORT  ?= 8079
