@@ -15,9 +15,6 @@ SHELL := /bin/bash
 MAKEFLAGS += --no-print-directory
 
 # ---- knobs (override on the command line: make run DB=x PORT=8070) ------------------------
-# Generic names are taken from the command line only, never from a same-named environment
-# variable that some other tool set (CI images often export PORT or PYTHON).
-$(foreach v,DB PORT TEST_PORT PYTHON ADDONS_DIR MODULES,$(if $(filter environment,$(origin $(v))),$(eval undefine $(v))))
 DB         ?= coop_demo
 PORT       ?= 8069
 TEST_PORT  ?= 8079
@@ -63,6 +60,7 @@ help:
 	echo "make test     throwaway database + every coop module with demo data + pytest-odoo"
 	echo "make lint     ruff check, ruff format --check, pylint-odoo"
 	echo "make bench    database $(BENCH_DB) without demo data, then tests/bench (BENCH=pattern SCALE=0.1)"
+	echo "make i18n     refresh addons/*/i18n: export each <module>.pot, merge it into fr.po (msgmerge)"
 	echo "make clean    drop test/bench databases, remove generated configs and caches"
 	echo "make distclean  clean + drop DB=$(DB) + remove .venv and .odoo (downloaded Odoo, filestores)"
 	echo "helpers: venv odoo pg deps conf.  Odoo comes from the Python, ODOO_SRC=/path, or a download."
@@ -364,3 +362,31 @@ distclean: clean
 	  echo "distclean: dropping database $(DB)"; dropdb --if-exists --force "$(DB)"
 	fi
 	rm -rf "$(VENV)" "$(ODOO_DIR)"
+
+# ---- make i18n -------------------------------------------------------------------------------
+# Throwaway database with every coop module and French; per module, export the template
+# addons/<m>/i18n/<m>.pot and merge it into fr.po (translations kept, new terms left empty,
+# no fuzzy guesses: Odoo would load them as translations; obsolete terms dropped).
+.PHONY: i18n
+i18n: conf
+	@mods="$(MODULES)"
+	[ -n "$$mods" ] || { echo "i18n: no coop_* module in $(ADDONS_DIR)" >&2; exit 1; }
+	command -v msgmerge >/dev/null || { echo "i18n: msgmerge is missing (apt-get install gettext)" >&2; exit 1; }
+	db="coop_i18n_$$(date +%Y%m%d_%H%M%S)_$$$$"
+	cleanup() { dropdb --if-exists --force "$$db" 2>/dev/null || true; rm -rf "$(DATA_DIR)/filestore/$$db"; }
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
+	odoo=("$(PY)" -m odoo -c "$(TEST_CONF)" -d "$$db" --stop-after-init --log-level=warn)
+	echo "i18n: installing $$mods with fr_FR into $$db (without demo data)"
+	"$${odoo[@]}" -i "$$mods" --without-demo=all --load-language=fr_FR
+	for m in $${mods//,/ }; do
+	  dir="$(ADDONS_DIR)/$$m/i18n"; mkdir -p "$$dir"
+	  "$${odoo[@]}" --modules="$$m" --i18n-export="$$dir/$$m.pot"
+	  if [ -f "$$dir/fr.po" ]; then
+	    msgmerge --quiet --update --backup=none --no-fuzzy-matching "$$dir/fr.po" "$$dir/$$m.pot"
+	    msgattrib --no-obsolete -o "$$dir/fr.po" "$$dir/fr.po"
+	  else
+	    msginit --no-translator --locale=fr --input="$$dir/$$m.pot" --output-file="$$dir/fr.po" 2>/dev/null
+	  fi
+	  echo "i18n: $$m: $$(LC_ALL=C msgfmt --statistics -o /dev/null "$$dir/fr.po" 2>&1)"
+	done
