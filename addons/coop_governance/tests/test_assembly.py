@@ -48,12 +48,34 @@ class TestAssembly(GovernanceCommon):
             self._create_colleges(self.federation), (40, 20, 15, 15, 10), strict=True
         ):
             self.assertEqual(college.vote_weight, weight)
+        self.federation.coop_vote_by_college = True
+        producer_b = self._create_member(
+            "Producer B", company=self.company_b, college=self.colleges_b[1]
+        )
         assembly = self._create_assembly(company=self.federation, national=True)
         assembly.action_convene()
-        self.assertEqual(assembly.voter_count, 13)
-        self.assertEqual(
-            set(assembly.voter_ids.company_id.ids), {self.company_a.id, self.company_b.id}
+        self.assertEqual(assembly.voter_count, 14)
+        self.assertEqual(assembly.voter_ids.company_id, self.company_a | self.company_b)
+        # Members' colleges match the federation's by code: consumers of A (40 %) say
+        # yes, the producer of B (20 %) says no: 40 / (40 + 20) = 66.67 % yes.
+        assembly.action_open()
+        assembly.voter_ids.action_check_in()
+        resolution = assembly.resolution_ids
+        resolution.action_start_vote()
+        resolution.cast_vote(self._voter(assembly, self.members[0]), "yes", "in_room")
+        resolution.cast_vote(self._voter(assembly, producer_b), "no", "in_room")
+        results = resolution.get_results()
+        self.assertAlmostEqual(results["yes_share"], 100.0 * 40 / 60)
+        self.assertTrue(results["adopted"])
+        # Coop B's officer sees the national assembly but only coop B's voters.
+        as_b = assembly.with_user(self.gov_officer_b)
+        self.assertEqual(as_b.name, "AG")
+        voters_b = (
+            self.env["coop.assembly.voter"]
+            .with_user(self.gov_officer_b)
+            .search([("assembly_id", "=", assembly.id)])
         )
+        self.assertEqual(voters_b.company_id, self.company_b)
 
     def test_convocation_delay(self):
         assembly = self._create_assembly(date=fields.Datetime.now() + timedelta(days=10))
