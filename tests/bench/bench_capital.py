@@ -178,9 +178,7 @@ def run(env):
         t_rows.seconds,
         sql_register,
     )
-    report(
-        f"register {YEAR} XLSX ({len(content) // 1024} kB)", t_register.seconds, sql_register
-    )
+    report(f"register {YEAR} XLSX ({len(content) // 1024} kB)", t_register.seconds, sql_register)
 
     # Stored holdings of every member, recomputed set-based.
     Member = env["coop.member"]

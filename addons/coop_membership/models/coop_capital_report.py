@@ -332,9 +332,9 @@ class CoopCapitalReport(models.AbstractModel):
         sheet.write_formula(last + 1, 6, f"=SUM(G2:G{last + 1})", total)
         sheet.write_formula(last + 1, 7, f"=SUM(H2:H{last + 1})", total)
         types = dict(
-            self.env["coop.share.operation"]._fields["operation_type"]._description_selection(
-                self.env
-            )
+            self.env["coop.share.operation"]
+            ._fields["operation_type"]
+            ._description_selection(self.env)
         )
         sheet = book.add_worksheet(_("Movements"))
         sheet.set_column(0, 1, 16)

@@ -40,9 +40,9 @@ class CoopMember(models.Model):
         ids = [member_id for member_id in self.ids if isinstance(member_id, int)]
         totals = {
             member_id: (quantity, amount)
-            for member_id, quantity, amount in self.env[
-                "coop.share.operation"
-            ]._coop_member_lines(ids)
+            for member_id, quantity, amount in self.env["coop.share.operation"]._coop_member_lines(
+                ids
+            )
         }
         for member in self:
             count, amount = totals.get(member.id, (0, 0.0))

@@ -29,7 +29,6 @@ class CoopRedemptionRequest(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     member_id = fields.Many2one(
         "coop.member",
-        string="Member",
         required=True,
         index=True,
         check_company=True,
@@ -37,9 +36,7 @@ class CoopRedemptionRequest(models.Model):
         ondelete="restrict",
     )
     partner_id = fields.Many2one(related="member_id.partner_id", string="Person")
-    share_class_id = fields.Many2one(
-        "coop.share.class", string="Share Class", required=True, check_company=True
-    )
+    share_class_id = fields.Many2one("coop.share.class", required=True, check_company=True)
     quantity = fields.Integer(string="Shares", required=True, default=1, tracking=True)
     redemption_type = fields.Selection(
         [
@@ -382,8 +379,9 @@ class CoopRedemptionRequest(models.Model):
             )
             payment.action_post()
             to_reconcile = (payment.move_id.line_ids | request.move_id.line_ids).filtered(
-                lambda line, account=refund_account: line.account_id == account
-                and not line.reconciled
+                lambda line, account=refund_account: (
+                    line.account_id == account and not line.reconciled
+                )
             )
             to_reconcile.reconcile()
             request.write({"payment_id": payment.id, "state": "paid"})

@@ -52,26 +52,22 @@ class CoopShareClass(models.Model):
     )
     journal_id = fields.Many2one(
         "account.journal",
-        string="Journal",
         check_company=True,
         domain="[('type', '=', 'sale')]",
         help="Sales journal of the capital release invoices.",
     )
     capital_account_id = fields.Many2one(
         "account.account",
-        string="Capital Account",
         check_company=True,
         help="Subscribed and paid capital (101300 in the French chart).",
     )
     refund_account_id = fields.Many2one(
         "account.account",
-        string="Refund Account",
         check_company=True,
         help="Capital to refund to leaving members (456700 in the French chart).",
     )
     refund_journal_id = fields.Many2one(
         "account.journal",
-        string="Refund Journal",
         check_company=True,
         domain="[('type', '=', 'general')]",
         help="Miscellaneous journal of the redemption entries.",

@@ -1,6 +1,6 @@
 from odoo import _, api, fields, models, tools
-from odoo.tools import SQL
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from .coop_member import ACTIVE_STATES
 
@@ -31,12 +31,8 @@ class CoopShareOperation(models.Model):
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(
-        string="Register Number", readonly=True, copy=False, index="trigram"
-    )
-    date = fields.Date(
-        required=True, default=fields.Date.context_today, index=True, tracking=True
-    )
+    name = fields.Char(string="Register Number", readonly=True, copy=False, index="trigram")
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True, tracking=True)
     company_id = fields.Many2one(
         "res.company",
         string="Cooperative",
@@ -47,7 +43,6 @@ class CoopShareOperation(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     member_id = fields.Many2one(
         "coop.member",
-        string="Member",
         required=True,
         index=True,
         check_company=True,
@@ -58,7 +53,6 @@ class CoopShareOperation(models.Model):
     partner_id = fields.Many2one(related="member_id.partner_id", string="Person")
     share_class_id = fields.Many2one(
         "coop.share.class",
-        string="Share Class",
         required=True,
         index=True,
         check_company=True,
@@ -322,14 +316,16 @@ class CoopShareOperation(models.Model):
         if any(op.state != "draft" for op in self):
             raise UserError(_("Only draft operations can be confirmed."))
         for operation in self:
-            if operation.operation_type == "transfer":
-                if operation.counterpart_member_id.state not in ACTIVE_STATES:
-                    raise UserError(
-                        _(
-                            "%(person)s is not an active member and cannot receive shares.",
-                            person=operation.counterpart_member_id.partner_id.name,
-                        )
+            if (
+                operation.operation_type == "transfer"
+                and operation.counterpart_member_id.state not in ACTIVE_STATES
+            ):
+                raise UserError(
+                    _(
+                        "%(person)s is not an active member and cannot receive shares.",
+                        person=operation.counterpart_member_id.partner_id.name,
                     )
+                )
             member = operation.member_id
             if (
                 operation.operation_type == "subscription"
@@ -357,13 +353,9 @@ class CoopShareOperation(models.Model):
             if operation.state != "confirmed":
                 raise UserError(_("Only confirmed operations can be reversed."))
             if operation.is_reversal:
-                raise UserError(
-                    _("%(operation)s is itself a reversal.", operation=operation.name)
-                )
+                raise UserError(_("%(operation)s is itself a reversal.", operation=operation.name))
             if operation.reversal_operation_ids:
-                raise UserError(
-                    _("%(operation)s is already reversed.", operation=operation.name)
-                )
+                raise UserError(_("%(operation)s is already reversed.", operation=operation.name))
         reversals = self.create(
             [
                 {
@@ -409,14 +401,14 @@ class CoopShareMovement(models.Model):
     _auto = False
     _order = "date desc, operation_id desc"
 
-    operation_id = fields.Many2one("coop.share.operation", string="Operation", readonly=True)
+    operation_id = fields.Many2one("coop.share.operation", readonly=True)
     name = fields.Char(string="Register Number", readonly=True)
     date = fields.Date(readonly=True)
     company_id = fields.Many2one("res.company", string="Cooperative", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    member_id = fields.Many2one("coop.member", string="Member", readonly=True)
-    college_id = fields.Many2one("coop.college", string="College", readonly=True)
-    share_class_id = fields.Many2one("coop.share.class", string="Share Class", readonly=True)
+    member_id = fields.Many2one("coop.member", readonly=True)
+    college_id = fields.Many2one("coop.college", readonly=True)
+    share_class_id = fields.Many2one("coop.share.class", readonly=True)
     operation_type = fields.Selection(
         [
             ("subscription", "Subscription"),

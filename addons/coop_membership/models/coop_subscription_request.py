@@ -34,19 +34,17 @@ class CoopSubscriptionRequest(models.Model):
     street = fields.Char()
     zip = fields.Char()
     city = fields.Char()
-    country_id = fields.Many2one("res.country", string="Country")
+    country_id = fields.Many2one(
+        "res.country",
+    )
     birthdate = fields.Date(string="Birth Date")
     contact_channel = fields.Selection(
         [("email", "Email"), ("paper", "Paper mail"), ("none", "No solicitation")],
         string="Preferred Channel",
         default="email",
     )
-    college_id = fields.Many2one(
-        "coop.college", string="College", required=True, check_company=True, tracking=True
-    )
-    share_class_id = fields.Many2one(
-        "coop.share.class", string="Share Class", required=True, check_company=True
-    )
+    college_id = fields.Many2one("coop.college", required=True, check_company=True, tracking=True)
+    share_class_id = fields.Many2one("coop.share.class", required=True, check_company=True)
     quantity = fields.Integer(string="Shares", required=True, default=1, tracking=True)
     unit_value = fields.Monetary(related="share_class_id.nominal_value")
     amount = fields.Monetary(compute="_compute_amount", store=True)
@@ -55,7 +53,6 @@ class CoopSubscriptionRequest(models.Model):
     )
     invoice_id = fields.Many2one(
         "account.move",
-        string="Invoice",
         readonly=True,
         copy=False,
         check_company=True,
@@ -113,9 +110,9 @@ class CoopSubscriptionRequest(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code(
-                    "coop.subscription.request"
-                ) or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("coop.subscription.request") or "/"
+                )
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
@@ -157,9 +154,7 @@ class CoopSubscriptionRequest(models.Model):
             member = request._existing_member()
             if member.state == "deceased":
                 raise UserError(_("This person is recorded as deceased."))
-            college = (
-                member.college_id if member.state in ACTIVE_STATES else request.college_id
-            )
+            college = member.college_id if member.state in ACTIVE_STATES else request.college_id
             person = request.partner_id.name or request.partner_name
             share_class = request.share_class_id
             if not share_class._is_allowed_for(college):
@@ -222,9 +217,9 @@ class CoopSubscriptionRequest(models.Model):
                     _(
                         "Subscription request %(name)s is %(state)s: this step is not possible.",
                         name=request.name,
-                        state=dict(
-                            self._fields["state"]._description_selection(self.env)
-                        )[request.state],
+                        state=dict(self._fields["state"]._description_selection(self.env))[
+                            request.state
+                        ],
                     )
                 )
 
@@ -288,6 +283,9 @@ class CoopSubscriptionRequest(models.Model):
                     "partner_id": self.partner_id.id,
                     "journal_id": share_class.journal_id.id,
                     "invoice_date": self.request_date,
+                    # Capital is called at once: due on the invoice date, no payment term.
+                    "invoice_date_due": self.request_date,
+                    "invoice_payment_term_id": False,
                     "invoice_origin": self.name,
                     "narration": _(
                         "Release of %(quantity)s shares of %(share_class)s: share capital, "
@@ -300,8 +298,7 @@ class CoopSubscriptionRequest(models.Model):
                             {
                                 "product_id": share_class.product_id.id,
                                 "name": _(
-                                    "%(quantity)s shares %(share_class)s - nominal value "
-                                    "%(value)s",
+                                    "%(quantity)s shares %(share_class)s - nominal value %(value)s",
                                     quantity=self.quantity,
                                     share_class=share_class.name,
                                     value=share_class.nominal_value,

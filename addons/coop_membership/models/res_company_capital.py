@@ -2,7 +2,7 @@ from odoo import _, fields, models
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     coop_share_sequence_id = fields.Many2one(
         "ir.sequence",
@@ -86,9 +86,14 @@ class ResCompany(models.Model):
         for root in self.root_id:
             if root.chart_template == "fr":
                 continue
-            if self.env["account.move"].sudo().search_count(
-                [("company_id", "child_of", root.id), ("state", "=", "posted")], limit=1
-            ) and not self.env.ref("base.module_account").demo:
+            if (
+                self.env["account.move"]
+                .sudo()
+                .search_count(
+                    [("company_id", "child_of", root.id), ("state", "=", "posted")], limit=1
+                )
+                and not self.env.ref("base.module_account").demo
+            ):
                 continue
             self.env["account.chart.template"].try_loading("fr", root, install_demo=False)
         return True

@@ -130,7 +130,7 @@ class TestCapitalReports(CoopCapitalTestCommon):
         wizard = self.env["coop.capital.report.wizard"].create(
             {"company_ids": [(6, 0, self.companies.ids)], "report": "register_pdf"}
         )
-        html = ReportAction._render_qweb_html(
-            "coop_membership.report_share_register", wizard.ids
-        )[0].decode()
+        html = ReportAction._render_qweb_html("coop_membership.report_share_register", wizard.ids)[
+            0
+        ].decode()
         self.assertIn("Bernard Roux", html)

@@ -77,7 +77,7 @@ class TestShareConcurrency(TransactionCase):
             env = api.Environment(cr, api.SUPERUSER_ID, {"tracking_disable": True})
             company, operations = self._setup_committed(env)
             company_id, op_ids = company.id, operations.ids
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
         try:
             barrier = threading.Barrier(2, timeout=30)
             results, errors = {}, []
@@ -92,7 +92,7 @@ class TestShareConcurrency(TransactionCase):
                         env.flush_all()
                         results[op_id] = operation.name
                         barrier.wait()  # both transactions are open with their number
-                        cr.commit()
+                        cr.commit()  # pylint: disable=invalid-commit
                 except Exception as error:  # noqa: BLE001 - reported by the main thread
                     errors.append(error)
 

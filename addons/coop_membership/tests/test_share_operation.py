@@ -38,8 +38,14 @@ class TestShareOperation(CoopCapitalTestCommon):
     def test_confirmed_is_immutable(self):
         member = self._create_member("Frozen")
         op = self._subscribe(member, 2)
-        for vals in ({"quantity": 3}, {"date": "2020-01-01"}, {"member_id": member.id},
-                     {"unit_value": 1.0}, {"state": "draft"}, {"name": "X"}):
+        for vals in (
+            {"quantity": 3},
+            {"date": "2020-01-01"},
+            {"member_id": member.id},
+            {"unit_value": 1.0},
+            {"state": "draft"},
+            {"name": "X"},
+        ):
             with self.assertRaises(UserError):
                 op.write(vals)
         with self.assertRaises(UserError):
@@ -159,9 +165,7 @@ class TestShareOperation(CoopCapitalTestCommon):
         with self.assertRaises(AccessError):
             op_b.with_user(self.accountant_a).read(["name"])
         Movement = self.env["coop.share.movement"].with_user(self.accountant_a)
-        self.assertEqual(
-            set(Movement.search([]).mapped("company_id").ids), {self.company_a.id}
-        )
+        self.assertEqual(set(Movement.search([]).mapped("company_id").ids), {self.company_a.id})
         # Readers see holdings, never change the register.
         with self.assertRaises(AccessError):
             op_a.with_user(self.reader_a).write({"note": "x"})

@@ -33,9 +33,7 @@ class TestSubscription(CoopCapitalTestCommon):
         request.action_submit()
         self.assertEqual(request.state, "submitted")
         self.assertEqual(request.partner_id.name, "Claire Martin")
-        self.assertIn(
-            "received your request", request.message_ids[0].body or ""
-        )
+        self.assertIn("received your request", request.message_ids[0].body or "")
         request.action_validate()
         self.assertEqual(request.state, "waiting_payment")
         invoice = request.invoice_id

@@ -55,12 +55,8 @@ class CoopCapitalReportWizard(models.TransientModel):
             content = Report._register_xlsx(self.company_ids, self.date_from, self.date_to)
             return Report._attachment_download(content, f"share_register_{suffix}.xlsx")
         if self.report == "register_pdf":
-            return self.env.ref("coop_membership.action_report_share_register").report_action(
-                self
-            )
-        members = self.env["coop.member"]._coop_tax_attestation_members(
-            self.company_ids, self.year
-        )
+            return self.env.ref("coop_membership.action_report_share_register").report_action(self)
+        members = self.env["coop.member"]._coop_tax_attestation_members(self.company_ids, self.year)
         if not members:
             raise UserError(
                 _("No member subscribed shares in %(year)s in these cooperatives.", year=self.year)
@@ -76,9 +72,9 @@ class CoopCapitalReportWizard(models.TransientModel):
             self.company_ids, self.date_from, self.date_to
         )
         types = dict(
-            self.env["coop.share.operation"]._fields["operation_type"]._description_selection(
-                self.env
-            )
+            self.env["coop.share.operation"]
+            ._fields["operation_type"]
+            ._description_selection(self.env)
         )
         return {
             "members": members,
