@@ -15,6 +15,9 @@ SHELL := /bin/bash
 MAKEFLAGS += --no-print-directory
 
 # ---- knobs (override on the command line: make run DB=x PORT=8070) ------------------------
+# Generic names are taken from the command line only, never from a same-named environment
+# variable that some other tool set (CI images often export PORT or PYTHON).
+$(foreach v,DB PORT TEST_PORT PYTHON ADDONS_DIR MODULES,$(if $(filter environment,$(origin $(v))),$(eval undefine $(v))))
 DB         ?= coop_demo
 PORT       ?= 8069
 TEST_PORT  ?= 8079
@@ -335,7 +338,7 @@ lint: venv
 bench: conf
 	@mods="$(MODULES)"
 	[ -n "$$mods" ] || { echo "bench: no coop_* module in $(ADDONS_DIR)" >&2; exit 1; }
-	dropdb --if-exists --force "$(BENCH_DB)"
+	PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists --force "$(BENCH_DB)"
 	rm -rf "$(DATA_DIR)/filestore/$(BENCH_DB)"
 	echo "bench: installing $$mods into $(BENCH_DB) (without demo data)"
 	"$(PY)" -m odoo -c "$(RUN_CONF)" -d "$(BENCH_DB)" -i "$$mods" --without-demo=all \
