@@ -37,6 +37,8 @@
     ],
     "demo": [
         "demo/coop_membership_demo.xml",
+        "demo/coop_capital_chart_demo.xml",
+        "demo/coop_capital_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

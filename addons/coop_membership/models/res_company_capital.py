@@ -79,23 +79,30 @@ class ResCompany(models.Model):
         return dict(self.env.cr.fetchall())
 
     def _coop_ensure_french_chart(self):
-        """Give the root company the French chart of accounts (PCG) if it has no entries yet.
+        """Give the root company the French chart of accounts (PCG) if it has no entries yet,
+        and complete the branches (regional cooperatives) created since.
 
-        Regional cooperatives are branches: they share the chart of their root company.
+        Odoo defers a new branch's chart to the end of the transaction: data files that
+        create branches and invoice them in the same transaction call this first.
         """
+        ChartTemplate = self.env["account.chart.template"]
         for root in self.root_id:
-            if root.chart_template == "fr":
-                continue
-            if (
-                self.env["account.move"]
-                .sudo()
-                .search_count(
-                    [("company_id", "child_of", root.id), ("state", "=", "posted")], limit=1
+            if root.chart_template != "fr":
+                has_entries = (
+                    self.env["account.move"]
+                    .sudo()
+                    .search_count(
+                        [("company_id", "child_of", root.id), ("state", "=", "posted")], limit=1
+                    )
                 )
-                and not self.env.ref("base.module_account").demo
-            ):
-                continue
-            self.env["account.chart.template"].try_loading("fr", root, install_demo=False)
+                if has_entries and not self.env.ref("base.module_account").demo:
+                    continue
+                ChartTemplate.try_loading("fr", root, install_demo=False)
+            branches = self.env["res.company"].search(
+                [("id", "child_of", root.id), ("id", "!=", root.id)]
+            )
+            for branch in branches.filtered(lambda c, r=root: c.chart_template != r.chart_template):
+                ChartTemplate._load(root.chart_template, branch, install_demo=False)
         return True
 
     def _coop_get_share_sequence(self):
