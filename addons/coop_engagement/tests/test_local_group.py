@@ -118,3 +118,20 @@ class TestLocalGroups(EngagementCommon):
             ),
             1,
         )
+
+    def test_moderator_of_a_cannot_read_members_of_b(self):
+        member_a = self._create_member("Member A")
+        member_b = self._create_member("Member B", company=self.company_b)
+        members = (
+            self.env["coop.member"]
+            .with_user(self.moderator)
+            .with_context(allowed_company_ids=(self.company_a | self.company_b).ids)
+            .search([("id", "in", (member_a | member_b).ids)])
+        )
+        self.assertEqual(members, member_a)
+        # A registry officer who also moderates keeps their registry rights.
+        self.officer_a.groups_id += self.env.ref("coop_engagement.group_coop_moderator")
+        self.assertEqual(
+            self.env["coop.member"].with_user(self.officer_a).search([("id", "=", member_a.id)]),
+            member_a,
+        )
