@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from odoo.addons.coop_membership.models.coop_member import ACTIVE_STATES
@@ -250,6 +251,8 @@ class CoopMember(models.Model):
 
     def action_recompute_engagement(self):
         """Button: recompute now for the cooperatives of the selected memberships."""
+        if not self.env.user.has_group("coop_membership.group_coop_officer"):
+            raise AccessError(_("Only registry officers can recompute engagement levels."))
         self.check_access("read")
         newly = self._coop_recompute_engagement(self.company_id)
         newly._coop_alert_very_active()

@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import EngagementCommon
@@ -162,3 +162,11 @@ class TestEngagementLevels(EngagementCommon):
         self.env.flush_all()
         with self.assertQueryCount(__system__=2):
             self._recompute(self.company_a)
+
+    def test_recompute_button_for_officers_only(self):
+        member = self._create_member("Button")
+        self._activity(member, "vote_cast")
+        with self.assertRaises(AccessError):
+            member.with_user(self.reader_a).action_recompute_engagement()
+        member.with_user(self.officer_a).action_recompute_engagement()
+        self.assertEqual(member.democratic_level, 3)
