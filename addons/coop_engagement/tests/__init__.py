@@ -4,3 +4,4 @@ from . import test_local_group
 from . import test_action_call
 from . import test_dashboard
 from . import test_governance_feeds
+from . import test_shares
