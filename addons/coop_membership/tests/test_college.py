@@ -1,5 +1,8 @@
+import psycopg2
+
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import CoopTestCommon
 
@@ -54,8 +57,9 @@ class TestCollege(CoopTestCommon):
         # Company B is not affected by A's colleges.
         self.assertTrue(self.company_b._coop_check_colleges())
 
+    @mute_logger("odoo.sql_db")
     def test_college_code_unique_per_company(self):
-        with self.assertRaises(Exception), self.cr.savepoint():
+        with self.assertRaises(psycopg2.IntegrityError), self.cr.savepoint():
             self.env["coop.college"].create(
                 {"name": "Dup", "code": "CONS", "vote_weight": 10, "company_id": self.company_a.id}
             )

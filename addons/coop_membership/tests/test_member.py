@@ -1,5 +1,7 @@
 from datetime import date
 
+import psycopg2
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -68,7 +70,7 @@ class TestMember(CoopTestCommon):
     @mute_logger("odoo.sql_db")
     def test_duplicate_membership_is_refused(self):
         member = self._create_member("Once")
-        with self.assertRaises(Exception), self.cr.savepoint():
+        with self.assertRaises(psycopg2.IntegrityError), self.cr.savepoint():
             self.env["coop.member"].create(
                 {
                     "partner_id": member.partner_id.id,
