@@ -129,9 +129,17 @@ class CoopPoll(models.Model):
             raise UserError(_("Choose among the options of this poll."))
         if poll.choice_type == "single" and len(options) != 1:
             raise UserError(_("This poll takes a single choice."))
+        Participation = self.env["coop.poll.participation"].sudo()
+        if Participation.search_count(
+            [("poll_id", "=", poll.id), ("member_id", "=", member.id)], limit=1
+        ):
+            raise UserError(
+                _("%(person)s already answered this poll.", person=member.partner_id.name)
+            )
+        # The unique index still decides between two concurrent answers.
         try:
             with self.env.cr.savepoint():
-                self.env["coop.poll.participation"].sudo().create(
+                Participation.create(
                     {"poll_id": poll.id, "member_id": member.id}
                 )
         except psycopg2.errors.UniqueViolation as e:

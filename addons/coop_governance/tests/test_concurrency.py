@@ -7,7 +7,7 @@ from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import UserError
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 
 class TestConcurrentVotes(TransactionCase):
@@ -77,6 +77,7 @@ class TestConcurrentVotes(TransactionCase):
                 company.write({"active": False})
             cr.commit()  # pylint: disable=invalid-commit
 
+    @mute_logger("odoo.sql_db")
     def test_double_vote_from_two_transactions(self):
         company_id, assembly_id, resolution_id, voter_id = self._setup_committed()
         try:
