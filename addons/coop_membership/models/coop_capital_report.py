@@ -152,6 +152,15 @@ class CoopCapitalReport(models.AbstractModel):
         cr = self.env.cr
         cr.execute(
             """
+            WITH operations AS MATERIALIZED (
+                SELECT member_id, counterpart_member_id, operation_type, quantity, amount,
+                       unit_value, target_unit_value,
+                       CASE WHEN is_reversal THEN -1 ELSE 1 END AS sign
+                  FROM coop_share_operation
+                 WHERE state = 'confirmed'
+                   AND company_id = ANY(%(companies)s)
+                   AND date <= %(to)s
+            )
             SELECT c.name, m.member_number, p.name, col.code, m.admission_date, m.exit_date,
                    COALESCE(h.quantity, 0), COALESCE(h.amount, 0)
               FROM coop_member m
@@ -159,9 +168,24 @@ class CoopCapitalReport(models.AbstractModel):
               JOIN res_partner p ON p.id = m.partner_id
          LEFT JOIN coop_college col ON col.id = m.college_id
          LEFT JOIN (
+                    -- signed sides of the confirmed operations, as coop.share.movement
                     SELECT member_id, SUM(quantity) AS quantity, SUM(amount) AS amount
-                      FROM coop_share_movement
-                     WHERE company_id = ANY(%(companies)s) AND date <= %(to)s
+                      FROM (
+                            SELECT member_id,
+                                   sign * (CASE WHEN operation_type = 'subscription'
+                                                THEN 1 ELSE -1 END) * quantity AS quantity,
+                                   sign * (CASE WHEN operation_type = 'subscription'
+                                                THEN 1 ELSE -1 END) * amount AS amount
+                              FROM operations
+                         UNION ALL
+                            SELECT COALESCE(counterpart_member_id, member_id),
+                                   sign * quantity,
+                                   sign * quantity * (CASE WHEN operation_type = 'conversion'
+                                                           THEN target_unit_value
+                                                           ELSE unit_value END)
+                              FROM operations
+                             WHERE operation_type IN ('transfer', 'conversion')
+                           ) AS sides
                   GROUP BY member_id
                    ) h ON h.member_id = m.id
              WHERE m.company_id = ANY(%(companies)s)
