@@ -183,21 +183,46 @@ class CoopShareOperation(models.Model):
     # ------------------------------------------------------------------
     # Immutability of the legal register
     # ------------------------------------------------------------------
-    def write(self, vals):
-        if not self.env.context.get("coop_share_confirming"):
-            frozen = LEGAL_FIELDS & set(vals)
-            if frozen and any(op.state == "confirmed" for op in self):
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("state", "draft") != "draft" or vals.get("name"):
                 raise UserError(
                     _(
-                        "A confirmed operation of the share register cannot be changed "
-                        "(%(fields)s); reverse it instead.",
-                        fields=", ".join(sorted(self._fields[f].string for f in frozen)),
+                        "An operation starts as a draft; its Confirm action gives it its "
+                        "register number."
                     )
                 )
-            if "move_id" in vals and any(op.state == "confirmed" and op.move_id for op in self):
-                raise UserError(
-                    _("The accounting entry of a confirmed operation cannot be replaced.")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if {"state", "name"} & set(vals):
+            raise UserError(
+                _(
+                    "An operation is numbered and confirmed only by its Confirm action "
+                    "(and cancelled only by a reversal)."
                 )
+            )
+        frozen = LEGAL_FIELDS & set(vals)
+        if frozen and any(op.state == "confirmed" for op in self):
+            raise UserError(
+                _(
+                    "A confirmed operation of the share register cannot be changed "
+                    "(%(fields)s); reverse it instead.",
+                    fields=", ".join(sorted(self._fields[f].string for f in frozen)),
+                )
+            )
+        if "move_id" in vals and any(op.state == "confirmed" and op.move_id for op in self):
+            raise UserError(
+                _("The accounting entry of a confirmed operation cannot be replaced.")
+            )
+        return super().write(vals)
+
+    def _register_write(self, vals):
+        """Number and confirm, once action_confirm has checked every rule.
+
+        Private (not callable over RPC, unlike a context flag); access rights still apply.
+        """
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -342,7 +367,7 @@ class CoopShareOperation(models.Model):
         self._check_holdings()
         for operation in self.sorted(lambda op: (op.date, op.id)):
             sequence = operation.company_id._coop_get_share_sequence()
-            operation.with_context(coop_share_confirming=True).write(
+            operation._register_write(
                 {"name": sequence.next_by_id(sequence_date=operation.date), "state": "confirmed"}
             )
         return True

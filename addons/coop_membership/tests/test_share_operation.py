@@ -54,6 +54,30 @@ class TestShareOperation(CoopCapitalTestCommon):
             op.action_confirm()
         op.note = "Notes stay editable"
 
+    def test_register_number_and_state_cannot_be_forged(self):
+        member = self._create_member("Forger")
+        draft = self._subscribe(member, 2, confirm=False)
+        with self.assertRaises(UserError):
+            draft.write({"state": "confirmed"})
+        with self.assertRaises(UserError):
+            draft.with_context(coop_share_confirming=True).write({"name": "R0000001"})
+        self.assertEqual(draft.state, "draft")
+        self.assertFalse(draft.name)
+        vals = {
+            "member_id": member.id,
+            "company_id": member.company_id.id,
+            "share_class_id": self.class_a.id,
+            "operation_type": "subscription",
+            "quantity": 1,
+        }
+        Operation = self.env["coop.share.operation"]
+        with self.assertRaises(UserError):
+            Operation.create(dict(vals, state="confirmed"))
+        with self.assertRaises(UserError):
+            Operation.create(dict(vals, name="R0000042"))
+        self.assertEqual(member.share_count, 0)
+        self.assertEqual(Operation.search_count([("member_id", "=", member.id)]), 1)
+
     def test_reversal(self):
         member = self._create_member("Reversed")
         op = self._subscribe(member, 1)
