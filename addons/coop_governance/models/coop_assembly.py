@@ -9,6 +9,15 @@ from odoo.tools import SQL
 # Attendance values that count for the quorum (a postal ballot counts as attending).
 ATTENDING = ("present", "remote", "represented", "postal")
 GENESIS_HASH = "0" * 64
+# Set only by the assembly's actions (see _action_write).
+ACTION_FIELDS = {
+    "state",
+    "convened_date",
+    "opened_at",
+    "closed_at",
+    "minutes_number",
+    "audit_head",
+}
 
 
 class CoopAssembly(models.Model):
@@ -181,7 +190,21 @@ class CoopAssembly(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if (ACTION_FIELDS - {"state"}) & set(vals) or vals.get("state", "draft") != "draft":
+                raise UserError(_("An assembly starts as a draft; its actions move it on."))
+        return super().create(vals_list)
+
     def write(self, vals):
+        if ACTION_FIELDS & set(vals):
+            raise UserError(
+                _(
+                    "The status, minutes number and audit chain of an assembly change only "
+                    "through its actions (convene, open, close...)."
+                )
+            )
         frozen = {"company_id", "national", "assembly_type", "census_date"}
         if frozen & set(vals) and any(a.state != "draft" for a in self):
             raise UserError(
@@ -194,6 +217,13 @@ class CoopAssembly(models.Model):
             a.state == "closed" and (a.chair_signed_on or a.secretary_signed_on) for a in self
         ):
             raise UserError(_("Signed minutes cannot be changed."))
+        return super().write(vals)
+
+    def _action_write(self, vals):
+        """Write the fields only actions set, once they checked their rules.
+
+        Private, so not callable over RPC; access rights still apply.
+        """
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -261,7 +291,7 @@ class CoopAssembly(models.Model):
                 raise UserError(
                     _("Assembly %(assembly)s has no member in its census.", assembly=assembly.name)
                 )
-            assembly.write({"state": "convened", "convened_date": today})
+            assembly._action_write({"state": "convened", "convened_date": today})
             assembly.resolution_ids.filtered(lambda r: r.state == "draft").action_propose()
         return True
 
@@ -324,7 +354,7 @@ class CoopAssembly(models.Model):
 
     def action_open(self):
         self._check_assembly_state(("convened",), _("Opening"))
-        self.write({"state": "open", "opened_at": fields.Datetime.now()})
+        self._action_write({"state": "open", "opened_at": fields.Datetime.now()})
         return True
 
     def action_close(self):
@@ -333,11 +363,11 @@ class CoopAssembly(models.Model):
         for assembly in self:
             voting = assembly.resolution_ids.filtered(lambda r: r.state == "voting")
             voting.action_close_vote()
-            assembly.resolution_ids.filtered(lambda r: r.state in ("draft", "proposed")).write(
-                {"state": "withdrawn"}
-            )
+            assembly.resolution_ids.filtered(
+                lambda r: r.state in ("draft", "proposed")
+            )._action_write({"state": "withdrawn"})
             number = assembly.company_id._coop_get_deliberation_sequence().next_by_id()
-            assembly.write(
+            assembly._action_write(
                 {
                     "state": "closed",
                     "closed_at": fields.Datetime.now(),
@@ -349,7 +379,7 @@ class CoopAssembly(models.Model):
 
     def action_cancel(self):
         self._check_assembly_state(("draft", "convened"), _("Cancelling"))
-        self.write({"state": "cancelled"})
+        self._action_write({"state": "cancelled"})
         return True
 
     def action_draft(self):
@@ -357,7 +387,7 @@ class CoopAssembly(models.Model):
         self._check_assembly_state(("cancelled",), _("Resetting to draft"))
         if any(a.convened_date for a in self):
             raise UserError(_("A convened assembly cannot go back to draft; create a new one."))
-        self.write({"state": "draft"})
+        self._action_write({"state": "draft"})
         return True
 
     def action_second_convocation(self):
@@ -389,7 +419,7 @@ class CoopAssembly(models.Model):
             new = resolution.copy({"assembly_id": second.id, "state": "draft"})
             for amendment in resolution.amendment_ids:
                 amendment.copy({"assembly_id": second.id, "parent_id": new.id, "state": "draft"})
-        self.resolution_ids.write({"state": "withdrawn"})
+        self.resolution_ids._action_write({"state": "withdrawn"})
         self.write({"quorum_failed": True})
         self.action_close()
         return {

@@ -13,6 +13,18 @@ from .coop_ballot import CHANNELS, CHOICES
 VOTED_STATES = ("voting", "adopted", "rejected")
 
 
+# Set only by the resolution's actions (see _action_write).
+ACTION_FIELDS = {
+    "state",
+    "weighted",
+    "yes_count",
+    "no_count",
+    "abstain_count",
+    "expressed_count",
+    "yes_share",
+    "urn_seal",
+}
+
 class CoopResolution(models.Model):
     _name = "coop.resolution"
     _description = "Resolution"
@@ -150,6 +162,14 @@ class CoopResolution(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if (ACTION_FIELDS - {"state"}) & set(vals) or vals.get("state", "draft") not in (
+                "draft",
+                "proposed",
+            ):
+                raise UserError(
+                    _("A resolution starts as a draft; its actions set its status and results.")
+                )
         resolutions = super().create(vals_list)
         for resolution in resolutions:
             if resolution.assembly_id.state not in ("draft", "convened"):
@@ -158,6 +178,13 @@ class CoopResolution(models.Model):
         return resolutions
 
     def write(self, vals):
+        if ACTION_FIELDS & set(vals):
+            raise UserError(
+                _(
+                    "The status and results of a resolution change only through its "
+                    "actions (propose, open and close the vote)."
+                )
+            )
         frozen = {
             "kind",
             "seats",
@@ -176,6 +203,13 @@ class CoopResolution(models.Model):
             for resolution in self:
                 resolution._check_parent()
         return res
+
+    def _action_write(self, vals):
+        """Write the status and results once the calling action checked its rules.
+
+        Private, so not callable over RPC; access rights still apply.
+        """
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -224,13 +258,13 @@ class CoopResolution(models.Model):
                             required=resolution.support_required,
                         )
                     )
-        self.write({"state": "proposed"})
+        self._action_write({"state": "proposed"})
         return True
 
     def action_withdraw(self):
         self._check_resolution_state(("draft", "proposed"), _("Withdrawing"))
-        self.write({"state": "withdrawn"})
-        self.amendment_ids.filtered(lambda r: r.state in ("draft", "proposed")).write(
+        self._action_write({"state": "withdrawn"})
+        self.amendment_ids.filtered(lambda r: r.state in ("draft", "proposed"))._action_write(
             {"state": "withdrawn"}
         )
         return True
@@ -264,7 +298,7 @@ class CoopResolution(models.Model):
                 )
             if resolution.secret:
                 resolution._fill_urn()
-        self.write({"state": "voting"})
+        self._action_write({"state": "voting"})
         return True
 
     def _fill_urn(self):
@@ -309,7 +343,7 @@ class CoopResolution(models.Model):
                     for i, line in enumerate(results["colleges"])
                 ]
             )
-            resolution.write(
+            resolution._action_write(
                 {
                     "state": "adopted" if results["adopted"] else "rejected",
                     "weighted": results["weighted"],
@@ -334,7 +368,7 @@ class CoopResolution(models.Model):
                     "elected": line["elected"],
                 }
             )
-        self.write(
+        self._action_write(
             {
                 "state": "adopted",
                 "weighted": self.company_id.coop_vote_by_college,

@@ -143,6 +143,22 @@ class TestVote(GovernanceCommon):
         with self.assertRaisesRegex(UserError, "is not open: votes are not accepted"):
             resolution.cast_vote(voter, "yes", "in_room")
 
+    def test_status_and_results_cannot_be_forged(self):
+        resolution = self.resolution
+        state = resolution.state
+        for vals in ({"state": "adopted"}, {"yes_count": 999}, {"yes_share": 100.0}):
+            with self.assertRaisesRegex(UserError, "only through its actions"):
+                resolution.write(vals)
+        self.assertEqual(resolution.state, state)
+        self.assertFalse(resolution.yes_count)
+        with self.assertRaisesRegex(UserError, "only through its actions"):
+            self.assembly.write({"state": "closed"})
+        with self.assertRaisesRegex(UserError, "starts as a draft"):
+            self.env["coop.resolution"].create(
+                {"assembly_id": self.assembly.id, "name": "Forged", "state": "adopted"}
+            )
+        self.assertEqual(self.assembly.state, "open")
+
     def test_secret_ballot_cannot_be_linked(self):
         resolution = self.resolution_3
         resolution.secret = True
