@@ -90,7 +90,8 @@ def _setup(env, n_members):
                     CASE WHEN p.rn %% 20 = 0 THEN 'resigned' WHEN p.rn %% 50 = 1 THEN 'candidate'
                          ELSE 'member' END,
                     p.rn %% 20 <> 0 AND p.rn %% 50 <> 1,
-                    DATE '2015-01-01' + (p.rn %% 3650)::int, DATE '2015-01-01' + (p.rn %% 3650)::int,
+                    DATE '2015-01-01' + (p.rn %% 3650)::int,
+                    DATE '2015-01-01' + (p.rn %% 3650)::int,
                     now(), now()
                FROM p
                JOIN c ON c.idx = p.rn %% %s
@@ -142,7 +143,9 @@ def run(env):
     counter = iter(range(10**9))
 
     def create_partners(n):
-        env["res.partner"].create([{"name": f"Plain {next(counter)}", "email": "p@example.org"} for _ in range(n)])
+        env["res.partner"].create(
+            [{"name": f"Plain {next(counter)}", "email": "p@example.org"} for _ in range(n)]
+        )
         env.flush_all()
 
     def create_members(n):
@@ -150,7 +153,10 @@ def run(env):
             [{"name": f"Member {next(counter)}", "email": "m@example.org"} for _ in range(n)]
         )
         members = env["coop.member"].create(
-            [{"partner_id": p.id, "company_id": company.id, "college_id": college.id} for p in partners]
+            [
+                {"partner_id": p.id, "company_id": company.id, "college_id": college.id}
+                for p in partners
+            ]
         )
         members.action_admit()
         env.flush_all()
@@ -200,6 +206,7 @@ def run(env):
     n = rounds * len(colleges)
     print(
         f"search by company + college + state ({n} searches, {total_orm // rounds} members "
-        f"found per round): ORM {orm_time / n * 1000:.1f} ms; raw SQL {sql_time / n * 1000:.1f} ms; "
+        f"found per round): ORM {orm_time / n * 1000:.1f} ms; "
+        f"raw SQL {sql_time / n * 1000:.1f} ms; "
         f"ratio {orm_time / sql_time:.2f}x"
     )

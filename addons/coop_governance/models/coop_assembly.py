@@ -224,7 +224,7 @@ class CoopAssembly(models.Model):
 
         Private, so not callable over RPC; access rights still apply.
         """
-        return super().write(vals)
+        return super().write(vals)  # pylint: disable=super-method-mismatch
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):

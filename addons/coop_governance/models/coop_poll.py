@@ -139,9 +139,7 @@ class CoopPoll(models.Model):
         # The unique index still decides between two concurrent answers.
         try:
             with self.env.cr.savepoint():
-                Participation.create(
-                    {"poll_id": poll.id, "member_id": member.id}
-                )
+                Participation.create({"poll_id": poll.id, "member_id": member.id})
         except psycopg2.errors.UniqueViolation as e:
             raise UserError(
                 _("%(person)s already answered this poll.", person=member.partner_id.name)

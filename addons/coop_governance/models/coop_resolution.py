@@ -25,6 +25,7 @@ ACTION_FIELDS = {
     "urn_seal",
 }
 
+
 class CoopResolution(models.Model):
     _name = "coop.resolution"
     _description = "Resolution"
@@ -209,7 +210,7 @@ class CoopResolution(models.Model):
 
         Private, so not callable over RPC; access rights still apply.
         """
-        return super().write(vals)
+        return super().write(vals)  # pylint: disable=super-method-mismatch
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):

@@ -77,9 +77,10 @@ class CoopCollege(models.Model):
 
     def action_view_members(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "coop_membership.coop_member_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("coop_membership.coop_member_action")
         action["domain"] = [("college_id", "=", self.id)]
-        action["context"] = {"default_college_id": self.id, "default_company_id": self.company_id.id}
+        action["context"] = {
+            "default_college_id": self.id,
+            "default_company_id": self.company_id.id,
+        }
         return action

@@ -213,9 +213,7 @@ class CoopShareOperation(models.Model):
                 )
             )
         if "move_id" in vals and any(op.state == "confirmed" and op.move_id for op in self):
-            raise UserError(
-                _("The accounting entry of a confirmed operation cannot be replaced.")
-            )
+            raise UserError(_("The accounting entry of a confirmed operation cannot be replaced."))
         return super().write(vals)
 
     def _register_write(self, vals):
@@ -223,7 +221,7 @@ class CoopShareOperation(models.Model):
 
         Private (not callable over RPC, unlike a context flag); access rights still apply.
         """
-        return super().write(vals)
+        return super().write(vals)  # pylint: disable=super-method-mismatch
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_confirmed(self):

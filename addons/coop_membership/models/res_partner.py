@@ -80,7 +80,11 @@ class ResPartner(models.Model):
 
     def _search_coop_college_id(self, operator, value):
         return [
-            ("coop_member_ids", "any", self._current_member_domain([("college_id", operator, value)]))
+            (
+                "coop_member_ids",
+                "any",
+                self._current_member_domain([("college_id", operator, value)]),
+            )
         ]
 
     def _search_coop_member_number(self, operator, value):
@@ -123,9 +127,7 @@ class ResPartner(models.Model):
 
     def action_view_coop_memberships(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "coop_membership.coop_member_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("coop_membership.coop_member_action")
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id}
         return action

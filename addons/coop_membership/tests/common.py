@@ -23,10 +23,18 @@ class CoopTestCommon(TransactionCase):
         cls.colleges_b = cls._create_colleges(cls.company_b)
         cls.college_a_cons = cls.colleges_a[0]
         cls.college_b_cons = cls.colleges_b[0]
-        cls.officer_a = cls._create_user("officer_a", "coop_membership.group_coop_officer", cls.company_a)
-        cls.officer_b = cls._create_user("officer_b", "coop_membership.group_coop_officer", cls.company_b)
-        cls.manager_a = cls._create_user("manager_a", "coop_membership.group_coop_manager", cls.company_a)
-        cls.reader_a = cls._create_user("reader_a", "coop_membership.group_coop_user", cls.company_a)
+        cls.officer_a = cls._create_user(
+            "officer_a", "coop_membership.group_coop_officer", cls.company_a
+        )
+        cls.officer_b = cls._create_user(
+            "officer_b", "coop_membership.group_coop_officer", cls.company_b
+        )
+        cls.manager_a = cls._create_user(
+            "manager_a", "coop_membership.group_coop_manager", cls.company_a
+        )
+        cls.reader_a = cls._create_user(
+            "reader_a", "coop_membership.group_coop_user", cls.company_a
+        )
 
     @contextmanager
     def assertRaisesRegex(self, expected_exception, expected_regex, *args, **kwargs):
@@ -80,7 +88,9 @@ class CoopTestCommon(TransactionCase):
         cls, name, company=None, college=None, admit=True, admission_date=None, **partner_vals
     ):
         company = company or cls.company_a
-        college = college or (cls.college_a_cons if company == cls.company_a else cls.college_b_cons)
+        college = college or (
+            cls.college_a_cons if company == cls.company_a else cls.college_b_cons
+        )
         partner = cls.env["res.partner"].create({"name": name, **partner_vals})
         member = cls.env["coop.member"].create(
             {"partner_id": partner.id, "company_id": company.id, "college_id": college.id}

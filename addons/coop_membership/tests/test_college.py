@@ -25,7 +25,9 @@ class TestCollege(CoopTestCommon):
                         "company_id": self.company_a.id,
                     }
                 )
-        self.assertFalse(College.search([("code", "like", "X%"), ("company_id", "=", self.company_a.id)]))
+        self.assertFalse(
+            College.search([("code", "like", "X%"), ("company_id", "=", self.company_a.id)])
+        )
         with self.assertRaisesRegex(ValidationError, "between 10"):
             self.college_a_cons.vote_weight = 55
         self.assertEqual(self.college_a_cons.vote_weight, 40)
@@ -65,7 +67,9 @@ class TestCollege(CoopTestCommon):
             )
         # The same code in another cooperative is fine.
         other = self.env["res.company"].create({"name": "Other"})
-        self.env["coop.college"].create({"name": "Consumers", "code": "CONS", "company_id": other.id})
+        self.env["coop.college"].create(
+            {"name": "Consumers", "code": "CONS", "company_id": other.id}
+        )
 
     def test_member_count_counts_current_members_only(self):
         self._create_member("Ann")

@@ -41,9 +41,11 @@ class TestMember(CoopTestCommon):
             set(member.period_ids.mapped("member_number")), {old_number, member.member_number}
         )
         newcomer = self._create_member("Newcomer")
-        numbers = self.env["coop.member.period"].search(
-            [("company_id", "=", self.company_a.id)]
-        ).mapped("member_number")
+        numbers = (
+            self.env["coop.member.period"]
+            .search([("company_id", "=", self.company_a.id)])
+            .mapped("member_number")
+        )
         self.assertEqual(len(numbers), len(set(numbers)), "a member number was handed out twice")
         self.assertNotIn(newcomer.member_number, (old_number, member.member_number))
 
@@ -94,9 +96,7 @@ class TestMember(CoopTestCommon):
         member_b.action_admit()
         partner = member_a.partner_id
         self.assertEqual(partner.coop_membership_count, 2)
-        self.assertEqual(
-            partner.with_company(self.company_b).coop_college_id, self.college_b_cons
-        )
+        self.assertEqual(partner.with_company(self.company_b).coop_college_id, self.college_b_cons)
         Partner = self.env["res.partner"]
         self.assertIn(
             partner, Partner.with_company(self.company_a).search([("is_coop_member", "=", True)])
@@ -196,7 +196,8 @@ class TestMember(CoopTestCommon):
             Member._college_at_date(member.ids, date.today()), {member.id: self.colleges_a[1].id}
         )
         self.assertEqual(
-            Member._college_at_date(member.ids, date(2999, 1, 1)), {member.id: self.colleges_a[1].id}
+            Member._college_at_date(member.ids, date(2999, 1, 1)),
+            {member.id: self.colleges_a[1].id},
         )
         self.assertEqual(Member._college_at_date(member.ids, date(2000, 1, 1)), {})
 
@@ -224,8 +225,12 @@ class TestMember(CoopTestCommon):
                 "city": "Tours",
             }
         )
-        no_email = Partner.create({"name": "No email", "street": "2 rue", "zip": "26000", "city": "Valence"})
-        nothing = Partner.create({"name": "Nothing", "email": "n@example.org", "coop_contact_channel": "none"})
+        no_email = Partner.create(
+            {"name": "No email", "street": "2 rue", "zip": "26000", "city": "Valence"}
+        )
+        nothing = Partner.create(
+            {"name": "Nothing", "email": "n@example.org", "coop_contact_channel": "none"}
+        )
         unreachable = Partner.create({"name": "Unreachable"})
         partners = by_mail | paper | no_email | nothing | unreachable
         solicitation = partners._coop_contact_split()

@@ -42,7 +42,10 @@ class TestSecurity(CoopTestCommon):
 
     def test_user_in_both_companies_sees_both(self):
         both = self._create_user(
-            "both", "coop_membership.group_coop_user", self.company_a, self.company_a | self.company_b
+            "both",
+            "coop_membership.group_coop_user",
+            self.company_a,
+            self.company_a | self.company_b,
         )
         members = (
             self.env["coop.member"]
@@ -69,7 +72,9 @@ class TestSecurity(CoopTestCommon):
             self.env["coop.college"].with_user(self.officer_a).create(
                 {"name": "Sneaky", "code": "SN", "vote_weight": 10, "company_id": self.company_a.id}
             )
-        self.college_a_cons.with_user(self.manager_a).write({"description": "<p>Members who buy power</p>"})
+        self.college_a_cons.with_user(self.manager_a).write(
+            {"description": "<p>Members who buy power</p>"}
+        )
         self.assertIn("buy power", self.college_a_cons.description)
 
     def test_history_is_read_only_for_officers(self):
