@@ -155,7 +155,11 @@ def _census_raw_sql(env, assembly):
                          WHERE ch.member_id = m.id AND ch.date_from <= %(d)s
                            AND (ch.date_to IS NULL OR ch.date_to > %(d)s)
                       ORDER BY ch.date_from DESC, ch.id DESC LIMIT 1) h ON TRUE
+     LEFT JOIN (SELECT mv.member_id, SUM(mv.quantity) AS quantity FROM coop_share_movement mv
+                 WHERE mv.date > %(d)s AND mv.company_id = %(c)s
+              GROUP BY mv.member_id) later ON later.member_id = m.id
          WHERE m.company_id = %(c)s AND m.state != 'deceased'
+           AND m.share_count - COALESCE(later.quantity, 0) >= 1
         """,
         {"a": twin.id, "d": assembly.census_date, "c": assembly.company_id.id},
     )

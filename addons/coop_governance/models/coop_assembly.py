@@ -296,23 +296,23 @@ class CoopAssembly(models.Model):
         return True
 
     def _census_share_clause(self):
-        """Members need at least one confirmed share once the capital part is installed."""
-        if "share_count" in self.env["coop.member"]._fields:
-            return SQL("AND m.share_count >= 1")
-        return SQL()
+        """At least one confirmed share held at the cutoff (see _freeze_census)."""
+        return SQL("AND m.share_count - COALESCE(later.quantity, 0) >= 1")
 
     def _freeze_census(self):
         """Create one voter per member at the cutoff date, with the college at that date.
 
         Set-based (one INSERT ... SELECT): a member counts when a membership period
         covers the cutoff date (members and resigning members, whose exit is not
-        confirmed yet), who is not recorded as deceased since, and (with the capital
-        part) who holds at least one confirmed share.
+        confirmed yet), who is not recorded as deceased since, and who held at least
+        one confirmed share at the cutoff: the stored holding minus the register
+        movements dated after the cutoff (few, since the cutoff is never in the future).
         """
         self.ensure_one()
         self.env["coop.member"].flush_model()
         self.env["coop.member.period"].flush_model()
         self.env["coop.member.college.history"].flush_model()
+        self.env["coop.share.operation"].flush_model()
         self.env.cr.execute(
             SQL(
                 """
@@ -338,6 +338,13 @@ class CoopAssembly(models.Model):
                       ORDER BY ch.date_from DESC, ch.id DESC
                          LIMIT 1
                        ) h ON TRUE
+             LEFT JOIN (
+                        SELECT mv.member_id, SUM(mv.quantity) AS quantity
+                          FROM coop_share_movement mv
+                         WHERE mv.date > %(cutoff)s
+                           AND mv.company_id = ANY(%(companies)s)
+                      GROUP BY mv.member_id
+                       ) later ON later.member_id = m.id
                  WHERE m.company_id = ANY(%(companies)s)
                    AND m.state != 'deceased'
                    %(share_clause)s

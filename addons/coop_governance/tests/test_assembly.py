@@ -42,6 +42,22 @@ class TestAssembly(GovernanceCommon):
         self.members[0].college_id = self.colleges_a[1]
         self.assertEqual(voter.college_id, self.college_a_cons)
 
+    def test_census_counts_shares_held_at_cutoff(self):
+        cutoff = fields.Date.today() - timedelta(days=10)
+        admitted = cutoff - timedelta(days=30)
+        early = self._create_member("Early", admit=False)
+        early.action_admit(admission_date=admitted)
+        self._subscribe(early, 1, date=cutoff - timedelta(days=20))
+        late = self._create_member("Late", admit=False)
+        late.action_admit(admission_date=admitted)
+        self._subscribe(late, 1, date=cutoff + timedelta(days=2))
+        assembly = self._create_assembly(census_date=cutoff)
+        assembly.action_convene()
+        census = assembly.voter_ids.member_id
+        self.assertIn(early, census)
+        self.assertNotIn(late, census, "shares subscribed after the cutoff do not count")
+        self.assertNotIn(self.members[0], census, "admitted after the cutoff")
+
     def test_national_assembly_counts_every_coop(self):
         self._create_member("Member B", company=self.company_b)
         for college, weight in zip(
