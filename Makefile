@@ -242,7 +242,7 @@ run: conf
 	odoo=("$(PY)" -m odoo -c "$(RUN_CONF)" -d "$(DB)" --db-filter="^$(DB)\$$")
 	if [ -z "$$($(PSQL) -c "select 1 from pg_database where datname = '$(DB)'")" ]; then
 	  echo "run: creating database $(DB) with demo data and $$mods (a few minutes, once)"
-	  if ! "$${odoo[@]}" -i "$$mods" --stop-after-init --log-level=warn; then
+	  if ! "$${odoo[@]}" -i "$$mods" --load-language=fr_FR --stop-after-init --log-level=warn; then
 	    echo "run: install failed, dropping the half-made database $(DB)" >&2
 	    dropdb --if-exists --force "$(DB)"; rm -rf "$(DATA_DIR)/filestore/$(DB)"; exit 1
 	  fi
@@ -251,6 +251,8 @@ run: conf
 	    echo "run: the demo data of $$nodemo failed to load (WARNING above); dropping $(DB)" >&2
 	    dropdb --if-exists --force "$(DB)"; rm -rf "$(DATA_DIR)/filestore/$(DB)"; exit 1
 	  fi
+	  # The cooperative's people speak French: users and contacts of the demo in fr_FR.
+	  psql -X -q -d "$(DB)" -c "update res_partner set lang = 'fr_FR'"
 	else
 	  installed=$$(psql -X -d "$(DB)" -tAc "select string_agg(name, ',') from ir_module_module where state = 'installed' and name like 'coop\_%'")
 	  missing=$$(comm -23 <(tr , '\n' <<<"$$mods" | sort) <(tr , '\n' <<<"$$installed" | sort) | paste -sd, -)

@@ -23,6 +23,8 @@
         "views/coop_skill_views.xml",
         "views/coop_local_group_views.xml",
         "views/coop_action_call_views.xml",
+        "views/coop_production_project_views.xml",
+        "views/coop_college_views.xml",
         "views/coop_member_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",

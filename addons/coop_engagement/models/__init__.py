@@ -14,6 +14,8 @@ from . import coop_action_call
 from . import coop_action_call_volunteer
 from . import event_event
 from . import event_registration
+from . import coop_college
+from . import coop_production_project
 from . import coop_engagement_report
 from . import coop_engagement_company_report
 from . import coop_governance_feeds

@@ -42,6 +42,7 @@ class CoopEngagementCompanyReport(models.Model):
     people_reached = fields.Integer(readonly=True)
     action_call_count = fields.Integer(string="Action Calls Done", readonly=True)
     coop_life_budget = fields.Float(string="Cooperative Life Spending", readonly=True)
+    producer_project_count = fields.Integer(string="Projects Proposed by Producers", readonly=True)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -114,6 +115,9 @@ class CoopEngagementCompanyReport(models.Model):
                   FROM res_company c
                   JOIN account_analytic_line al ON al.account_id = c.coop_life_analytic_account_id
               GROUP BY 1, 2
+            ), projects AS (
+                SELECT company_id, EXTRACT(YEAR FROM date_proposed)::int AS year, COUNT(*) AS n
+                  FROM coop_production_project WHERE by_producer GROUP BY 1, 2
             ), cumulated AS (
                 SELECT y.company_id, y.year,
                        SUM(COALESCE(f.admitted, 0) - COALESCE(f.exited, 0))
@@ -152,7 +156,8 @@ class CoopEngagementCompanyReport(models.Model):
                    COALESCE(ev.n, 0)::int AS member_event_count,
                    COALESCE(ev.reached, 0)::int AS people_reached,
                    COALESCE(ca.n, 0)::int AS action_call_count,
-                   COALESCE(bu.amount, 0)::float AS coop_life_budget
+                   COALESCE(bu.amount, 0)::float AS coop_life_budget,
+                   COALESCE(pp.n, 0)::int AS producer_project_count
               FROM cumulated cu
               JOIN res_company c ON c.id = cu.company_id
          LEFT JOIN levels lv ON lv.company_id = cu.company_id
@@ -160,6 +165,7 @@ class CoopEngagementCompanyReport(models.Model):
          LEFT JOIN events ev ON ev.company_id = cu.company_id AND ev.year = cu.year
          LEFT JOIN calls ca ON ca.company_id = cu.company_id AND ca.year = cu.year
          LEFT JOIN budget bu ON bu.company_id = cu.company_id AND bu.year = cu.year
+         LEFT JOIN projects pp ON pp.company_id = cu.company_id AND pp.year = cu.year
             )
             """
         )
