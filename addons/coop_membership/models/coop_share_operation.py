@@ -400,7 +400,34 @@ class CoopShareOperation(models.Model):
             ]
         )
         reversals.action_confirm()
+        reversals._reverse_accounting()
         return reversals
+
+    def _reverse_accounting(self):
+        """Post the opposite of the reversed operation's entry, so books follow the register.
+
+        A capital release invoice gets a posted credit note (the refund then owed to the
+        member); a refund entry gets its opposite entry. The caller needs accounting rights.
+        """
+        for reversal in self:
+            move = reversal.reversed_operation_id.move_id
+            if not move or move.state != "posted":
+                continue
+            opposite = move._reverse_moves(
+                default_values_list=[
+                    {
+                        "date": reversal.date,
+                        "invoice_date": reversal.date if move.is_invoice() else False,
+                        "ref": _(
+                            "Reversal of register operation %(operation)s",
+                            operation=reversal.reversed_operation_id.name,
+                        ),
+                    }
+                ],
+                cancel=False,
+            )
+            opposite.action_post()
+            reversal.move_id = opposite
 
     def action_view_move(self):
         self.ensure_one()

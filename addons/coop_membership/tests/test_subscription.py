@@ -66,6 +66,25 @@ class TestSubscription(CoopCapitalTestCommon):
         self.assertEqual(member.share_count, 5)
         self.assertEqual(member.member_number, request.member_id.member_number)
 
+    def test_reversal_reverses_the_accounting(self):
+        request = self._request()
+        request.action_submit()
+        request.action_validate()
+        invoice = request.invoice_id
+        self._pay(invoice)
+        operation = request.operation_id
+        reversal = operation.action_reverse(note="Subscription entered twice")
+        credit_note = reversal.move_id
+        self.assertEqual(credit_note.move_type, "out_refund")
+        self.assertEqual(credit_note.state, "posted")
+        self.assertEqual(credit_note.reversed_entry_id, invoice)
+        self.assertEqual(credit_note.amount_total, invoice.amount_total)
+        capital = self.class_a.capital_account_id
+        self.assertEqual(
+            credit_note.line_ids.filtered(lambda line: line.account_id == capital).debit, 100.0
+        )
+        self.assertEqual(request.member_id.share_count, 0)
+
     def test_paper_person_gets_a_postal_task(self):
         request = self._request(email=False, contact_channel="paper")
         request.action_submit()
