@@ -267,7 +267,7 @@ class CoopSubscriptionRequest(models.Model):
             request.write(
                 {"member_id": member.id, "invoice_id": invoice.id, "state": "waiting_payment"}
             )
-        self._coop_notify("coop_membership.mail_template_subscription_invoice")
+        self._coop_notify("coop_membership.mail_template_subscription_invoice", attach_invoice=True)
         return True
 
     def _create_invoice(self):
@@ -430,15 +430,20 @@ class CoopSubscriptionRequest(models.Model):
     # ------------------------------------------------------------------
     # Sending: email or paper, as the person's channel says
     # ------------------------------------------------------------------
-    def _coop_notify(self, template_xmlid):
+    def _coop_notify(self, template_xmlid, attach_invoice=False):
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
         if not template:
             return
         for request in self:
             split = request.partner_id._coop_contact_split("legal")
             if split["email"]:
+                attachments = (
+                    request._coop_invoice_attachment()
+                    if attach_invoice and request.invoice_id
+                    else self.env["ir.attachment"]
+                )
                 request.with_context(lang=request.partner_id.lang).message_post_with_source(
-                    template, subtype_xmlid="mail.mt_comment"
+                    template, subtype_xmlid="mail.mt_comment", attachment_ids=attachments.ids
                 )
             else:
                 request.activity_schedule(
@@ -451,6 +456,23 @@ class CoopSubscriptionRequest(models.Model):
                     ),
                     user_id=self.env.user.id,
                 )
+
+    def _coop_invoice_attachment(self):
+        """The capital release invoice as a PDF attached to the request's message."""
+        self.ensure_one()
+        invoice = self.invoice_id
+        content, _report_type = self.env["ir.actions.report"]._render_qweb_pdf(
+            "account.account_invoices", invoice.ids
+        )
+        return self.env["ir.attachment"].create(
+            {
+                "name": f"{(invoice.name or 'invoice').replace('/', '_')}.pdf",
+                "raw": content,
+                "mimetype": "application/pdf",
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
 
 
 class AccountMove(models.Model):

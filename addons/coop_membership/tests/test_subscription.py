@@ -66,6 +66,22 @@ class TestSubscription(CoopCapitalTestCommon):
         self.assertEqual(member.share_count, 5)
         self.assertEqual(member.member_number, request.member_id.member_number)
 
+    def test_payment_request_email_carries_the_invoice(self):
+        request = self._request()
+        request.action_submit()
+        request.action_validate()
+        message = request.message_ids.filtered(lambda m: m.attachment_ids)[:1]
+        self.assertTrue(message, "the call for payment has the invoice attached")
+        expected = request.invoice_id.name.replace("/", "_") + ".pdf"
+        self.assertEqual(message.attachment_ids.name, expected)
+        paper = self._request(
+            partner_name="Marcel Bonnet", email=False, street="2 rue", zip="37300", city="Joué"
+        )
+        paper.action_submit()
+        paper.action_validate()
+        self.assertFalse(paper.message_ids.attachment_ids)
+        self.assertTrue(paper.activity_ids)
+
     def test_reversal_reverses_the_accounting(self):
         request = self._request()
         request.action_submit()
