@@ -437,9 +437,13 @@ class CoopSubscriptionRequest(models.Model):
         for request in self:
             split = request.partner_id._coop_contact_split("legal")
             if split["email"]:
+                # No PDF while modules install (demo data): no web server serves the
+                # report assets then, and the invoice stays printable from its form.
                 attachments = (
                     request._coop_invoice_attachment()
-                    if attach_invoice and request.invoice_id
+                    if attach_invoice
+                    and request.invoice_id
+                    and not self.env.context.get("install_mode")
                     else self.env["ir.attachment"]
                 )
                 request.with_context(lang=request.partner_id.lang).message_post_with_source(
