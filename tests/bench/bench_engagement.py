@@ -9,7 +9,7 @@ activities in SQL (set-based), then measures:
   cooperative-life dashboard) through the ORM against raw SQL.
 """
 
-from common import report, scaled, time_sql, timer
+from common import clone_partners, report, scaled, time_sql, timer
 
 from odoo.tools import SQL
 
@@ -79,29 +79,16 @@ def _setup(env, n_members, n_activities):
             for i in range(N_COMPANIES)
         ]
     )
-    template = env["res.partner"].create({"name": "Bench template", "email": "t@example.org"})
-    env.flush_all()
     cr = env.cr
-    cr.execute(
-        "SELECT column_name FROM information_schema.columns "
-        "WHERE table_name = 'res_partner' AND column_name <> 'id'"
-    )
-    varying = {
-        "name": SQL("'Engagement member ' || g"),
-        "complete_name": SQL("'Engagement member ' || g"),
-        "email": SQL("'eng' || g || '@example.org'"),
-        "zip": SQL("lpad((g %% 95 + 1)::text, 2, '0') || '000'"),
-    }
-    columns = [row[0] for row in cr.fetchall()]
-    cr.execute(
-        SQL(
-            "INSERT INTO res_partner (%s) SELECT %s FROM res_partner t, generate_series(1, %s) g "
-            "WHERE t.id = %s",
-            SQL(", ").join(SQL.identifier(c) for c in columns),
-            SQL(", ").join(varying.get(c, SQL.identifier("t", c)) for c in columns),
-            n_members,
-            template.id,
-        )
+    clone_partners(
+        env,
+        n_members,
+        {
+            "name": SQL("'Engagement member ' || g"),
+            "complete_name": SQL("'Engagement member ' || g"),
+            "email": SQL("'eng' || g || '@example.org'"),
+            "zip": SQL("lpad((g %% 95 + 1)::text, 2, '0') || '000'"),
+        },
     )
     cr.execute(
         """

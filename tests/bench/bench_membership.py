@@ -11,6 +11,8 @@ Generates 120,000 partners with memberships over 10 regional cooperatives in SQL
 import os
 import time
 
+from common import clone_partners
+
 from odoo.tools import SQL
 
 N_COMPANIES = 10
@@ -43,31 +45,16 @@ def _setup(env, n_members):
     env.flush_all()
     cr = env.cr
     t0 = time.perf_counter()
-    # Copy a partner made by the ORM so that every NOT NULL column of whatever
-    # modules are installed gets its default, then vary the personal columns.
-    template = env["res.partner"].create({"name": "Bench template", "email": "t@example.org"})
-    env.flush_all()
-    cr.execute(
-        "SELECT column_name FROM information_schema.columns "
-        "WHERE table_name = 'res_partner' AND column_name <> 'id'"
-    )
-    varying = {
-        "name": SQL("'Bench member ' || g"),
-        "complete_name": SQL("'Bench member ' || g"),
-        "email": SQL("'bench' || g || '@example.org'"),
-        "zip": SQL("lpad((g %% 95 + 1)::text, 2, '0') || '000'"),
-        "city": SQL("'City ' || (g %% 500)"),
-    }
-    columns = [row[0] for row in cr.fetchall()]
-    cr.execute(
-        SQL(
-            "INSERT INTO res_partner (%s) SELECT %s FROM res_partner t, generate_series(1, %s) g "
-            "WHERE t.id = %s",
-            SQL(", ").join(SQL.identifier(c) for c in columns),
-            SQL(", ").join(varying.get(c, SQL.identifier("t", c)) for c in columns),
-            n_members,
-            template.id,
-        )
+    clone_partners(
+        env,
+        n_members,
+        {
+            "name": SQL("'Bench member ' || g"),
+            "complete_name": SQL("'Bench member ' || g"),
+            "email": SQL("'bench' || g || '@example.org'"),
+            "zip": SQL("lpad((g %% 95 + 1)::text, 2, '0') || '000'"),
+            "city": SQL("'City ' || (g %% 500)"),
+        },
     )
     # One membership per partner; a few people belong to two coops like real ones.
     cr.execute(

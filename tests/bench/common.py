@@ -9,6 +9,8 @@ import os
 import time
 from contextlib import contextmanager
 
+from odoo.tools import SQL
+
 #: Multiplies every data-set size; `make bench SCALE=0.05` gives a quick smoke run.
 SCALE = float(os.environ.get("SCALE") or 1.0)
 
@@ -89,3 +91,29 @@ def report(name, seconds, reference=None, against="raw SQL"):
         line += f" (ratio {ratio(float(seconds), float(reference))} vs {against})"
     print(line, flush=True)
     return line
+
+
+def clone_partners(env, count, varying):
+    """Insert ``count`` partners in one statement, copying a partner made by the ORM.
+
+    Every NOT NULL column of whatever modules are installed gets its default from the
+    template; ``varying`` maps column names to SQL expressions of ``g`` (1..count).
+    """
+    template = env["res.partner"].create({"name": "Bench template", "email": "t@example.org"})
+    env.flush_all()
+    cr = env.cr
+    cr.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_name = 'res_partner' AND column_name <> 'id'"
+    )
+    columns = [row[0] for row in cr.fetchall()]
+    cr.execute(
+        SQL(
+            "INSERT INTO res_partner (%s) SELECT %s FROM res_partner t, generate_series(1, %s) g "
+            "WHERE t.id = %s",
+            SQL(", ").join(SQL.identifier(c) for c in columns),
+            SQL(", ").join(varying.get(c, SQL.identifier("t", c)) for c in columns),
+            count,
+            template.id,
+        )
+    )
