@@ -76,6 +76,21 @@ def best_of(func, repeat=3):
     return best
 
 
+def paired(func, cr, query, params=None, repeat=3):
+    """Time `func()` and the raw SQL `query` in turns, `repeat` times each.
+
+    Return (best func time, best SQL time). Taking turns keeps both under the same load
+    on a shared machine, where running one series after the other drifts.
+    """
+    best_func = best_sql = None
+    for _ in range(repeat):
+        seconds = best_of(func, 1)
+        best_func = seconds if best_func is None else min(best_func, seconds)
+        seconds = time_sql(cr, query, params)
+        best_sql = seconds if best_sql is None else min(best_sql, seconds)
+    return best_func, best_sql
+
+
 def ratio(seconds, reference):
     """Format seconds / reference as '4.1×' ('n/a' when the reference is zero or missing)."""
     if not reference:

@@ -2,6 +2,7 @@ import io
 import zipfile
 from datetime import date
 
+import openpyxl
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
@@ -81,14 +82,66 @@ class TestCapitalReports(CoopCapitalTestCommon):
         )
         sheet = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
         self.assertIn("<f>SUM(", sheet)
-        content = self.Report._register_xlsx(self.companies, self.year_start, self.year_end)
-        book = zipfile.ZipFile(io.BytesIO(content))
-        self.assertIn("xl/worksheets/sheet2.xml", book.namelist())
+
+    def test_register_xlsx(self):
+        # Names that XML must escape, and a vertical tab pasted from a word processor.
+        self.m2.partner_id.name = "Claire <Martin> & \x0bfils"
         members, movements = self.Report._register_rows(
             self.companies, self.year_start, self.year_end
         )
         self.assertEqual(len(members), 3)
         self.assertEqual(len(movements), 6)
+        content = self.Report._register_xlsx(self.companies, self.year_start, self.year_end)
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        sheet = book["Members"]
+        self.assertEqual(sheet.dimensions, "A1:H5")
+        rows = list(sheet.iter_rows(values_only=True))
+        self.assertEqual(rows[0][:3], ("Cooperative", "Member number", "Name"))
+        # One row per member, in the order of the register query, with the same figures.
+        body = rows[1:-1]
+        self.assertEqual([row[1] for row in body], [row[1] for row in members])
+        self.assertEqual([row[6] for row in body], [row[6] for row in members])
+        self.assertEqual([row[7] for row in body], [float(row[7]) for row in members])
+        claire = next(row for row in body if row[1] == self.m2.member_number)
+        self.assertEqual(claire[2], "Claire <Martin> & fils")
+        self.assertEqual(claire[4].date(), self.m2.admission_date)
+        self.assertIsNone(claire[5])
+        self.assertEqual(sheet.cell(2, 5).number_format, "yyyy-mm-dd")
+        self.assertEqual(sheet.cell(2, 8).number_format, "#,##0.00")
+        # Totals as formulas, with their values for spreadsheets that do not recompute.
+        self.assertEqual(rows[-1][5:], ("Total", "=SUM(G2:G4)", "=SUM(H2:H4)"))
+        values = openpyxl.load_workbook(io.BytesIO(content), data_only=True)["Members"]
+        self.assertEqual(values.cell(5, 7).value, sum(row[6] for row in members))
+        self.assertEqual(values.cell(5, 8).value, sum(float(row[7]) for row in members))
+        sheet = book["Movements"]
+        rows = list(sheet.iter_rows(values_only=True))
+        self.assertEqual(len(rows), 7)
+        self.assertEqual([row[1] for row in rows[1:]], [row[1] for row in movements])
+        types = {row[3] for row in rows[1:]}
+        self.assertEqual(types, {"Subscription", "Transfer"})
+        self.assertEqual(sum(1 for row in rows[1:] if row[4] == "Yes"), 1)
+        transfer = next(row for row in rows[1:] if row[3] == "Transfer")
+        self.assertEqual(transfer[7], self.m2.member_number)
+        self.assertEqual(transfer[11], 50.0)
+
+    def test_register_xlsx_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["coop_membership"], ["fr_FR"])
+        Report = self.Report.with_context(lang="fr_FR")
+        content = Report._register_xlsx(self.companies, self.year_start, self.year_end)
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+        self.assertEqual(book.sheetnames, ["Sociétaires", "Mouvements"])
+        rows = list(book["Mouvements"].iter_rows(values_only=True))
+        self.assertIn("Souscription", {row[3] for row in rows[1:]})
+
+    def test_register_xlsx_empty_year(self):
+        """A year without members nor movements still gives a valid, empty register."""
+        start, end = date(1990, 1, 1), date(1990, 12, 31)
+        content = self.Report._register_xlsx(self.companies, start, end)
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+        rows = list(book["Members"].iter_rows(values_only=True))
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(len(list(book["Movements"].iter_rows(values_only=True))), 1)
 
     def test_wizard_and_access(self):
         wizard = (
@@ -134,3 +187,5 @@ class TestCapitalReports(CoopCapitalTestCommon):
             0
         ].decode()
         self.assertIn("Bernard Roux", html)
+        # Amounts in the language's number format: 200 + 150 + 1,000 of capital.
+        self.assertIn("1,350.00", html)
