@@ -32,6 +32,7 @@
         "views/coop_redemption_request_views.xml",
         "report/coop_capital_reports.xml",
         "wizard/coop_capital_report_wizard_views.xml",
+        "wizard/coop_share_transfer_wizard_views.xml",
         "views/res_company_capital_views.xml",
         "views/coop_capital_menus.xml",
     ],

@@ -65,6 +65,14 @@ class CoopMember(models.Model):
         }
         return action
 
+    def action_open_transfer_wizard(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "coop_membership.coop_share_transfer_wizard_action"
+        )
+        action["context"] = {"default_member_id": self.id}
+        return action
+
     # ------------------------------------------------------------------
     # Certificates and tax attestations
     # ------------------------------------------------------------------

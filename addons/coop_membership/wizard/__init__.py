@@ -1,3 +1,4 @@
 from . import coop_member_exit_wizard
 from . import coop_subscription_reject_wizard
 from . import coop_capital_report_wizard
+from . import coop_share_transfer_wizard
