@@ -1,3 +1,5 @@
+import base64
+
 from odoo.tests import tagged
 
 from .common import EngagementCommon
@@ -85,7 +87,9 @@ class TestContactPreferences(EngagementCommon):
         self.assertEqual(rows, [["Paper", "1 rue de la Paix", "", "37000", "Tours", ""]])
         action = wizard.action_export_csv()
         self.assertIn("csv_file", action["url"])
-        self.assertTrue(wizard.csv_file)
+        content = base64.b64decode(wizard.csv_file).decode("utf-8-sig").splitlines()
+        self.assertEqual(content[0], "Name;Street;Street 2;ZIP;City;Country")
+        self.assertEqual(content[1], "Paper;1 rue de la Paix;;37000;Tours;")
         html = self.env["ir.actions.report"]._render_qweb_html(
             "coop_engagement.action_report_coop_paper_labels", self.paper.ids
         )[0]

@@ -5,8 +5,6 @@ import io
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
-CSV_COLUMNS = ["name", "street", "street2", "zip", "city", "country"]
-
 
 class CoopPaperLabelWizard(models.TransientModel):
     """Address labels for the people reached by paper: a PDF to print, or a CSV for
@@ -53,7 +51,8 @@ class CoopPaperLabelWizard(models.TransientModel):
         self._coop_check_addresses()
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(CSV_COLUMNS)
+        # Column names in the user's language: they are the mail-merge field names.
+        writer.writerow([_("Name"), _("Street"), _("Street 2"), _("ZIP"), _("City"), _("Country")])
         writer.writerows(self._coop_csv_rows())
         self.write(
             {
