@@ -13,7 +13,9 @@ class CoopTestCommon(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        # UTC: "today" as the records compute it (context_today, in the user's time zone;
+        # OdooBot's is Europe/Brussels) is then fields.Date.today() of the tests at any hour.
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, tz="UTC"))
         cls.federation = cls.env["res.company"].create(
             {"name": "Test Federation", "coop_legal_form": "scic"}
         )

@@ -2,6 +2,7 @@ from datetime import date
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import formatLang
 
 
 class CoopCapitalReportWizard(models.TransientModel):
@@ -71,14 +72,18 @@ class CoopCapitalReportWizard(models.TransientModel):
         members, movements = self.env["coop.capital.report"]._register_rows(
             self.company_ids, self.date_from, self.date_to
         )
-        types = dict(
-            self.env["coop.share.operation"]
-            ._fields["operation_type"]
-            ._description_selection(self.env)
-        )
+        types = self.env["coop.capital.report"]._register_operation_types()
+
+        def amount(value):
+            # In the reader's number format (1 350,00 in French).
+            return formatLang(self.env, value, digits=2)
+
         return {
-            "members": members,
-            "movements": [(*row[:3], types.get(row[3], row[3]), *row[4:]) for row in movements],
+            "members": [(*row[:7], amount(row[7])) for row in members],
+            "movements": [
+                (*row[:3], types.get(row[3], row[3]), *row[4:11], amount(row[11]))
+                for row in movements
+            ],
             "total_shares": sum(row[6] for row in members),
-            "total_amount": sum(row[7] for row in members),
+            "total_amount": amount(sum(row[7] for row in members)),
         }
