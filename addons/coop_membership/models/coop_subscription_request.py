@@ -1,5 +1,5 @@
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .coop_member import ACTIVE_STATES
 
@@ -248,21 +248,30 @@ class CoopSubscriptionRequest(models.Model):
 
     def action_validate(self):
         """Accept the request: membership candidate and posted capital release invoice."""
+        if not self.env.user.has_group("coop_membership.group_coop_accountant"):
+            raise AccessError(_("Only cooperative accountants may accept subscriptions."))
+        self.check_access("write")
         self._check_state(("submitted",))
         self._check_request()
         self.share_class_id._check_accounting_ready()
         for request in self:
+            # The accountant may not register members: the candidacy that comes with an
+            # accepted subscription is written as superuser, for this request only.
             member = request._existing_member()
             if not member:
-                member = self.env["coop.member"].create(
-                    {
-                        "partner_id": request.partner_id.id,
-                        "company_id": request.company_id.id,
-                        "college_id": request.college_id.id,
-                    }
+                member = (
+                    self.env["coop.member"]
+                    .sudo()
+                    .create(
+                        {
+                            "partner_id": request.partner_id.id,
+                            "company_id": request.company_id.id,
+                            "college_id": request.college_id.id,
+                        }
+                    )
                 )
             elif member.state in ("resigned", "excluded", "candidate"):
-                member.college_id = request.college_id
+                member.sudo().college_id = request.college_id
             invoice = request._create_invoice()
             request.write(
                 {"member_id": member.id, "invoice_id": invoice.id, "state": "waiting_payment"}

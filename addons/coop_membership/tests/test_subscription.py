@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .capital_common import CoopCapitalTestCommon
 
@@ -65,6 +65,30 @@ class TestSubscription(CoopCapitalTestCommon):
         self.assertEqual(second.member_id, member)
         self.assertEqual(member.share_count, 5)
         self.assertEqual(member.member_number, request.member_id.member_number)
+
+    def test_cooperative_accountant_alone_runs_the_subscription(self):
+        """The Cooperative / Accountant group is enough to accept and invoice."""
+        accountant = self.accountant_a
+        self.assertTrue(accountant.has_group("account.group_account_invoice"))
+        request = self._request().with_user(accountant)
+        request.action_submit()
+        request.action_validate()
+        self.assertEqual(request.invoice_id.state, "posted")
+        # The bank payment is reconciled at the federation, whose chart the regional coops
+        # share; the paid invoice then registers the shares and admits the person.
+        self._pay(request.invoice_id)
+        self.assertEqual(request.state, "paid")
+        self.assertEqual(request.member_id.state, "member")
+        self.assertEqual(request.member_id.share_count, 2)
+
+    def test_officer_cannot_accept_a_subscription(self):
+        request = self._request()
+        request.action_submit()
+        with self.assertRaises(AccessError):
+            request.with_user(self.officer_a).action_validate()
+        self.assertEqual(request.state, "submitted")
+        self.assertFalse(request.invoice_id)
+        self.assertFalse(request.member_id)
 
     def test_payment_request_email_carries_the_invoice(self):
         request = self._request()
