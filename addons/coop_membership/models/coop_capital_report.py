@@ -2,8 +2,6 @@ import base64
 import io
 import json
 import re
-import shutil
-import tempfile
 import zipfile
 from datetime import date
 from xml.sax.saxutils import escape
@@ -31,9 +29,6 @@ XML_FORBIDDEN = bytes(c for c in range(32) if c not in (9, 10, 13))
 SHEET_PART = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
 SHEET_DIMENSION = re.compile(r'<dimension ref="([A-Z]+\d+):([A-Z]+)(\d+)"/>')
 XLSX_FETCH_SIZE = 5000
-XLSX_COPY_SIZE = 1 << 20
-# Register bodies stay in memory up to this size, then go to a temporary file.
-XLSX_SPOOL_SIZE = 64 << 20
 
 
 class CoopCapitalReport(models.AbstractModel):
@@ -417,7 +412,8 @@ class CoopCapitalReport(models.AbstractModel):
                 ("number", SQL("h.quantity"), None),
                 ("number", SQL("h.amount"), money_style),
             ],
-            sums=[SQL("h.quantity"), SQL("h.amount")],
+            # float8: summed in Python without a Decimal per row, rounded below.
+            sums=[SQL("h.quantity"), SQL("h.amount::float8")],
         )
         movements = self._xlsx_rows_query(
             self._register_movements_from(companies, date_from, date_to),
@@ -437,19 +433,15 @@ class CoopCapitalReport(models.AbstractModel):
                 ("number", SQL("o.amount"), money_style),
             ],
         )
-        with (
-            tempfile.SpooledTemporaryFile(XLSX_SPOOL_SIZE) as members_body,
-            tempfile.SpooledTemporaryFile(XLSX_SPOOL_SIZE) as movements_body,
-        ):
-            n_members, (shares, capital) = self._xlsx_spool_rows(members, members_body)
-            n_movements, _sums = self._xlsx_spool_rows(movements, movements_body)
-            self._register_xlsx_sheets(
-                book, day, money, date_to, n_members, n_movements, shares, capital
-            )
-            book.close()
-            return self._xlsx_fill_bodies(
-                output.getvalue(), [(members_body, n_members), (movements_body, n_movements)]
-            )
+        n_members, members_body, (shares, capital) = self._xlsx_fetch_rows(members)
+        n_movements, movements_body, _sums = self._xlsx_fetch_rows(movements)
+        self._register_xlsx_sheets(
+            book, day, money, date_to, n_members, n_movements, shares, round(capital, 2)
+        )
+        book.close()
+        return self._xlsx_fill_bodies(
+            output.getvalue(), [(members_body, n_members), (movements_body, n_movements)]
+        )
 
     @api.model
     def _register_xlsx_sheets(
@@ -554,25 +546,25 @@ class CoopCapitalReport(models.AbstractModel):
         )
 
     @api.model
-    def _xlsx_spool_rows(self, query, spool):
-        """Write the rows of an ``_xlsx_rows_query`` to ``spool``; return (count, sums)."""
+    def _xlsx_fetch_rows(self, query):
+        """Run an ``_xlsx_rows_query``: return (row count, body as bytes chunks, sums)."""
         cr = self.env.cr
         cr.execute(query)
-        count, sums = 0, [0] * (len(cr.description) - 1)
+        count, chunks, sums = 0, [], [0] * (len(cr.description) - 1)
         while rows := cr.fetchmany(XLSX_FETCH_SIZE):
             # Control characters are not allowed in XML, even escaped: dropped here, as
             # bytes (they never occur inside a UTF-8 sequence), far faster than in SQL.
-            spool.write("".join(row[0] for row in rows).encode().translate(None, XML_FORBIDDEN))
+            chunks.append("".join(row[0] for row in rows).encode().translate(None, XML_FORBIDDEN))
             count += len(rows)
             for index in range(len(sums)):
                 sums[index] += sum(row[index + 1] for row in rows)
-        return count, sums
+        return count, chunks, sums
 
     @api.model
     def _xlsx_fill_bodies(self, content, bodies):
-        """Return the XLSX ``content`` with the spooled ``bodies`` in its sheets.
+        """Return the XLSX ``content`` with the rendered ``bodies`` in its sheets.
 
-        ``bodies[i]`` is ``(spool, row_count)`` for sheet ``i + 1``: its rows go right
+        ``bodies[i]`` is ``(chunks, row_count)`` for sheet ``i + 1``: its rows go right
         after the sheet's first (header) row, and the sheet's dimension is extended to
         them. The other parts of the package are copied as xlsxwriter wrote them.
         """
@@ -587,7 +579,7 @@ class CoopCapitalReport(models.AbstractModel):
                 if index >= len(bodies):
                     target.writestr(info, data)
                     continue
-                spool, count = bodies[index]
+                chunks, count = bodies[index]
                 xml = data.decode()
                 cut = xml.index("</row>") + len("</row>")
                 head = xml[:cut]
@@ -600,8 +592,8 @@ class CoopCapitalReport(models.AbstractModel):
                     )
                 with target.open(info.filename, "w") as stream:
                     stream.write(head.encode())
-                    spool.seek(0)
-                    shutil.copyfileobj(spool, stream, XLSX_COPY_SIZE)
+                    for chunk in chunks:
+                        stream.write(chunk)
                     stream.write(xml[cut:].encode())
         return output.getvalue()
 
