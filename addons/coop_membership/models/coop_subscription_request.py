@@ -446,12 +446,14 @@ class CoopSubscriptionRequest(models.Model):
         for request in self:
             split = request.partner_id._coop_contact_split("legal")
             if split["email"]:
-                # No PDF while modules install (demo data): no web server serves the
-                # report assets then, and the invoice stays printable from its form.
+                # No PDF while modules load (demo data, called by <function> tags outside
+                # install_mode): no web server serves the report assets then, and the
+                # invoice stays printable from its form.
                 attachments = (
                     request._coop_invoice_attachment()
                     if attach_invoice
                     and request.invoice_id
+                    and self.env.registry.ready
                     and not self.env.context.get("install_mode")
                     else self.env["ir.attachment"]
                 )
