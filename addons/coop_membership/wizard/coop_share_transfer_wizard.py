@@ -15,7 +15,6 @@ class CoopShareTransferWizard(models.TransientModel):
 
     member_id = fields.Many2one("coop.member", string="Giving member", required=True, readonly=True)
     company_id = fields.Many2one(related="member_id.company_id")
-    currency_id = fields.Many2one(related="company_id.currency_id")
     counterpart_member_id = fields.Many2one(
         "coop.member",
         string="Receiving member",
@@ -56,17 +55,9 @@ class CoopShareTransferWizard(models.TransientModel):
         self.ensure_one()
         if self.quantity <= 0:
             raise UserError(_("Transfer at least one share."))
-        if self.quantity > self.held_quantity:
-            raise UserError(
-                _(
-                    "%(person)s holds %(held)s shares of this class and cannot give %(qty)s.",
-                    person=self.member_id.partner_id.name,
-                    held=self.held_quantity,
-                    qty=self.quantity,
-                )
-            )
-        if self.counterpart_member_id.company_id != self.member_id.company_id:
-            raise UserError(_("Shares can only be transferred within the same cooperative."))
+        # The holding (enough shares, giver's minimum, receiver's maximum and college) and
+        # the same cooperative are checked by the register operation itself: its
+        # action_confirm (coop.share.class._check_holding) and check_company.
         operation = self.env["coop.share.operation"].create(
             {
                 "date": self.date,
