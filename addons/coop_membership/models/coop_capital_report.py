@@ -1,4 +1,3 @@
-import base64
 import io
 import json
 import re
@@ -163,6 +162,49 @@ class CoopCapitalReport(models.AbstractModel):
     # ------------------------------------------------------------------
     # Register: one FROM clause per sheet, read as values (PDF) or as XLSX rows
     # ------------------------------------------------------------------
+    @api.model
+    def _members_per_college_sheet(self, book, companies, colleges_by_year, header, bold, total):
+        """Members per college at each year end: per cooperative, then consolidated by
+        college code (the federation matches colleges by code), then the total."""
+        sheet = book.add_worksheet(_("Members per college"))
+        sheet.set_column(0, 2, 32)
+        sheet.write_row(0, 0, [_("Date"), _("Cooperative"), _("College"), _("Members")], header)
+        colleges = {
+            college.id: college
+            for college in self.env["coop.college"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("company_id", "in", companies.ids)])
+        }
+        company_names = {company.id: company.name for company in companies}
+        consolidated_label = _("Federation (consolidated)")
+        row = 1
+        for end, counts in colleges_by_year.values():
+            first = row
+            by_code = {}
+            for (company_id, college_id), count in sorted(
+                counts.items(), key=lambda item: (company_names.get(item[0][0], ""), item[0][1])
+            ):
+                college = colleges.get(college_id)
+                sheet.write_row(
+                    row,
+                    0,
+                    [str(end), company_names.get(company_id, ""), college.name or "", count],
+                )
+                by_code.setdefault(college.code or college.name, [college.name, 0])[1] += count
+                row += 1
+            last = row - 1
+            for name, count in sorted(by_code.values()):
+                sheet.write_row(row, 0, [str(end), consolidated_label, name, count])
+                row += 1
+            sheet.write(row, 2, _("Total members"), bold)
+            members = sum(counts.values())
+            if last >= first:
+                sheet.write_formula(row, 3, f"=SUM(D{first + 1}:D{last + 1})", total, members)
+            else:
+                sheet.write_number(row, 3, 0, total)
+            row += 2
+
     @api.model
     def _register_prepare(self, companies, date_from, date_to):
         self._check_report_access(companies)
@@ -340,13 +382,24 @@ class CoopCapitalReport(models.AbstractModel):
             sheet.write_row(row, 0, labels, header)
             row += 1
             first = row
+            closing_col = VARIATION_COLUMNS.index("closing") + 1
             for company in companies.sorted("name"):
                 values = figures[company.id]
                 sheet.write(row, 0, company.name, text)
                 for col, key in enumerate(VARIATION_COLUMNS, start=1):
-                    sheet.write_number(
-                        row, col, float(values[key]), money if col in money_cols else integer
-                    )
+                    fmt = money if col in money_cols else integer
+                    if col == closing_col:
+                        # Closing = opening + subscriptions + redemptions (negative) +
+                        # conversions, as a formula the reader can follow.
+                        cells = [
+                            xlsxwriter.utility.xl_rowcol_to_cell(row, c)
+                            for c in range(1, closing_col)
+                        ]
+                        sheet.write_formula(
+                            row, col, "=" + "+".join(cells), fmt, float(values[key])
+                        )
+                    else:
+                        sheet.write_number(row, col, float(values[key]), fmt)
                 row += 1
             sheet.write(row, 0, _("Federation (consolidated)"), bold)
             for col in range(1, len(labels)):
@@ -361,33 +414,7 @@ class CoopCapitalReport(models.AbstractModel):
                     total,
                 )
             row += 3
-        colleges_sheet = book.add_worksheet(_("Members per college"))
-        colleges_sheet.set_column(0, 1, 32)
-        colleges_sheet.write_row(
-            0, 0, [_("Date"), _("Cooperative"), _("College"), _("Members")], header
-        )
-        college_names = {
-            college.id: college.name
-            for college in self.env["coop.college"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("company_id", "in", companies.ids)])
-        }
-        company_names = {company.id: company.name for company in companies}
-        row = 1
-        for end, counts in colleges_by_year.values():
-            for (company_id, college_id), count in sorted(counts.items()):
-                colleges_sheet.write_row(
-                    row,
-                    0,
-                    [
-                        str(end),
-                        company_names.get(company_id, ""),
-                        college_names.get(college_id, ""),
-                        count,
-                    ],
-                )
-                row += 1
+        self._members_per_college_sheet(book, companies, colleges_by_year, header, bold, total_int)
         book.close()
         return output.getvalue()
 
@@ -613,19 +640,3 @@ class CoopCapitalReport(models.AbstractModel):
                         stream.write(chunk)
                     stream.write(xml[cut:].encode())
         return output.getvalue()
-
-    @api.model
-    def _attachment_download(self, content, filename):
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": filename,
-                "datas": base64.b64encode(content),
-                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "res_model": "coop.capital.report",
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }

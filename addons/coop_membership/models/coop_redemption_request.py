@@ -7,8 +7,9 @@ from odoo.tools.float_utils import float_compare, float_is_zero
 from .coop_member import ACTIVE_STATES
 
 EXIT_TYPES = ("resignation", "exclusion", "death")
-# Membership states in which the member's shares may be redeemed for an exit.
-EXIT_MEMBER_STATES = ("resigning", "resigned", "excluded", "deceased")
+# Membership states in which the member's shares may be redeemed for an exit: the exit
+# must be effective (a resignation in its notice period can still be withdrawn).
+EXIT_MEMBER_STATES = ("resigned", "excluded", "deceased")
 
 
 class CoopRedemptionRequest(models.Model):
@@ -59,12 +60,28 @@ class CoopRedemptionRequest(models.Model):
         help="Date the shares leave the member: the exit date, or the request date for a "
         "partial redemption. The refund delay runs from it.",
     )
-    decision_date = fields.Date(string="Board Decision Date", readonly=True, copy=False)
+    decision_date = fields.Date(
+        string="Board Decision Date",
+        copy=False,
+        help="Date of the board meeting that approved the redemption (today if left empty).",
+    )
     due_date = fields.Date(
         string="Refund Due Date",
         compute="_compute_due_date",
         store=True,
-        help="Exit date plus the statutory refund delay of the cooperative.",
+        help="Exit date plus the statutory refund delay of the cooperative; frozen at the "
+        "board decision.",
+    )
+    payment_journal_id = fields.Many2one(
+        "account.journal",
+        string="Refund Journal",
+        check_company=True,
+        domain="[('type', 'in', ('bank', 'cash'))]",
+        help="Bank journal the refund is paid from (the cooperative's first bank journal if "
+        "left empty).",
+    )
+    payment_date = fields.Date(
+        string="Refund Date", copy=False, help="Date of the refund payment (today if left empty)."
     )
     unit_value = fields.Monetary(related="share_class_id.nominal_value", string="Nominal Value")
     loss_per_share = fields.Monetary(
@@ -107,9 +124,12 @@ class CoopRedemptionRequest(models.Model):
         ("quantity_positive", "CHECK(quantity > 0)", "The number of shares must be positive."),
     ]
 
+    # Exit date, due date and loss per share follow their sources while the request is a
+    # draft; the board decision freezes them (a compute that assigns nothing keeps the
+    # stored value).
     @api.depends("member_id.exit_date", "redemption_type", "request_date")
     def _compute_exit_date(self):
-        for request in self:
+        for request in self.filtered(lambda r: r.state == "draft"):
             if request.redemption_type == "partial":
                 request.exit_date = request.request_date
             else:
@@ -117,7 +137,7 @@ class CoopRedemptionRequest(models.Model):
 
     @api.depends("exit_date", "company_id.coop_refund_delay_months")
     def _compute_due_date(self):
-        for request in self:
+        for request in self.filtered(lambda r: r.state == "draft"):
             request.due_date = request.exit_date and request.exit_date + relativedelta(
                 months=request.company_id.coop_refund_delay_months
             )
@@ -166,6 +186,8 @@ class CoopRedemptionRequest(models.Model):
             "quantity",
             "loss_per_share",
             "exit_date",
+            "decision_date",
+            "due_date",
             "redemption_type",
             "company_id",
         } & set(vals)
@@ -257,9 +279,18 @@ class CoopRedemptionRequest(models.Model):
     def action_approve(self, decision_date=None):
         """Board decision: register the redemption and book capital to refund."""
         self._check_state(("draft",))
+        self.company_id._coop_lock_capital()
         self._check_redemption()
-        date = fields.Date.to_date(decision_date) or fields.Date.context_today(self)
+        today = fields.Date.context_today(self)
         for request in self:
+            date = fields.Date.to_date(decision_date) or request.decision_date or today
+            if date > today:
+                raise UserError(
+                    _(
+                        "The board decision of %(name)s cannot be dated in the future.",
+                        name=request.name,
+                    )
+                )
             share_class = request.share_class_id
             if not share_class.refund_account_id or not share_class.refund_journal_id:
                 raise UserError(
@@ -354,14 +385,19 @@ class CoopRedemptionRequest(models.Model):
         self._check_state(("approved",))
         for request in self:
             company = request.company_id
-            journal = journal or self.env["account.journal"].search(
-                [
-                    *self.env["account.journal"]._check_company_domain(company),
-                    ("type", "=", "bank"),
-                ],
-                limit=1,
+            # Looked up per request: one call may pay refunds of several cooperatives.
+            request_journal = (
+                journal
+                or request.payment_journal_id
+                or self.env["account.journal"].search(
+                    [
+                        *self.env["account.journal"]._check_company_domain(company),
+                        ("type", "=", "bank"),
+                    ],
+                    limit=1,
+                )
             )
-            if not journal:
+            if not request_journal:
                 raise UserError(_("%(company)s has no bank journal.", company=company.name))
             refund_account = request.share_class_id.refund_account_id
             payment = self.env["account.payment"].create(
@@ -370,9 +406,11 @@ class CoopRedemptionRequest(models.Model):
                     "partner_type": "supplier",
                     "partner_id": request.partner_id.id,
                     "company_id": company.id,
-                    "journal_id": journal.id,
+                    "journal_id": request_journal.id,
                     "amount": request.refund_amount,
-                    "date": fields.Date.to_date(date) or fields.Date.context_today(self),
+                    "date": fields.Date.to_date(date)
+                    or request.payment_date
+                    or fields.Date.context_today(self),
                     "memo": request.name,
                     "destination_account_id": refund_account.id,
                 }

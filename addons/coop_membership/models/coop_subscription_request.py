@@ -187,11 +187,23 @@ class CoopSubscriptionRequest(models.Model):
                         max=share_class.max_shares or _("unlimited"),
                     )
                 )
+            # The same person: the same contact, or for a person still to be created
+            # the same email address.
             if request.partner_id:
+                same_person = [("partner_id", "=", request.partner_id.id)]
+            elif request.email:
+                same_person = [
+                    "|",
+                    ("email", "=ilike", request.email.strip()),
+                    ("partner_id.email", "=ilike", request.email.strip()),
+                ]
+            else:
+                same_person = None
+            if same_person:
                 others = self.sudo().search_count(
                     [
                         ("id", "!=", request.id),
-                        ("partner_id", "=", request.partner_id.id),
+                        *same_person,
                         ("company_id", "=", request.company_id.id),
                         ("state", "in", OPEN_STATES),
                     ],
@@ -239,6 +251,10 @@ class CoopSubscriptionRequest(models.Model):
                         "city": request.city,
                         "country_id": request.country_id.id,
                         "coop_contact_channel": request.contact_channel or "email",
+                        "coop_birthdate": request.birthdate,
+                        # Members read the cooperative's mails in its language, whoever
+                        # typed the request.
+                        "lang": request.company_id.partner_id.lang or self.env.lang,
                     }
                 )
         self._check_request()

@@ -126,6 +126,19 @@ class ResCompany(models.Model):
             self.sudo().coop_share_sequence_id = sequence
         return self.coop_share_sequence_id
 
+    def _coop_lock_capital(self):
+        """Serialize the capital-floor checks of these cooperatives.
+
+        Two redemptions approved at once could each see the capital before the other and
+        together go below the floor. Writing the company rows makes the second transaction
+        wait for the first; Odoo runs with REPEATABLE READ, so when the first commits the
+        second fails with a serialization error and Odoo replays it on fresh data.
+        """
+        for company_id in sorted(self.ids):
+            self.env.cr.execute(
+                "UPDATE res_company SET write_date = write_date WHERE id = %s", [company_id]
+            )
+
     def _coop_subscribed_capital(self):
         """Return {company_id: subscribed capital} from the confirmed register (one query)."""
         if not self:

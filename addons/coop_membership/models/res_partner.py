@@ -26,6 +26,9 @@ class ResPartner(models.Model):
         search="_search_coop_member_number",
     )
 
+    coop_birthdate = fields.Date(
+        string="Birth Date", help="Identifies the person in the register of members."
+    )
     coop_contact_channel = fields.Selection(
         [
             ("email", "Email"),

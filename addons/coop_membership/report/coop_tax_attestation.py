@@ -8,9 +8,17 @@ class ReportTaxAttestation(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        year = (data or {}).get("year") or fields.Date.context_today(self).year - 1
+        data = data or {}
+        year = int(data.get("year") or fields.Date.context_today(self).year - 1)
         if not self.env.user.has_group("coop_membership.group_coop_accountant"):
             raise UserError(_("Only cooperative accountants may print tax attestations."))
-        docs = self.env["coop.member"].browse(docids)
+        if docids:
+            docs = self.env["coop.member"].browse(docids)
+        else:
+            # The batch from the capital reports wizard: the web client sends the report
+            # data without record ids, so the members are selected here again.
+            companies = self.env["res.company"].browse(data.get("company_ids") or [])
+            self.env["coop.capital.report"]._check_report_access(companies)
+            docs = self.env["coop.member"]._coop_tax_attestation_members(companies, year)
         docs.check_access("read")
-        return {"doc_ids": docids, "doc_model": "coop.member", "docs": docs, "year": int(year)}
+        return {"doc_ids": docs.ids, "doc_model": "coop.member", "docs": docs, "year": year}

@@ -1,3 +1,4 @@
+import base64
 import io
 import zipfile
 from datetime import date
@@ -76,12 +77,75 @@ class TestCapitalReports(CoopCapitalTestCommon):
         colleges = self.Report._members_per_college(self.companies, self.year_end)
         self.assertEqual(colleges[(self.company_a.id, self.college_a_cons.id)], 2)
 
+    def test_variation_every_column_equals_raw_sql(self):
+        # A redemption and a conversion this year, and last year's subscription as opening.
+        self._subscribe(self.m3, 4, date=date(self.today.year - 1, 6, 1))
+        self.env["coop.share.operation"].create(
+            {
+                "member_id": self.m3.id,
+                "company_id": self.company_b.id,
+                "share_class_id": self.class_b.id,
+                "operation_type": "redemption",
+                "quantity": 3,
+            }
+        ).action_confirm()
+        figures = self.Report._capital_variation(self.companies, self.year_start, self.year_end)
+        self.env.cr.execute(
+            """
+            SELECT company_id, operation_type, date < %s,
+                   SUM(CASE WHEN is_reversal THEN -amount ELSE amount END)
+              FROM coop_share_operation
+             WHERE state = 'confirmed' AND company_id = ANY(%s) AND date <= %s
+          GROUP BY 1, 2, 3
+            """,
+            [self.year_start, self.companies.ids, self.year_end],
+        )
+        raw = {}
+        for company_id, operation_type, before, amount in self.env.cr.fetchall():
+            raw[(company_id, operation_type, before)] = float(amount)
+        for company in self.companies:
+            values = figures[company.id]
+
+            def signed(operation_type, before, company=company):
+                sign = -1 if operation_type == "redemption" else 1
+                return sign * raw.get((company.id, operation_type, before), 0.0)
+
+            opening = signed("subscription", True) + signed("redemption", True)
+            self.assertEqual(values["opening"], opening, company.name)
+            self.assertEqual(values["subscriptions"], signed("subscription", False))
+            self.assertEqual(values["redemptions"], signed("redemption", False))
+            self.assertEqual(values["transfers"], signed("transfer", False))
+            self.assertEqual(
+                values["closing"],
+                opening + signed("subscription", False) + signed("redemption", False),
+            )
+        self.assertEqual(figures[self.company_b.id]["opening"], 400.0)
+        self.assertEqual(figures[self.company_b.id]["redemptions"], -300.0)
+        self.assertEqual(figures[self.company_b.id]["closing"], 1100.0)
+
     def test_xlsx_files(self):
         content = self.Report._capital_variation_xlsx(
             self.companies, date(self.today.year - 1, 1, 1), self.year_end
         )
         sheet = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
         self.assertIn("<f>SUM(", sheet)
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        values = openpyxl.load_workbook(io.BytesIO(content), data_only=True)
+        rows = list(book["Capital variation"].iter_rows(values_only=True))
+        # This year's block: each cooperative's closing capital is a formula over its row.
+        coop_a = [index for index, row in enumerate(rows) if row[0] == self.company_a.name][-1]
+        excel_row = coop_a + 1
+        self.assertEqual(rows[coop_a][5], f"=B{excel_row}+C{excel_row}+D{excel_row}+E{excel_row}")
+        self.assertEqual(values["Capital variation"].cell(excel_row, 6).value, 350.0)
+        # Members per college: per cooperative, consolidated, and a total formula.
+        rows = list(values["Members per college"].iter_rows(values_only=True))
+        this_year = [row for row in rows if row[0] == str(self.year_end)]
+        consolidated = [row for row in this_year if row[1] == "Federation (consolidated)"]
+        self.assertEqual({row[2]: row[3] for row in consolidated}, {"Consumers": 3})
+        formulas = list(book["Members per college"].iter_rows(values_only=True))
+        total_index = max(index for index, row in enumerate(formulas) if row[2] == "Total members")
+        self.assertTrue(formulas[total_index][3].startswith("=SUM(D"))
+        self.assertEqual(rows[total_index][3], 3)
 
     def test_register_xlsx(self):
         # Names that XML must escape, and a vertical tab pasted from a word processor.
@@ -151,6 +215,20 @@ class TestCapitalReports(CoopCapitalTestCommon):
         )
         action = wizard.action_print()
         self.assertEqual(action["type"], "ir.actions.act_url")
+        # The file is served from the wizard (vacuumed), not left as an attachment, and
+        # only to the accountant who asked for it.
+        self.assertIn(f"model=coop.capital.report.wizard&id={wizard.id}", action["url"])
+        self.assertTrue(wizard.file_name.startswith("capital_variation_"))
+        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.file_data)))
+        self.assertIn("Capital variation", book.sheetnames)
+        self.assertFalse(
+            self.env["ir.attachment"].search_count([("res_model", "like", "coop.capital.report")])
+        )
+        colleague = self._create_user(
+            "accountant_a2", "coop_membership.group_coop_accountant", self.company_a
+        )
+        with self.assertRaises(AccessError):
+            wizard.with_user(colleague).read(["file_data"])
         # An accountant of A cannot get B's register, neither by the wizard nor directly.
         with self.assertRaises(AccessError):
             self.Report.with_user(self.accountant_a)._register_rows(
@@ -189,3 +267,34 @@ class TestCapitalReports(CoopCapitalTestCommon):
         self.assertIn("Bernard Roux", html)
         # Amounts in the language's number format: 200 + 150 + 1,000 of capital.
         self.assertIn("1,350.00", html)
+
+    def test_tax_attestations_batch_as_the_web_client_prints_it(self):
+        wizard = (
+            self.env["coop.capital.report.wizard"]
+            .with_user(self.accountant_a)
+            .create(
+                {
+                    "report": "tax_attestation",
+                    "year": self.today.year,
+                    "company_ids": [(6, 0, self.company_a.ids)],
+                }
+            )
+        )
+        action = wizard.action_print()
+        # With report data, the web client calls /report/pdf/<report>?options=<data>,
+        # without the record ids.
+        ReportAction = self.env["ir.actions.report"].with_user(self.accountant_a)
+        html = ReportAction._render_qweb_html(action["report_name"], None, data=action["data"])[
+            0
+        ].decode()
+        self.assertIn("Julien Lefèvre", html)
+        self.assertIn("Claire Martin", html)
+        self.assertNotIn("Bernard Roux", html)
+        self.assertIn(str(self.today.year + 5), html)
+        # Options forged to ask for another cooperative's attestations are refused.
+        with self.assertRaises(AccessError):
+            ReportAction._render_qweb_html(
+                action["report_name"],
+                None,
+                data={"year": self.today.year, "company_ids": self.company_b.ids},
+            )

@@ -110,3 +110,78 @@ class TestRedemption(CoopCapitalTestCommon):
         # The highest capital is kept after the redemption.
         self.company_a.invalidate_recordset(["coop_highest_capital"])
         self.assertEqual(self.company_a.coop_highest_capital, 5500.0)
+
+    def test_board_decision_date_and_frozen_due_date(self):
+        member = self._create_member("Agnès Faure")
+        self._subscribe(member, 2)
+        member.action_request_exit()
+        # A resignation in its notice period can still be withdrawn: no refund yet.
+        early = self._redemption(member, 2)
+        with self.assertRaisesRegex(UserError, "has not left the cooperative"):
+            early.action_approve()
+        self.assertEqual((early.state, member.share_count), ("draft", 2))
+        member.action_confirm_exit()
+        today = fields.Date.today()
+        yesterday = today - relativedelta(days=1)
+        early.decision_date = today + relativedelta(days=1)
+        with self.assertRaisesRegex(UserError, "cannot be dated in the future"):
+            early.action_approve()
+        self.assertEqual(
+            (early.state, early.operation_id.id, member.share_count), ("draft", False, 2)
+        )
+        early.decision_date = yesterday
+        early.action_approve()
+        self.assertEqual(early.operation_id.date, yesterday)
+        self.assertEqual(early.move_id.date, yesterday)
+        due = early.due_date
+        self.assertEqual(due, early.exit_date + relativedelta(months=12))
+        # The statutes change later: the decided refund keeps its due date, a draft follows.
+        other = self._create_member("Romain Blanc")
+        self._subscribe(other, 1)
+        other.action_request_exit()
+        other.action_confirm_exit()
+        draft = self._redemption(other, 1)
+        self.company_a.coop_refund_delay_months = 24
+        self.env.flush_all()
+        self.assertEqual(early.due_date, due)
+        self.assertEqual(draft.due_date, draft.exit_date + relativedelta(months=24))
+        with self.assertRaises(UserError):
+            early.decision_date = today
+
+    def test_refunds_of_two_cooperatives_paid_in_one_call(self):
+        self.company_b.coop_refund_delay_months = 6
+        big_b = self._create_member("Big B", company=self.company_b)
+        self._subscribe(big_b, 100)
+        journal_b = self.env["account.journal"].create(
+            {
+                "name": "Banque coop B",
+                "code": "BQB",
+                "type": "bank",
+                "company_id": self.company_b.id,
+            }
+        )
+        requests = self.env["coop.redemption.request"]
+        for company in (self.company_a, self.company_b):
+            member = self._create_member(f"Leaving {company.name}", company=company)
+            self._subscribe(member, 2)
+            member.action_request_exit()
+            member.action_confirm_exit()
+            requests |= self.env["coop.redemption.request"].create(
+                {
+                    "member_id": member.id,
+                    "company_id": company.id,
+                    "share_class_id": (
+                        self.class_a if company == self.company_a else self.class_b
+                    ).id,
+                    "quantity": 2,
+                }
+            )
+        requests.action_approve()
+        request_a, request_b = requests
+        pay_date = fields.Date.today() - relativedelta(days=2)
+        request_b.write({"payment_journal_id": journal_b.id, "payment_date": pay_date})
+        requests.action_register_payment()
+        self.assertEqual(request_b.payment_id.journal_id, journal_b)
+        self.assertEqual(request_b.payment_id.date, pay_date)
+        self.assertNotEqual(request_a.payment_id.journal_id, journal_b)
+        self.assertEqual(requests.mapped("state"), ["paid", "paid"])

@@ -1,7 +1,10 @@
 import threading
 
+import psycopg2.errors
+
 from odoo import api
 from odoo.tests import TransactionCase
+from odoo.tools import mute_logger
 
 
 class TestShareConcurrency(TransactionCase):
@@ -112,3 +115,37 @@ class TestShareConcurrency(TransactionCase):
             self.assertEqual(len({name for name, _state in rows}), 2)
         finally:
             self._cleanup(company_id)
+
+    def test_capital_floor_checks_are_serialized(self):
+        """A second redemption approved at the same time waits, then is replayed.
+
+        _coop_lock_capital() writes the company row: the second transaction blocks until
+        the first commits, then fails with a serialization error (REPEATABLE READ), which
+        Odoo answers by replaying the request on fresh data, floor check included.
+        """
+        company_id = self.env.ref("base.main_company").id
+        errors = []
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            env1 = api.Environment(cr1, api.SUPERUSER_ID, {})
+            env2 = api.Environment(cr2, api.SUPERUSER_ID, {})
+            # Both transactions have their snapshot before either locks.
+            cr1.execute("SELECT 1")
+            cr2.execute("SELECT 1")
+            env1["res.company"].browse(company_id)._coop_lock_capital()
+
+            def second():
+                try:
+                    with mute_logger("odoo.sql_db"):
+                        env2["res.company"].browse(company_id)._coop_lock_capital()
+                except psycopg2.errors.SerializationFailure as error:
+                    errors.append(error)
+
+            thread = threading.Thread(target=second)
+            thread.start()
+            thread.join(1.0)
+            self.assertTrue(thread.is_alive(), "the second check must wait for the first")
+            cr1.commit()  # pylint: disable=invalid-commit
+            thread.join(30)
+            self.assertFalse(thread.is_alive())
+            cr2.rollback()
+        self.assertEqual(len(errors), 1)

@@ -164,6 +164,44 @@ class TestShareOperation(CoopCapitalTestCommon):
         self._subscribe(other, 1)
         self.assertEqual(other.share_count, 1)
 
+    def test_transfer_refusals_store_nothing(self):
+        giver = self._create_member("Cédant")
+        receiver = self._create_member("Cessionnaire")
+        self._subscribe(giver, 5)
+        self._subscribe(receiver, 99)
+        Operation = self.env["coop.share.operation"]
+
+        def transfer(quantity, to=receiver):
+            return Operation.create(
+                {
+                    "member_id": giver.id,
+                    "company_id": self.company_a.id,
+                    "counterpart_member_id": to.id,
+                    "share_class_id": self.class_a.id,
+                    "operation_type": "transfer",
+                    "quantity": quantity,
+                }
+            )
+
+        # The receiver would go above the class maximum (100).
+        with self.assertRaisesRegex(UserError, "above the maximum"):
+            transfer(2).action_confirm()
+        # The class is not open to the receiver's college.
+        other_college = self._create_member("Producteur", college=self.colleges_a[1])
+        self.class_a.college_ids = self.college_a_cons
+        with self.assertRaisesRegex(UserError, "not open to the college"):
+            transfer(1, to=other_college).action_confirm()
+        self.assertEqual((giver.share_count, receiver.share_count), (5, 99))
+        self.assertFalse(
+            Operation.search(
+                [
+                    ("member_id", "=", giver.id),
+                    ("operation_type", "=", "transfer"),
+                    ("state", "=", "confirmed"),
+                ]
+            )
+        )
+
     def test_type_constraints(self):
         member = self._create_member("Typed")
         with self.assertRaises(ValidationError):

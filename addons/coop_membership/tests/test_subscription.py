@@ -142,6 +142,9 @@ class TestSubscription(CoopCapitalTestCommon):
         first.action_submit()
         with self.assertRaisesRegex(UserError, "already has an open subscription"):
             self._request(partner_id=first.partner_id.id).action_submit()
+        # The same person typed in again (same email, any case) before being created.
+        with self.assertRaisesRegex(UserError, "already has an open subscription"):
+            self._request(email="Claire@Example.org ").action_submit()
         # Existing holding counts for the maximum.
         member = self._create_member("Holder")
         self._subscribe(member, 99)
@@ -181,6 +184,16 @@ class TestSubscription(CoopCapitalTestCommon):
         self._pay(request.invoice_id, 10.0)
         with self.assertRaisesRegex(UserError, "already received a payment"):
             request.action_cancel()
+
+    def test_new_person_keeps_birth_date_and_cooperative_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.company_a.partner_id.lang = "fr_FR"
+        request = self._request(birthdate="1958-03-21", contact_channel="paper")
+        request.with_context(lang="en_US").action_submit()
+        person = request.partner_id
+        self.assertEqual(str(person.coop_birthdate), "1958-03-21")
+        self.assertEqual(person.coop_contact_channel, "paper")
+        self.assertEqual(person.lang, "fr_FR")
 
     def test_cancel_and_restart(self):
         request = self._request()

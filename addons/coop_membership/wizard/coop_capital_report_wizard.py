@@ -1,3 +1,4 @@
+import base64
 from datetime import date
 
 from odoo import _, api, fields, models
@@ -32,6 +33,8 @@ class CoopCapitalReportWizard(models.TransientModel):
     date_to = fields.Date(
         required=True, default=lambda self: date(fields.Date.context_today(self).year, 12, 31)
     )
+    file_data = fields.Binary(readonly=True, attachment=False)
+    file_name = fields.Char(readonly=True)
     year = fields.Integer(
         default=lambda self: fields.Date.context_today(self).year - 1,
         help="Year of the subscriptions for the tax attestations.",
@@ -48,13 +51,17 @@ class CoopCapitalReportWizard(models.TransientModel):
         Report = self.env["coop.capital.report"]
         Report._check_report_access(self.company_ids)
         Report._check_dates(self.date_from, self.date_to)
-        suffix = f"{self.date_from}_{self.date_to}"
+        period = {"date_from": self.date_from, "date_to": self.date_to}
         if self.report == "variation_xlsx":
             content = Report._capital_variation_xlsx(self.company_ids, self.date_from, self.date_to)
-            return Report._attachment_download(content, f"capital_variation_{suffix}.xlsx")
+            return self._download(
+                content, _("capital_variation_%(date_from)s_%(date_to)s.xlsx", **period)
+            )
         if self.report == "register_xlsx":
             content = Report._register_xlsx(self.company_ids, self.date_from, self.date_to)
-            return Report._attachment_download(content, f"share_register_{suffix}.xlsx")
+            return self._download(
+                content, _("share_register_%(date_from)s_%(date_to)s.xlsx", **period)
+            )
         if self.report == "register_pdf":
             return self.env.ref("coop_membership.action_report_share_register").report_action(self)
         members = self.env["coop.member"]._coop_tax_attestation_members(self.company_ids, self.year)
@@ -62,9 +69,22 @@ class CoopCapitalReportWizard(models.TransientModel):
             raise UserError(
                 _("No member subscribed shares in %(year)s in these cooperatives.", year=self.year)
             )
+        # With report data the web client sends no record ids: the report selects the
+        # same members again from the cooperatives and the year.
         return self.env.ref("coop_membership.action_report_tax_attestation").report_action(
-            members, data={"year": self.year}
+            members, data={"year": self.year, "company_ids": self.company_ids.ids}
         )
+
+    def _download(self, content, filename):
+        """Serve ``content`` from this wizard rather than from an attachment: the
+        register holds personal data, and transient records are vacuumed."""
+        self.write({"file_data": base64.b64encode(content), "file_name": filename})
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/?model={self._name}&id={self.id}&field=file_data"
+            "&filename_field=file_name&download=true",
+            "target": "self",
+        }
 
     def _register_report_values(self):
         """Values of the register PDF (rows from the same queries as the XLSX)."""
