@@ -28,6 +28,7 @@
         "views/coop_membership_menus.xml",
         "views/coop_share_class_views.xml",
         "views/coop_share_operation_views.xml",
+        "views/coop_capital_variation_views.xml",
         "views/coop_subscription_request_views.xml",
         "views/coop_redemption_request_views.xml",
         "report/coop_capital_reports.xml",

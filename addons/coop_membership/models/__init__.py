@@ -9,6 +9,8 @@ from . import res_config_settings
 from . import res_company_capital
 from . import coop_share_class
 from . import coop_share_operation
+from . import coop_share_movement
+from . import coop_capital_variation
 from . import coop_member_capital
 from . import coop_subscription_request
 from . import coop_redemption_request

@@ -298,3 +298,44 @@ class TestCapitalReports(CoopCapitalTestCommon):
                 None,
                 data={"year": self.today.year, "company_ids": self.company_b.ids},
             )
+
+    def test_variation_pivot_gives_the_report_figures(self):
+        self._subscribe(self.m3, 4, date=date(self.today.year - 1, 6, 1))
+        self.env.flush_all()
+        Variation = self.env["coop.capital.variation"]
+        for year in (self.today.year - 1, self.today.year):
+            figures = self.Report._capital_variation(
+                self.companies, date(year, 1, 1), date(year, 12, 31)
+            )
+            for company in self.companies:
+                row = Variation.search([("company_id", "=", company.id), ("year", "=", str(year))])
+                if not row:
+                    # No row before a cooperative's first operation or member.
+                    self.assertFalse(any(figures[company.id].values()), (year, company.name))
+                    continue
+                for column in (
+                    "opening",
+                    "subscriptions",
+                    "redemptions",
+                    "conversions",
+                    "closing",
+                    "transfers",
+                    "members_in",
+                    "members_out",
+                    "members_end",
+                ):
+                    self.assertEqual(
+                        row[column],
+                        float(figures[company.id][column]),
+                        (year, company.name, column),
+                    )
+        # The federation's consolidated movements, as the pivot adds them up.
+        groups = Variation.read_group(
+            [("company_id", "in", self.companies.ids), ("year", "=", str(self.today.year))],
+            ["subscriptions:sum", "closing:sum"],
+            [],
+        )
+        self.assertEqual(groups[0]["closing"], 350.0 + 1400.0)
+        # An accountant of A sees only A.
+        rows = Variation.with_user(self.accountant_a).search([])
+        self.assertEqual(rows.company_id, self.company_a)
