@@ -211,16 +211,9 @@ class CoopCapitalReport(models.AbstractModel):
         self._check_dates(date_from, date_to)
         self.env["coop.share.operation"].flush_model()
         self.env["coop.member"].flush_model()
-        # Both settings are local to this transaction.
-        # - The per-member holdings hash 100,000+ members: with PostgreSQL's default 4 MB
-        #   the aggregate spills to disk in batches.
-        # - Every process of a parallel plan computes the holdings aggregate in full (it
-        #   cannot be shared between workers). One worker halves the joins and the XML
-        #   rendering for one extra copy of it; a second worker adds a third copy and, on
-        #   the two cores of our reference machine, made the register 40 % slower.
-        self.env.cr.execute(
-            "SET LOCAL work_mem = '64MB'; SET LOCAL max_parallel_workers_per_gather = 1"
-        )
+        # The per-member holdings hash 100,000+ members: with PostgreSQL's default 4 MB the
+        # aggregate spills to disk in batches. Local to this transaction.
+        self.env.cr.execute("SET LOCAL work_mem = '64MB'")
 
     @api.model
     def _register_members_from(self, companies, date_to):
