@@ -21,3 +21,19 @@ class TestMemberUi(HttpCase):
         self.assertEqual(member.state, "member")
         self.assertTrue(member.member_number)
         self.assertEqual(member.college_id.code, "TOURC")
+
+    def test_accountant_reads_the_capital_variation(self):
+        centre = self.env.ref("coop_membership.coop_company_centre")
+        new_test_user(
+            self.env,
+            login="tour_accountant",
+            groups="base.group_user,coop_membership.group_coop_accountant",
+            company_id=centre.id,
+            company_ids=[(6, 0, centre.ids)],
+        )
+        self.start_tour(
+            "/odoo/action-coop_membership.coop_capital_variation_action",
+            "coop_capital_variation_tour",
+            login="tour_accountant",
+        )
+

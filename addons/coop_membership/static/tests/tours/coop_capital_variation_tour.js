@@ -1,0 +1,27 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+
+// An accountant reads the capital variation of the cooperative by year, then as a graph.
+registry.category("web_tour.tours").add("coop_capital_variation_tour", {
+    url: "/odoo/action-coop_membership.coop_capital_variation_action",
+    steps: () => [
+        {
+            content: "The pivot shows the closing capital",
+            trigger: ".o_pivot thead th:contains('Closing Capital')",
+        },
+        {
+            content: "One row per year, 2025 among them",
+            trigger: ".o_pivot tbody th:contains('2025')",
+        },
+        {
+            content: "Switch to the graph",
+            trigger: "button.o_switch_view.o_graph",
+            run: "click",
+        },
+        {
+            content: "The graph is drawn",
+            trigger: ".o_graph_renderer canvas",
+        },
+    ],
+});
