@@ -36,4 +36,3 @@ class TestMemberUi(HttpCase):
             "coop_capital_variation_tour",
             login="tour_accountant",
         )
-
