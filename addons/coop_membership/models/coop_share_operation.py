@@ -401,7 +401,31 @@ class CoopShareOperation(models.Model):
         )
         reversals.action_confirm()
         reversals._reverse_accounting()
+        reversals._notify_reversed_requests()
         return reversals
+
+    def _notify_reversed_requests(self):
+        """Tell the subscription or redemption requests whose operation was reversed.
+
+        The request keeps its state (its invoice or refund did happen); its history says
+        that the register no longer holds its shares, and by which operation.
+        """
+        originals = self.reversed_operation_id
+        for model in ("coop.subscription.request", "coop.redemption.request"):
+            requests = self.env[model].search([("operation_id", "in", originals.ids)])
+            for request in requests:
+                reversal = self.filtered(
+                    lambda r, req=request: r.reversed_operation_id == req.operation_id
+                )
+                request.message_post(
+                    body=_(
+                        "Register operation %(operation)s was reversed by %(reversal)s on "
+                        "%(date)s: the register no longer counts it.",
+                        operation=request.operation_id.name,
+                        reversal=reversal.name,
+                        date=reversal.date,
+                    )
+                )
 
     def _reverse_accounting(self):
         """Post the opposite of the reversed operation's entry, so books follow the register.

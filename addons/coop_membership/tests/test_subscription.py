@@ -124,6 +124,9 @@ class TestSubscription(CoopCapitalTestCommon):
             credit_note.line_ids.filtered(lambda line: line.account_id == capital).debit, 100.0
         )
         self.assertEqual(request.member_id.share_count, 0)
+        # The request keeps its history: paid, then its operation reversed.
+        self.assertEqual(request.state, "paid")
+        self.assertIn(f"was reversed by {reversal.name}", request.message_ids[0].body)
 
     def test_paper_person_gets_a_postal_task(self):
         request = self._request(email=False, contact_channel="paper")
