@@ -18,6 +18,8 @@ from odoo import _, api, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from .coop_share_operation import SIGNED_CAPITAL_SQL
+
 VARIATION_COLUMNS = (
     "opening",
     "subscriptions",
@@ -88,7 +90,8 @@ class CoopCapitalReport(models.AbstractModel):
         # Straight on the operations (indexed by company and date): same signs as the
         # coop.share.movement view, without its per-side join.
         cr.execute(
-            """
+            SQL(
+                """
             SELECT company_id,
                    COALESCE(SUM(s) FILTER (WHERE date < %(from)s), 0),
                    COALESCE(SUM(s) FILTER (
@@ -103,13 +106,7 @@ class CoopCapitalReport(models.AbstractModel):
               FROM (
                     SELECT company_id, date, operation_type, amount,
                            CASE WHEN is_reversal THEN -1 ELSE 1 END AS sign,
-                           CASE WHEN is_reversal THEN -1 ELSE 1 END
-                           * CASE operation_type
-                                 WHEN 'subscription' THEN amount
-                                 WHEN 'redemption' THEN -amount
-                                 WHEN 'conversion' THEN quantity * target_unit_value - amount
-                                 ELSE 0
-                             END AS s
+                           %(signed_capital)s AS s
                       FROM coop_share_operation
                      WHERE state = 'confirmed'
                        AND company_id = ANY(%(companies)s)
@@ -117,7 +114,9 @@ class CoopCapitalReport(models.AbstractModel):
                    ) AS operations
           GROUP BY company_id
             """,
-            {"from": date_from, "to": date_to, "companies": companies.ids},
+                signed_capital=SQL(SIGNED_CAPITAL_SQL),
+                **{"from": date_from, "to": date_to, "companies": companies.ids},
+            )
         )
         for company_id, *values in cr.fetchall():
             result[company_id].update(zip(VARIATION_COLUMNS[:6], values, strict=True))

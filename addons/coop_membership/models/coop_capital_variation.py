@@ -1,4 +1,7 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
+
+from .coop_share_operation import SIGNED_CAPITAL_SQL
 
 
 class CoopCapitalVariation(models.Model):
@@ -31,23 +34,17 @@ class CoopCapitalVariation(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        # Signs as in coop.capital.report._capital_variation: redemptions are negative,
-        # a conversion counts its change of value, a reversal counts negatively.
+        # Same signs as coop.capital.report._capital_variation (SIGNED_CAPITAL_SQL).
         self.env.cr.execute(
-            """
+            SQL(
+                """
             CREATE VIEW coop_capital_variation AS (
                 WITH signed AS (
                     SELECT company_id,
                            EXTRACT(YEAR FROM date)::int AS year,
                            operation_type,
                            CASE WHEN is_reversal THEN -amount ELSE amount END AS volume,
-                           CASE WHEN is_reversal THEN -1 ELSE 1 END
-                           * CASE operation_type
-                                 WHEN 'subscription' THEN amount
-                                 WHEN 'redemption' THEN -amount
-                                 WHEN 'conversion' THEN quantity * target_unit_value - amount
-                                 ELSE 0
-                             END AS capital
+                           %s AS capital
                       FROM coop_share_operation
                      WHERE state = 'confirmed'
                 ), operations AS (
@@ -113,5 +110,7 @@ class CoopCapitalVariation(models.Model):
                        before AS (PARTITION BY y.company_id ORDER BY y.year
                                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
             )
-            """
+            """,
+                SQL(SIGNED_CAPITAL_SQL),
+            )
         )

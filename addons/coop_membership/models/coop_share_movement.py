@@ -1,5 +1,7 @@
 from odoo import fields, models, tools
 
+from .coop_share_operation import OPERATION_TYPES
+
 
 class CoopShareMovement(models.Model):
     """Confirmed register operations split per member side, with signed quantities.
@@ -21,16 +23,7 @@ class CoopShareMovement(models.Model):
     member_id = fields.Many2one("coop.member", readonly=True)
     college_id = fields.Many2one("coop.college", readonly=True)
     share_class_id = fields.Many2one("coop.share.class", readonly=True)
-    operation_type = fields.Selection(
-        [
-            ("subscription", "Subscription"),
-            ("transfer", "Transfer"),
-            ("redemption", "Redemption"),
-            ("conversion", "Conversion"),
-        ],
-        string="Type",
-        readonly=True,
-    )
+    operation_type = fields.Selection(OPERATION_TYPES, string="Type", readonly=True)
     is_reversal = fields.Boolean(readonly=True)
     quantity = fields.Integer(string="Shares", readonly=True)
     amount = fields.Monetary(readonly=True)

@@ -24,6 +24,26 @@ LEGAL_FIELDS = {
 }
 
 
+OPERATION_TYPES = [
+    ("subscription", "Subscription"),
+    ("transfer", "Transfer"),
+    ("redemption", "Redemption"),
+    ("conversion", "Conversion"),
+]
+
+# What an operation adds to the subscribed capital (redemptions remove, a conversion adds
+# its change of value, transfers leave it unchanged, a reversal counts negatively): SQL
+# over coop_share_operation columns, for the capital variation report and its SQL view.
+SIGNED_CAPITAL_SQL = """
+    CASE WHEN is_reversal THEN -1 ELSE 1 END
+    * CASE operation_type
+          WHEN 'subscription' THEN amount
+          WHEN 'redemption' THEN -amount
+          WHEN 'conversion' THEN quantity * target_unit_value - amount
+          ELSE 0
+      END"""
+
+
 class CoopShareOperation(models.Model):
     _name = "coop.share.operation"
     _description = "Share Register Operation"
@@ -59,12 +79,7 @@ class CoopShareOperation(models.Model):
         ondelete="restrict",
     )
     operation_type = fields.Selection(
-        [
-            ("subscription", "Subscription"),
-            ("transfer", "Transfer"),
-            ("redemption", "Redemption"),
-            ("conversion", "Conversion"),
-        ],
+        OPERATION_TYPES,
         string="Type",
         required=True,
         default="subscription",

@@ -9,6 +9,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.coop_membership.models.coop_capital_report import VARIATION_COLUMNS
+
 from .capital_common import CoopCapitalTestCommon
 
 
@@ -313,17 +315,7 @@ class TestCapitalReports(CoopCapitalTestCommon):
                     # No row before a cooperative's first operation or member.
                     self.assertFalse(any(figures[company.id].values()), (year, company.name))
                     continue
-                for column in (
-                    "opening",
-                    "subscriptions",
-                    "redemptions",
-                    "conversions",
-                    "closing",
-                    "transfers",
-                    "members_in",
-                    "members_out",
-                    "members_end",
-                ):
+                for column in VARIATION_COLUMNS:
                     self.assertEqual(
                         row[column],
                         float(figures[company.id][column]),
