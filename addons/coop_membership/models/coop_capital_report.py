@@ -223,6 +223,7 @@ class CoopCapitalReport(models.AbstractModel):
         and given transfers take away, the receiving side of a transfer (or the new class
         of a conversion) adds, reversals count with the opposite sign. Two aggregates on
         plain columns: PostgreSQL estimates and hashes them better than one over a UNION.
+        Amounts are summed as integers (``amount_units``, ten-thousandths), then scaled.
         """
         return SQL(
             """
@@ -235,7 +236,7 @@ class CoopCapitalReport(models.AbstractModel):
                          SUM(CASE WHEN (operation_type = 'subscription') = (is_reversal IS TRUE)
                                   THEN -quantity ELSE quantity END) AS quantity,
                          SUM(CASE WHEN (operation_type = 'subscription') = (is_reversal IS TRUE)
-                                  THEN -amount ELSE amount END) AS amount
+                                  THEN -amount_units ELSE amount_units END) * 0.0001 AS amount
                     FROM coop_share_operation
                    WHERE state = 'confirmed'
                      AND company_id = ANY(%(companies)s)
@@ -245,9 +246,10 @@ class CoopCapitalReport(models.AbstractModel):
        LEFT JOIN (
                   SELECT COALESCE(counterpart_member_id, member_id) AS member_id,
                          SUM((CASE WHEN is_reversal THEN -1 ELSE 1 END) * quantity) AS quantity,
-                         SUM((CASE WHEN is_reversal THEN -1 ELSE 1 END) * quantity
+                         SUM((CASE WHEN is_reversal THEN -1 ELSE 1 END)
                              * (CASE WHEN operation_type = 'conversion'
-                                     THEN target_unit_value ELSE unit_value END)) AS amount
+                                     THEN round(quantity * target_unit_value * 10000)::bigint
+                                     ELSE amount_units END)) * 0.0001 AS amount
                     FROM coop_share_operation
                    WHERE state = 'confirmed'
                      AND company_id = ANY(%(companies)s)
