@@ -192,10 +192,13 @@ class CoopSubscriptionRequest(models.Model):
             if request.partner_id:
                 same_person = [("partner_id", "=", request.partner_id.id)]
             elif request.email:
+                # =ilike compares without case; _ and % in an address are literal here.
+                email = request.email.strip()
+                email = email.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 same_person = [
                     "|",
-                    ("email", "=ilike", request.email.strip()),
-                    ("partner_id.email", "=ilike", request.email.strip()),
+                    ("email", "=ilike", email),
+                    ("partner_id.email", "=ilike", email),
                 ]
             else:
                 same_person = None

@@ -148,17 +148,25 @@ class TestSubscription(CoopCapitalTestCommon):
         # The same person typed in again (same email, any case) before being created.
         with self.assertRaisesRegex(UserError, "already has an open subscription"):
             self._request(email="Claire@Example.org ").action_submit()
+        # An underscore is a character of the address, not a wildcard: Claire X. Martin
+        # and claire_martin are two people; the second claire_martin is the same one.
+        self._request(
+            partner_name="C. X. Martin", email="clairexmartin@example.org"
+        ).action_submit()
+        self._request(partner_name="C. Martin", email="claire_martin@example.org").action_submit()
+        with self.assertRaisesRegex(UserError, "already has an open subscription"):
+            self._request(email="CLAIRE_MARTIN@example.org").action_submit()
         # Existing holding counts for the maximum.
         member = self._create_member("Holder")
         self._subscribe(member, 99)
         with self.assertRaisesRegex(UserError, "would hold 101"):
             self._request(partner_id=member.partner_id.id, quantity=2).action_submit()
-        # Nothing was stored by the refusals.
+        # Nothing was stored by the refusals: only the three accepted requests went on.
         self.assertEqual(
             self.env["coop.subscription.request"].search_count(
                 [("state", "!=", "draft"), ("company_id", "=", self.company_a.id)]
             ),
-            1,
+            3,
         )
 
     def test_reject_cancels_invoice(self):
