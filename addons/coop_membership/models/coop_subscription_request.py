@@ -1,5 +1,6 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.sql import escape_psql
 
 from .coop_member import ACTIVE_STATES
 
@@ -193,8 +194,7 @@ class CoopSubscriptionRequest(models.Model):
                 same_person = [("partner_id", "=", request.partner_id.id)]
             elif request.email:
                 # =ilike compares without case; _ and % in an address are literal here.
-                email = request.email.strip()
-                email = email.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                email = escape_psql(request.email.strip())
                 same_person = [
                     "|",
                     ("email", "=ilike", email),
