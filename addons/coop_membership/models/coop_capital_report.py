@@ -161,19 +161,23 @@ class CoopCapitalReport(models.AbstractModel):
     # Register: one FROM clause per sheet, read as values (PDF) or as XLSX rows
     # ------------------------------------------------------------------
     @api.model
+    def _report_colleges(self, companies):
+        """Every college of ``companies``, archived ones too (past figures name them)."""
+        return (
+            self.env["coop.college"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("company_id", "in", companies.ids)])
+        )
+
+    @api.model
     def _members_per_college_sheet(self, book, companies, colleges_by_year, header, bold, total):
         """Members per college at each year end: per cooperative, then consolidated by
         college code (the federation matches colleges by code), then the total."""
         sheet = book.add_worksheet(_("Members per college"))
         sheet.set_column(0, 2, 32)
         sheet.write_row(0, 0, [_("Date"), _("Cooperative"), _("College"), _("Members")], header)
-        colleges = {
-            college.id: college
-            for college in self.env["coop.college"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("company_id", "in", companies.ids)])
-        }
+        colleges = {college.id: college for college in self._report_colleges(companies)}
         company_names = {company.id: company.name for company in companies}
         consolidated_label = _("Federation (consolidated)")
         row = 1
@@ -493,12 +497,7 @@ class CoopCapitalReport(models.AbstractModel):
                 {str(key): table._get_shared_string_index(label) for key, label in labels if label}
             )
 
-        colleges = (
-            self.env["coop.college"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("company_id", "in", companies.ids)])
-        )
+        colleges = self._report_colleges(companies)
         classes = (
             self.env["coop.share.class"]
             .sudo()
@@ -590,21 +589,18 @@ class CoopCapitalReport(models.AbstractModel):
         parts = []
         for kind, expression, style in cells:
             attributes = f' s="{int(style)}"' if style is not None else ""
+            opening, closing = f"<c{attributes}><v>", "</v></c>"
+            value = SQL("(%s)", expression)
             if kind == "text":
                 value = SQL(
                     "replace(replace(replace((%s)::text, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')",
                     expression,
                 )
-            elif kind == "date":
-                value = SQL("((%s) - DATE '1899-12-30')", expression)
-            else:
-                value = SQL("(%s)", expression)
-            if kind == "text":
                 opening, closing = f'<c{attributes} t="inlineStr"><is><t>', "</t></is></c>"
             elif kind == "shared":
-                opening, closing = f'<c{attributes} t="s"><v>', "</v></c>"
-            else:
-                opening, closing = f"<c{attributes}><v>", "</v></c>"
+                opening = f'<c{attributes} t="s"><v>'
+            elif kind == "date":
+                value = SQL("((%s) - DATE '1899-12-30')", expression)
             parts.append(
                 SQL("COALESCE(%s || %s || %s, %s)", opening, value, closing, f"<c{attributes}/>")
             )
