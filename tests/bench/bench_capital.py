@@ -172,13 +172,14 @@ def run(env):
 
     # Capital variation: XLSX for one year vs the raw aggregate of the same totals.
     Report._capital_variation(companies, date_from, date_to)  # warm-up
-    t_variation, sql_variation = paired(
-        lambda: Report._capital_variation_xlsx(companies, date_from, date_to),
-        cr,
-        RAW_VARIATION,
-        params,
-        repeat=TURNS,
-    )
+
+    def in_turns(method, raw_query):
+        """Best times of the report ``method`` for the year and of ``raw_query``."""
+        return paired(
+            lambda: method(companies, date_from, date_to), cr, raw_query, params, repeat=TURNS
+        )
+
+    t_variation, sql_variation = in_turns(Report._capital_variation_xlsx, RAW_VARIATION)
     content = Report._capital_variation_xlsx(companies, date_from, date_to)
     figures = Report._capital_variation(companies, date_from, date_to)
     cr.execute(RAW_VARIATION, params)
@@ -200,25 +201,13 @@ def run(env):
     assert abs(float(raw_capital or 0) - float(sum(row[7] for row in members))) < 0.01
     content = Report._register_xlsx(companies, date_from, date_to)
     _check_register_xlsx(content, members, movements)
-    t_rows, sql_rows = paired(
-        lambda: Report._register_rows(companies, date_from, date_to),
-        cr,
-        RAW_REGISTER,
-        params,
-        repeat=TURNS,
-    )
+    t_rows, sql_rows = in_turns(Report._register_rows, RAW_REGISTER)
     report(
         f"register {YEAR} data ({len(members)} members, {len(movements)} movements)",
         t_rows,
         sql_rows,
     )
-    t_register, sql_register = paired(
-        lambda: Report._register_xlsx(companies, date_from, date_to),
-        cr,
-        RAW_REGISTER,
-        params,
-        repeat=TURNS,
-    )
+    t_register, sql_register = in_turns(Report._register_xlsx, RAW_REGISTER)
     report(f"register {YEAR} XLSX ({len(content) // 1024} kB)", t_register, sql_register)
 
     # Stored holdings of every member, recomputed set-based.
