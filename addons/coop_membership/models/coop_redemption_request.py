@@ -2,7 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools.float_utils import float_compare, float_is_zero
+from odoo.tools.float_utils import float_is_zero
 
 from .coop_member import ACTIVE_STATES
 
@@ -10,6 +10,10 @@ EXIT_TYPES = ("resignation", "exclusion", "death")
 # Membership states in which the member's shares may be redeemed for an exit: the exit
 # must be effective (a resignation in its notice period can still be withdrawn).
 EXIT_MEMBER_STATES = ("resigned", "excluded", "deceased")
+
+
+# Set only by the request's actions (see _action_write), never by a plain write.
+ACTION_FIELDS = {"state", "operation_id", "move_id", "payment_id"}
 
 
 class CoopRedemptionRequest(models.Model):
@@ -166,6 +170,12 @@ class CoopRedemptionRequest(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if vals.get("state", "draft") != "draft" or ACTION_FIELDS.intersection(
+                key for key, value in vals.items() if value and key != "state"
+            ):
+                raise UserError(
+                    _("A redemption starts as a draft; the board's approval registers it.")
+                )
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("coop.redemption.request") or "/"
@@ -193,7 +203,21 @@ class CoopRedemptionRequest(models.Model):
         } & set(vals)
         if frozen and any(request.state != "draft" for request in self):
             raise UserError(_("An approved redemption cannot be changed."))
+        if ACTION_FIELDS.intersection(vals):
+            raise UserError(
+                _(
+                    "The status, register operation, entry and payment of a redemption are "
+                    "set only by its Approve, Pay and Cancel actions."
+                )
+            )
         return super().write(vals)
+
+    def _action_write(self, vals):
+        """Write what the calling action has checked (status, operation, entry, payment).
+
+        Private, so not callable over RPC; access rights still apply.
+        """
+        return super().write(vals)  # pylint: disable=super-method-mismatch
 
     # ------------------------------------------------------------------
     # Rules
@@ -202,7 +226,6 @@ class CoopRedemptionRequest(models.Model):
         """Raise a clear error when the redemption breaks the statutes or the law."""
         Operation = self.env["coop.share.operation"]
         holdings = Operation._coop_holdings(self.member_id.ids)
-        capital = self.company_id._coop_subscribed_capital()
         for request in self:
             member = request.member_id
             person = member.partner_id.name
@@ -246,22 +269,6 @@ class CoopRedemptionRequest(models.Model):
                             share_class=request.share_class_id.display_name,
                         )
                     )
-            company = request.company_id
-            after = capital[company.id] - request.nominal_amount
-            floor = company._coop_capital_floor()
-            if float_compare(after, floor, precision_rounding=company.currency_id.rounding) < 0:
-                raise UserError(
-                    _(
-                        "This redemption would bring the capital of %(company)s down to "
-                        "%(after)s, below its floor of %(floor)s (one quarter of the highest "
-                        "capital reached, loi 47-1775 art. 13, or the statutory minimum). It "
-                        "must wait for new subscriptions.",
-                        company=company.name,
-                        after=company.currency_id.format(after),
-                        floor=company.currency_id.format(floor),
-                    )
-                )
-            capital[company.id] = after
 
     # ------------------------------------------------------------------
     # Actions
@@ -279,7 +286,6 @@ class CoopRedemptionRequest(models.Model):
     def action_approve(self, decision_date=None):
         """Board decision: register the redemption and book capital to refund."""
         self._check_state(("draft",))
-        self.company_id._coop_lock_capital()
         self._check_redemption()
         today = fields.Date.context_today(self)
         for request in self:
@@ -314,7 +320,7 @@ class CoopRedemptionRequest(models.Model):
             move = request._create_redemption_move(date)
             operation.move_id = move
             operation.action_confirm()
-            request.write(
+            request._action_write(
                 {
                     "decision_date": date,
                     "operation_id": operation.id,
@@ -422,10 +428,10 @@ class CoopRedemptionRequest(models.Model):
                 )
             )
             to_reconcile.reconcile()
-            request.write({"payment_id": payment.id, "state": "paid"})
+            request._action_write({"payment_id": payment.id, "state": "paid"})
         return True
 
     def action_cancel(self):
         self._check_state(("draft",))
-        self.write({"state": "cancelled"})
+        self._action_write({"state": "cancelled"})
         return True

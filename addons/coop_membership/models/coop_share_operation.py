@@ -1,6 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_compare
 
 from .coop_member import ACTIVE_STATES
 
@@ -359,6 +359,57 @@ class CoopShareOperation(models.Model):
                 holdings[key] = after
                 share_class._check_holding(member, before, after, role, operation.is_reversal)
 
+    def _signed_capital(self):
+        """What this operation adds to its cooperative's subscribed capital (Python twin
+        of SIGNED_CAPITAL_SQL)."""
+        self.ensure_one()
+        if self.operation_type == "subscription":
+            change = self.amount
+        elif self.operation_type == "redemption":
+            change = -self.amount
+        elif self.operation_type == "conversion":
+            change = self.quantity * self.target_unit_value - self.amount
+        else:
+            change = 0.0
+        return -change if self.is_reversal else change
+
+    def _check_capital_floor(self):
+        """Refuse operations that would bring a cooperative's capital below its floor.
+
+        Every reduction of capital goes through here (a redemption approved by the board,
+        one entered straight in the register, a conversion into cheaper shares), so no path
+        around the floor remains. A reversal is exempt: it corrects an entry that should
+        never have been made, and a register must always be correctable. The company rows
+        are locked first: two reductions confirmed at once cannot both pass (see
+        res.company._coop_lock_capital).
+        """
+        changes = {}
+        for operation in self.filtered(lambda op: not op.is_reversal):
+            company = operation.company_id
+            changes[company] = changes.get(company, 0.0) + operation._signed_capital()
+        decreasing = self.env["res.company"].union(
+            *(company for company, change in changes.items() if change < 0)
+        )
+        if not decreasing:
+            return
+        decreasing._coop_lock_capital()
+        capital = decreasing._coop_subscribed_capital()
+        for company in decreasing:
+            after = capital[company.id] + changes[company]
+            floor = company._coop_capital_floor()
+            if float_compare(after, floor, precision_rounding=company.currency_id.rounding) < 0:
+                raise UserError(
+                    _(
+                        "This would bring the capital of %(company)s down to %(after)s, below "
+                        "its floor of %(floor)s (one quarter of the highest capital reached, "
+                        "loi 47-1775 art. 13, or the statutory minimum). The redemption must "
+                        "wait for new subscriptions.",
+                        company=company.name,
+                        after=company.currency_id.format(after),
+                        floor=company.currency_id.format(floor),
+                    )
+                )
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -391,6 +442,7 @@ class CoopShareOperation(models.Model):
                     )
                 )
         self._check_holdings()
+        self._check_capital_floor()
         for operation in self.sorted(lambda op: (op.date, op.id)):
             sequence = operation.company_id._coop_get_share_sequence()
             operation._register_write(

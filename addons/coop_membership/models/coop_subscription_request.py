@@ -5,6 +5,17 @@ from odoo.tools.sql import escape_psql
 from .coop_member import ACTIVE_STATES
 
 OPEN_STATES = ("draft", "submitted", "waiting_payment")
+# Set only by the request's actions (see _action_write), never by a plain write.
+ACTION_FIELDS = {"state", "member_id", "invoice_id", "operation_id", "rejection_reason"}
+# What the capital release invoice was made of: fixed once the request is submitted.
+SUBMITTED_FIELDS = {
+    "partner_id",
+    "company_id",
+    "college_id",
+    "share_class_id",
+    "quantity",
+    "request_date",
+}
 
 
 class CoopSubscriptionRequest(models.Model):
@@ -110,11 +121,43 @@ class CoopSubscriptionRequest(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if vals.get("state", "draft") != "draft" or ACTION_FIELDS.intersection(
+                key for key, value in vals.items() if value and key != "state"
+            ):
+                raise UserError(
+                    _("A subscription request starts as a draft; its actions carry it on.")
+                )
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("coop.subscription.request") or "/"
                 )
         return super().create(vals_list)
+
+    def write(self, vals):
+        if ACTION_FIELDS.intersection(vals):
+            raise UserError(
+                _(
+                    "The status, membership, invoice and register operation of a subscription "
+                    "request are set only by its actions (Submit, Accept, Refuse, Cancel)."
+                )
+            )
+        frozen = SUBMITTED_FIELDS.intersection(vals)
+        if frozen and any(request.state != "draft" for request in self):
+            raise UserError(
+                _(
+                    "A submitted subscription request cannot be changed (%(fields)s): cancel "
+                    "it and make a new one.",
+                    fields=", ".join(sorted(self._fields[f].string for f in frozen)),
+                )
+            )
+        return super().write(vals)
+
+    def _action_write(self, vals):
+        """Write what the calling action has checked (status, membership, invoice...).
+
+        Private, so not callable over RPC; access rights still apply.
+        """
+        return super().write(vals)  # pylint: disable=super-method-mismatch
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_processed(self):
@@ -261,7 +304,7 @@ class CoopSubscriptionRequest(models.Model):
                     }
                 )
         self._check_request()
-        self.write({"state": "submitted"})
+        self._action_write({"state": "submitted"})
         self._coop_notify("coop_membership.mail_template_subscription_received")
         return True
 
@@ -292,7 +335,7 @@ class CoopSubscriptionRequest(models.Model):
             elif member.state in ("resigned", "excluded", "candidate"):
                 member.sudo().college_id = request.college_id
             invoice = request._create_invoice()
-            request.write(
+            request._action_write(
                 {"member_id": member.id, "invoice_id": invoice.id, "state": "waiting_payment"}
             )
         self._coop_notify("coop_membership.mail_template_subscription_invoice", attach_invoice=True)
@@ -349,7 +392,8 @@ class CoopSubscriptionRequest(models.Model):
         for request in self.filtered(lambda r: r.state == "waiting_payment"):
             member = request.member_id
             pay_date = date or request._payment_date()
-            if member.state != "member":
+            # A member in their notice period subscribes as a member: no new admission.
+            if member.state not in ACTIVE_STATES:
                 member.action_admit(admission_date=pay_date)
             operation = self.env["coop.share.operation"].create(
                 {
@@ -365,7 +409,7 @@ class CoopSubscriptionRequest(models.Model):
                 }
             )
             operation.action_confirm()
-            request.write({"operation_id": operation.id, "state": "paid"})
+            request._action_write({"operation_id": operation.id, "state": "paid"})
             request._coop_notify("coop_membership.mail_template_subscription_paid")
         return True
 
@@ -404,19 +448,19 @@ class CoopSubscriptionRequest(models.Model):
         if not reason:
             raise UserError(_("Give the reason for refusing the subscription."))
         self._cancel_invoices()
-        self.write({"state": "rejected", "rejection_reason": reason})
+        self._action_write({"state": "rejected", "rejection_reason": reason})
         self._coop_notify("coop_membership.mail_template_subscription_rejected")
         return True
 
     def action_cancel(self):
         self._check_state(OPEN_STATES)
         self._cancel_invoices()
-        self.write({"state": "cancelled"})
+        self._action_write({"state": "cancelled"})
         return True
 
     def action_draft(self):
         self._check_state(("cancelled",))
-        self.write({"state": "draft"})
+        self._action_write({"state": "draft"})
         return True
 
     def _cancel_invoices(self):

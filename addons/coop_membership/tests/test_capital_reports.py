@@ -91,11 +91,32 @@ class TestCapitalReports(CoopCapitalTestCommon):
                 "quantity": 3,
             }
         ).action_confirm()
+        # 2 shares of 100 converted into shares of 150: the capital grows by 100.
+        premium = self.env["coop.share.class"].create(
+            {
+                "name": "Premium share",
+                "code": "P",
+                "company_id": self.company_b.id,
+                "nominal_value": 150.0,
+            }
+        )
+        self.env["coop.share.operation"].create(
+            {
+                "member_id": self.m3.id,
+                "company_id": self.company_b.id,
+                "share_class_id": self.class_b.id,
+                "operation_type": "conversion",
+                "target_share_class_id": premium.id,
+                "quantity": 2,
+            }
+        ).action_confirm()
         figures = self.Report._capital_variation(self.companies, self.year_start, self.year_end)
         self.env.cr.execute(
             """
             SELECT company_id, operation_type, date < %s,
-                   SUM(CASE WHEN is_reversal THEN -amount ELSE amount END)
+                   SUM(CASE WHEN is_reversal THEN -1 ELSE 1 END
+                       * CASE WHEN operation_type = 'conversion'
+                              THEN quantity * target_unit_value - amount ELSE amount END)
               FROM coop_share_operation
              WHERE state = 'confirmed' AND company_id = ANY(%s) AND date <= %s
           GROUP BY 1, 2, 3
@@ -112,18 +133,27 @@ class TestCapitalReports(CoopCapitalTestCommon):
                 sign = -1 if operation_type == "redemption" else 1
                 return sign * raw.get((company.id, operation_type, before), 0.0)
 
-            opening = signed("subscription", True) + signed("redemption", True)
+            opening = (
+                signed("subscription", True)
+                + signed("redemption", True)
+                + signed("conversion", True)
+            )
             self.assertEqual(values["opening"], opening, company.name)
             self.assertEqual(values["subscriptions"], signed("subscription", False))
             self.assertEqual(values["redemptions"], signed("redemption", False))
+            self.assertEqual(values["conversions"], signed("conversion", False))
             self.assertEqual(values["transfers"], signed("transfer", False))
             self.assertEqual(
                 values["closing"],
-                opening + signed("subscription", False) + signed("redemption", False),
+                opening
+                + signed("subscription", False)
+                + signed("redemption", False)
+                + signed("conversion", False),
             )
         self.assertEqual(figures[self.company_b.id]["opening"], 400.0)
         self.assertEqual(figures[self.company_b.id]["redemptions"], -300.0)
-        self.assertEqual(figures[self.company_b.id]["closing"], 1100.0)
+        self.assertEqual(figures[self.company_b.id]["conversions"], 100.0)
+        self.assertEqual(figures[self.company_b.id]["closing"], 1200.0)
 
     def test_xlsx_files(self):
         content = self.Report._capital_variation_xlsx(
@@ -269,6 +299,26 @@ class TestCapitalReports(CoopCapitalTestCommon):
         self.assertIn("Bernard Roux", html)
         # Amounts in the language's number format: 200 + 150 + 1,000 of capital.
         self.assertIn("1,350.00", html)
+
+    def test_certificate_for_accountants_only(self):
+        ReportAction = self.env["ir.actions.report"]
+        html = (
+            ReportAction.with_user(self.accountant_a)
+            ._render_qweb_html("coop_membership.report_share_certificate", self.m1.ids)[0]
+            .decode()
+        )
+        self.assertIn("Julien Lefèvre", html)
+        # The officer reads the member, but /report/pdf/... must not print the certificate.
+        self.assertTrue(self.m1.with_user(self.officer_a).has_access("read"))
+        with self.assertRaisesRegex(AccessError, "Only cooperative accountants"):
+            ReportAction.with_user(self.officer_a)._render_qweb_html(
+                "coop_membership.report_share_certificate", self.m1.ids
+            )
+        # An accountant of A does not print the certificate of B's member.
+        with self.assertRaises(AccessError):
+            ReportAction.with_user(self.accountant_a)._render_qweb_html(
+                "coop_membership.report_share_certificate", self.m3.ids
+            )
 
     def test_tax_attestations_batch_as_the_web_client_prints_it(self):
         wizard = (

@@ -185,3 +185,59 @@ class TestRedemption(CoopCapitalTestCommon):
         self.assertEqual(request_b.payment_id.date, pay_date)
         self.assertNotEqual(request_a.payment_id.journal_id, journal_b)
         self.assertEqual(requests.mapped("state"), ["paid", "paid"])
+
+    def test_capital_floor_holds_on_every_path(self):
+        """No way around the floor: a redemption typed straight into the register is
+        refused like the board's; a correction by reversal always goes through."""
+        self.big.action_request_exit()
+        self.big.action_confirm_exit()
+        Operation = self.env["coop.share.operation"]
+
+        def redeem(quantity):
+            return Operation.create(
+                {
+                    "member_id": self.big.id,
+                    "company_id": self.company_a.id,
+                    "share_class_id": self.class_a.id,
+                    "operation_type": "redemption",
+                    "quantity": quantity,
+                }
+            )
+
+        # Capital 5,000 (its highest), floor 1,250: 80 of Big's 100 shares would leave 1,000.
+        direct = redeem(80)
+        with self.assertRaisesRegex(UserError, r"down to .*1,000\.00.*below its floor of"):
+            direct.action_confirm()
+        self.assertEqual((direct.state, direct.name), ("draft", False))
+        # A newcomer brings the capital to 5,500 (floor 1,375): 70 shares leave 2,000.
+        newcomer = self._create_member("Newcomer")
+        subscription = self._subscribe(newcomer, 10)
+        direct.quantity = 70
+        direct.action_confirm()
+        self.assertEqual(direct.state, "confirmed")
+        with self.assertRaisesRegex(UserError, "below its floor of"):
+            redeem(30).action_confirm()
+        self.assertEqual(self.company_a._coop_subscribed_capital()[self.company_a.id], 2000.0)
+        # The newcomer's subscription was a mistake: its reversal leaves 1,500, below a
+        # statutory floor of 1,600, and still goes through (the register stays correctable).
+        self.company_a.coop_capital_floor_amount = 1600.0
+        subscription.action_reverse()
+        self.assertEqual(self.company_a._coop_subscribed_capital()[self.company_a.id], 1500.0)
+        self.assertEqual(newcomer.share_count, 0)
+
+    def test_approved_redemption_cannot_be_forged(self):
+        member = self._create_member("Hugo Lambert")
+        self._subscribe(member, 2)
+        member.action_request_exit()
+        member.action_confirm_exit()
+        redemption = self._redemption(member, 2)
+        redemption.action_approve()
+        for vals in ({"state": "draft"}, {"operation_id": False}, {"move_id": False}):
+            with self.assertRaisesRegex(UserError, "set only by its Approve"):
+                redemption.write(vals)
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            redemption.unlink()
+        with self.assertRaisesRegex(UserError, "starts as a draft"):
+            self._redemption(self.big, 1, redemption_type="partial", state="approved")
+        self.assertEqual(redemption.state, "approved")
+        self.assertEqual(redemption.operation_id.state, "confirmed")

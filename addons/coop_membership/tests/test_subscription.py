@@ -212,3 +212,48 @@ class TestSubscription(CoopCapitalTestCommon):
         request.action_draft()
         request.action_submit()
         self.assertEqual(request.state, "submitted")
+
+    def test_below_class_minimum_is_refused(self):
+        self.class_a.min_shares = 3
+        with self.assertRaisesRegex(UserError, "would hold 2 shares"):
+            self._request(quantity=2).action_submit()
+        self.assertFalse(
+            self.env["res.partner"].search_count([("email", "=", "claire@example.org")]),
+            "a refused request creates no contact",
+        )
+
+    def test_submitted_request_cannot_be_forged(self):
+        request = self._request()
+        request.action_submit()
+        request.action_validate()
+        invoice = request.invoice_id
+        # The invoice says 2 shares: the request that registers them cannot say 20.
+        with self.assertRaisesRegex(UserError, "cannot be changed"):
+            request.write({"quantity": 20})
+        with self.assertRaisesRegex(UserError, "set only by its actions"):
+            request.write({"state": "paid"})
+        with self.assertRaisesRegex(UserError, "set only by its actions"):
+            request.write({"invoice_id": False})
+        with self.assertRaisesRegex(UserError, "starts as a draft"):
+            self._request(email="forged@example.org", state="paid")
+        self.assertEqual(
+            (request.state, request.quantity, request.invoice_id), ("waiting_payment", 2, invoice)
+        )
+        # A draft is still edited freely.
+        draft = self._request(email="draft@example.org")
+        draft.quantity = 4
+        self.assertEqual(draft.amount, 200.0)
+
+    def test_member_in_notice_period_can_still_subscribe(self):
+        member = self._create_member("Odile Perrin")
+        self._subscribe(member, 1)
+        member.action_request_exit()
+        self.assertEqual(member.state, "resigning")
+        number = member.member_number
+        request = self._request(partner_id=member.partner_id.id, quantity=1)
+        request.action_submit()
+        request.action_validate()
+        self._pay(request.invoice_id)
+        self.assertEqual(request.state, "paid")
+        self.assertEqual((member.state, member.member_number), ("resigning", number))
+        self.assertEqual(member.share_count, 2)
