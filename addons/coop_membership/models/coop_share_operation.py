@@ -451,8 +451,24 @@ class CoopShareOperation(models.Model):
         return True
 
     def action_reverse(self, date=None, note=None):
-        """Cancel confirmed operations by confirmed opposite operations linked to them."""
+        """Cancel confirmed operations by confirmed opposite operations linked to them.
+
+        A reversal is dated ``date``, by default today (or the original's own date when
+        that is later): never before the operation it cancels.
+        """
+        date = fields.Date.to_date(date)
+        today = fields.Date.context_today(self)
         for operation in self:
+            if date and date < operation.date:
+                raise UserError(
+                    _(
+                        "%(operation)s is dated %(date)s: its reversal cannot be dated "
+                        "earlier, on %(reversal_date)s.",
+                        operation=operation.name,
+                        date=operation.date,
+                        reversal_date=date,
+                    )
+                )
             if operation.state != "confirmed":
                 raise UserError(_("Only confirmed operations can be reversed."))
             if operation.is_reversal:
@@ -462,7 +478,7 @@ class CoopShareOperation(models.Model):
         reversals = self.create(
             [
                 {
-                    "date": fields.Date.to_date(date) or fields.Date.context_today(self),
+                    "date": date or max(today, op.date),
                     "company_id": op.company_id.id,
                     "member_id": op.member_id.id,
                     "share_class_id": op.share_class_id.id,

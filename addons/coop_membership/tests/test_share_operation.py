@@ -1,5 +1,7 @@
+from dateutil.relativedelta import relativedelta
 from psycopg2 import IntegrityError
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import mute_logger
 
@@ -93,6 +95,12 @@ class TestShareOperation(CoopCapitalTestCommon):
         with self.assertRaises(UserError):
             reversal.action_reverse()
         self.assertTrue(op.reversal_operation_ids.ids == [])
+        # A reversal is never dated before the operation it cancels.
+        with self.assertRaisesRegex(UserError, "cannot be dated earlier"):
+            op.action_reverse(date=op.date - relativedelta(days=1))
+        self.assertFalse(op.reversal_operation_ids)
+        later = self._subscribe(member, 1, date=fields.Date.today() + relativedelta(days=10))
+        self.assertEqual(later.action_reverse().date, later.date)
 
     def test_transfer_both_sides(self):
         giver = self._create_member("Giver")
