@@ -207,7 +207,7 @@ class CoopRedemptionRequest(models.Model):
             raise UserError(
                 _(
                     "The status, register operation, entry and payment of a redemption are "
-                    "set only by its Approve, Pay and Cancel actions."
+                    "set only by its actions (Board Approval, Pay Refund, Cancel)."
                 )
             )
         return super().write(vals)

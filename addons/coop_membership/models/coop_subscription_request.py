@@ -138,7 +138,8 @@ class CoopSubscriptionRequest(models.Model):
             raise UserError(
                 _(
                     "The status, membership, invoice and register operation of a subscription "
-                    "request are set only by its actions (Submit, Accept, Refuse, Cancel)."
+                    "request are set only by its actions (Submit, Accept and Invoice, Refuse, "
+                    "Cancel, Reset to Draft)."
                 )
             )
         frozen = SUBMITTED_FIELDS.intersection(vals)

@@ -233,7 +233,7 @@ class TestRedemption(CoopCapitalTestCommon):
         redemption = self._redemption(member, 2)
         redemption.action_approve()
         for vals in ({"state": "draft"}, {"operation_id": False}, {"move_id": False}):
-            with self.assertRaisesRegex(UserError, "set only by its Approve"):
+            with self.assertRaisesRegex(UserError, "set only by its actions"):
                 redemption.write(vals)
         with self.assertRaisesRegex(UserError, "cannot be deleted"):
             redemption.unlink()
