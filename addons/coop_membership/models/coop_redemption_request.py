@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools.float_utils import float_is_zero
 
 from .coop_member import ACTIVE_STATES
@@ -14,6 +14,8 @@ EXIT_MEMBER_STATES = ("resigned", "excluded", "deceased")
 
 # Set only by the request's actions (see _action_write), never by a plain write.
 ACTION_FIELDS = {"state", "operation_id", "move_id", "payment_id"}
+# Computed from the shares, their nominal value and the losses per share, never typed in.
+COMPUTED_FIELDS = {"refund_unit_value", "nominal_amount", "refund_amount"}
 
 
 class CoopRedemptionRequest(models.Model):
@@ -126,6 +128,12 @@ class CoopRedemptionRequest(models.Model):
 
     _sql_constraints = [
         ("quantity_positive", "CHECK(quantity > 0)", "The number of shares must be positive."),
+        (
+            "loss_per_share_positive",
+            "CHECK(loss_per_share >= 0)",
+            "The losses per share cannot be negative: a refund never exceeds the nominal value "
+            "(loi 47-1775 art. 18).",
+        ),
     ]
 
     # Exit date, due date and loss per share follow their sources while the request is a
@@ -170,17 +178,21 @@ class CoopRedemptionRequest(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("state", "draft") != "draft" or ACTION_FIELDS.intersection(
-                key for key, value in vals.items() if value and key != "state"
-            ):
-                raise UserError(
-                    _("A redemption starts as a draft; the board's approval registers it.")
-                )
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("coop.redemption.request") or "/"
                 )
-        return super().create(vals_list)
+        requests = super().create(vals_list)
+        # Checked on the records, not on vals: default_* context keys fill fields too.
+        if any(
+            request.state != "draft"
+            or request.operation_id
+            or request.move_id
+            or request.payment_id
+            for request in requests
+        ):
+            raise UserError(_("A redemption starts as a draft; the board's approval registers it."))
+        return requests
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_processed(self):
@@ -203,6 +215,13 @@ class CoopRedemptionRequest(models.Model):
         } & set(vals)
         if frozen and any(request.state != "draft" for request in self):
             raise UserError(_("An approved redemption cannot be changed."))
+        if COMPUTED_FIELDS.intersection(vals):
+            raise UserError(
+                _(
+                    "The nominal and refund amounts of a redemption follow from its shares, "
+                    "their nominal value and the losses per share: they cannot be typed in."
+                )
+            )
         if ACTION_FIELDS.intersection(vals):
             raise UserError(
                 _(
@@ -283,8 +302,15 @@ class CoopRedemptionRequest(models.Model):
                     )
                 )
 
+    def _check_accountant(self):
+        # The register operation and the entries are the accountant's: checked here, not
+        # only through the access rights of the records the action writes.
+        if not self.env.user.has_group("coop_membership.group_coop_accountant"):
+            raise AccessError(_("Only cooperative accountants may approve and pay redemptions."))
+
     def action_approve(self, decision_date=None):
         """Board decision: register the redemption and book capital to refund."""
+        self._check_accountant()
         self._check_state(("draft",))
         self._check_redemption()
         today = fields.Date.context_today(self)
@@ -388,6 +414,7 @@ class CoopRedemptionRequest(models.Model):
 
     def action_register_payment(self, journal=None, date=None):
         """Pay the refund and reconcile it with the refund payable."""
+        self._check_accountant()
         self._check_state(("approved",))
         for request in self:
             company = request.company_id

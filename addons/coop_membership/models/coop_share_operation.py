@@ -24,6 +24,9 @@ LEGAL_FIELDS = {
 }
 
 
+# Context marker of action_reverse (see create): an object, so no RPC call can forge it.
+_REVERSAL = object()
+
 OPERATION_TYPES = [
     ("subscription", "Subscription"),
     ("transfer", "Transfer"),
@@ -213,17 +216,27 @@ class CoopShareOperation(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("state", "draft") != "draft" or vals.get("name"):
-                raise UserError(
-                    _(
-                        "An operation starts as a draft; its Confirm action gives it its "
-                        "register number."
-                    )
+        operations = super().create(vals_list)
+        # Checked on the records, not on vals: default_* context keys fill fields too.
+        if any(op.state != "draft" or op.name for op in operations):
+            raise UserError(
+                _(
+                    "An operation starts as a draft; its Confirm action gives it its "
+                    "register number."
                 )
-        return super().create(vals_list)
+            )
+        # A reversal is exempt from the capital floor and from the holding bounds: only
+        # action_reverse makes one (its marker is a Python object, which no RPC call can
+        # put in a context).
+        if self.env.context.get("coop_reversal") is not _REVERSAL and any(
+            op.is_reversal or op.reversed_operation_id for op in operations
+        ):
+            raise UserError(_("A reversal is made only by the Reverse action of an operation."))
+        return operations
 
     def write(self, vals):
+        if {"is_reversal", "reversed_operation_id"} & set(vals):
+            raise UserError(_("A reversal is made only by the Reverse action of an operation."))
         if {"state", "name"} & set(vals):
             raise UserError(
                 _(
@@ -388,11 +401,18 @@ class CoopShareOperation(models.Model):
             company = operation.company_id
             changes[company] = changes.get(company, 0.0) + operation._signed_capital()
         decreasing = self.env["res.company"].union(
-            *(company for company, change in changes.items() if change < 0)
+            *(
+                company
+                for company, change in changes.items()
+                if float_compare(change, 0, precision_rounding=company.currency_id.rounding) < 0
+            )
         )
         if not decreasing:
             return
         decreasing._coop_lock_capital()
+        # The highest capital is computed, not stored: read it afresh after the lock (this
+        # transaction may have just raised it).
+        decreasing.invalidate_recordset(["coop_highest_capital"])
         capital = decreasing._coop_subscribed_capital()
         for company in decreasing:
             after = capital[company.id] + changes[company]
@@ -475,7 +495,7 @@ class CoopShareOperation(models.Model):
                 raise UserError(_("%(operation)s is itself a reversal.", operation=operation.name))
             if operation.reversal_operation_ids:
                 raise UserError(_("%(operation)s is already reversed.", operation=operation.name))
-        reversals = self.create(
+        reversals = self.with_context(coop_reversal=_REVERSAL).create(
             [
                 {
                     "date": date or max(today, op.date),
@@ -495,6 +515,7 @@ class CoopShareOperation(models.Model):
                 for op in self
             ]
         )
+        reversals = reversals.with_context(coop_reversal=None)
         reversals.action_confirm()
         reversals._reverse_accounting()
         reversals._notify_reversed_requests()

@@ -7,15 +7,10 @@ from .coop_member import ACTIVE_STATES
 OPEN_STATES = ("draft", "submitted", "waiting_payment")
 # Set only by the request's actions (see _action_write), never by a plain write.
 ACTION_FIELDS = {"state", "member_id", "invoice_id", "operation_id", "rejection_reason"}
-# What the capital release invoice was made of: fixed once the request is submitted.
-SUBMITTED_FIELDS = {
-    "partner_id",
-    "company_id",
-    "college_id",
-    "share_class_id",
-    "quantity",
-    "request_date",
-}
+# Fixed once the request is submitted: the person, the cooperative, the date...
+SUBMITTED_FIELDS = {"partner_id", "company_id", "request_date"}
+# ... and once it is invoiced, what the capital release invoice is made of.
+INVOICED_FIELDS = {"college_id", "share_class_id", "quantity"}
 
 
 class CoopSubscriptionRequest(models.Model):
@@ -121,17 +116,22 @@ class CoopSubscriptionRequest(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("state", "draft") != "draft" or ACTION_FIELDS.intersection(
-                key for key, value in vals.items() if value and key != "state"
-            ):
-                raise UserError(
-                    _("A subscription request starts as a draft; its actions carry it on.")
-                )
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("coop.subscription.request") or "/"
                 )
-        return super().create(vals_list)
+        requests = super().create(vals_list)
+        # Checked on the records, not on vals: default_* context keys fill fields too.
+        if any(
+            request.state != "draft"
+            or request.member_id
+            or request.invoice_id
+            or request.operation_id
+            or request.rejection_reason
+            for request in requests
+        ):
+            raise UserError(_("A subscription request starts as a draft; its actions carry it on."))
+        return requests
 
     def write(self, vals):
         if ACTION_FIELDS.intersection(vals):
@@ -142,11 +142,18 @@ class CoopSubscriptionRequest(models.Model):
                     "Cancel, Reset to Draft)."
                 )
             )
-        frozen = SUBMITTED_FIELDS.intersection(vals)
-        if frozen and any(request.state != "draft" for request in self):
+        frozen = {
+            field
+            for request in self
+            if request.state != "draft"
+            for field in (
+                SUBMITTED_FIELDS | (INVOICED_FIELDS if request.state != "submitted" else set())
+            ).intersection(vals)
+        }
+        if frozen:
             raise UserError(
                 _(
-                    "A submitted subscription request cannot be changed (%(fields)s): cancel "
+                    "This subscription request can no longer be changed (%(fields)s): cancel "
                     "it and make a new one.",
                     fields=", ".join(sorted(self._fields[f].string for f in frozen)),
                 )
@@ -460,8 +467,12 @@ class CoopSubscriptionRequest(models.Model):
         return True
 
     def action_draft(self):
+        """Start a cancelled request again: its cancelled invoice and the membership
+        chosen for it stay in the history, not on the request (the person may change)."""
         self._check_state(("cancelled",))
-        self._action_write({"state": "draft"})
+        self._action_write(
+            {"state": "draft", "member_id": False, "invoice_id": False, "rejection_reason": False}
+        )
         return True
 
     def _cancel_invoices(self):

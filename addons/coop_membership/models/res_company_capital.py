@@ -1,4 +1,5 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -42,6 +43,39 @@ class ResCompany(models.Model):
         help="Highest subscribed capital ever reached: the highest running total of the "
         "share register, or the former registers' figure if higher.",
     )
+
+    @api.constrains(
+        "coop_loss_per_share",
+        "coop_refund_delay_months",
+        "coop_capital_floor_ratio",
+        "coop_capital_floor_amount",
+    )
+    def _check_coop_capital_settings(self):
+        for company in self:
+            if company.coop_loss_per_share < 0:
+                raise ValidationError(
+                    _(
+                        "The booked losses per share of %(company)s cannot be negative: a "
+                        "refund never exceeds the nominal value (loi 47-1775 art. 18).",
+                        company=company.name,
+                    )
+                )
+            if company.coop_refund_delay_months < 0 or company.coop_capital_floor_amount < 0:
+                raise ValidationError(
+                    _(
+                        "The refund delay and the minimum capital of %(company)s cannot be "
+                        "negative.",
+                        company=company.name,
+                    )
+                )
+            if not 0 <= company.coop_capital_floor_ratio <= 1:
+                raise ValidationError(
+                    _(
+                        "The capital floor ratio of %(company)s is a fraction between 0 and 1 "
+                        "(0.25: one quarter of the highest capital).",
+                        company=company.name,
+                    )
+                )
 
     def _compute_coop_highest_capital(self):
         highest = self._coop_highest_capital_by_company()

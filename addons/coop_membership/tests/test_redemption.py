@@ -1,7 +1,9 @@
 from dateutil.relativedelta import relativedelta
+from psycopg2 import IntegrityError
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import mute_logger
 
 from .capital_common import CoopCapitalTestCommon
 
@@ -239,5 +241,45 @@ class TestRedemption(CoopCapitalTestCommon):
             redemption.unlink()
         with self.assertRaisesRegex(UserError, "starts as a draft"):
             self._redemption(self.big, 1, redemption_type="partial", state="approved")
+        with self.assertRaisesRegex(UserError, "starts as a draft"):
+            self.env["coop.redemption.request"].with_context(
+                default_state="approved", default_move_id=redemption.move_id.id
+            ).create(
+                {
+                    "member_id": self.big.id,
+                    "company_id": self.company_a.id,
+                    "share_class_id": self.class_a.id,
+                    "redemption_type": "partial",
+                    "quantity": 1,
+                }
+            )
+        draft = self._redemption(self.big, 1, redemption_type="partial")
+        with self.assertRaisesRegex(UserError, "cannot be typed in"):
+            draft.write({"refund_amount": 5000.0})
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            draft.write({"loss_per_share": -10.0})
+            draft.flush_recordset()
         self.assertEqual(redemption.state, "approved")
         self.assertEqual(redemption.operation_id.state, "confirmed")
+
+    def test_only_accountants_approve_and_pay(self):
+        member = self._create_member("Inès Robert")
+        self._subscribe(member, 1)
+        member.action_request_exit()
+        member.action_confirm_exit()
+        redemption = self._redemption(member, 1)
+        with self.assertRaisesRegex(AccessError, "Only cooperative accountants"):
+            redemption.with_user(self.officer_a).action_approve()
+        self.assertEqual((redemption.state, member.share_count), ("draft", 1))
+        redemption.with_user(self.accountant_a).action_approve()
+        with self.assertRaisesRegex(AccessError, "Only cooperative accountants"):
+            redemption.with_user(self.officer_a).action_register_payment()
+        self.assertEqual(redemption.state, "approved")
+
+    def test_capital_settings_are_checked(self):
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+            self.company_a.coop_loss_per_share = -1.0
+        with self.assertRaisesRegex(ValidationError, "between 0 and 1"):
+            self.company_a.coop_capital_floor_ratio = 1.5
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+            self.company_a.coop_refund_delay_months = -12

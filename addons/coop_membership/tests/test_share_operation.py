@@ -80,6 +80,31 @@ class TestShareOperation(CoopCapitalTestCommon):
         self.assertEqual(member.share_count, 0)
         self.assertEqual(Operation.search_count([("member_id", "=", member.id)]), 1)
 
+    def test_reversal_and_confirmation_cannot_be_forged(self):
+        member = self._create_member("Forger")
+        op = self._subscribe(member, 2)
+        Operation = self.env["coop.share.operation"]
+        vals = {
+            "member_id": member.id,
+            "company_id": self.company_a.id,
+            "share_class_id": self.class_a.id,
+            "operation_type": "subscription",
+            "quantity": 1,
+        }
+        with self.assertRaisesRegex(UserError, "starts as a draft"):
+            Operation.with_context(default_state="confirmed").create(vals)
+        with self.assertRaisesRegex(UserError, "only by the Reverse action"):
+            Operation.create({**vals, "is_reversal": True})
+        with self.assertRaisesRegex(UserError, "only by the Reverse action"):
+            Operation.with_context(coop_reversal=True).create(
+                {**vals, "reversed_operation_id": op.id}
+            )
+        draft = Operation.create(vals)
+        with self.assertRaisesRegex(UserError, "only by the Reverse action"):
+            draft.write({"is_reversal": True})
+        self.assertFalse(op.reversal_operation_ids)
+        self.assertEqual(member.share_count, 2)
+
     def test_reversal(self):
         member = self._create_member("Reversed")
         op = self._subscribe(member, 1)

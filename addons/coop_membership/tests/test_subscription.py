@@ -212,6 +212,22 @@ class TestSubscription(CoopCapitalTestCommon):
         request.action_draft()
         request.action_submit()
         self.assertEqual(request.state, "submitted")
+        # Accepted, cancelled, started again for someone else: the new person is invoiced
+        # and gets the shares, not the membership made for the first one.
+        request.action_validate()
+        first_member, first_invoice = request.member_id, request.invoice_id
+        request.action_cancel()
+        self.assertEqual(first_invoice.state, "cancel")
+        request.action_draft()
+        self.assertFalse(request.member_id or request.invoice_id)
+        other = self._create_member("Paul Girard")
+        request.partner_id = other.partner_id
+        request.action_submit()
+        request.action_validate()
+        self._pay(request.invoice_id)
+        self.assertEqual(request.member_id, other)
+        self.assertEqual(request.invoice_id.partner_id, other.partner_id)
+        self.assertEqual((other.share_count, first_member.share_count), (2, 0))
 
     def test_below_class_minimum_is_refused(self):
         self.class_a.min_shares = 3
@@ -228,7 +244,7 @@ class TestSubscription(CoopCapitalTestCommon):
         request.action_validate()
         invoice = request.invoice_id
         # The invoice says 2 shares: the request that registers them cannot say 20.
-        with self.assertRaisesRegex(UserError, "cannot be changed"):
+        with self.assertRaisesRegex(UserError, "no longer be changed"):
             request.write({"quantity": 20})
         with self.assertRaisesRegex(UserError, "set only by its actions"):
             request.write({"state": "paid"})
@@ -236,13 +252,32 @@ class TestSubscription(CoopCapitalTestCommon):
             request.write({"invoice_id": False})
         with self.assertRaisesRegex(UserError, "starts as a draft"):
             self._request(email="forged@example.org", state="paid")
+        # Context defaults fill fields too: the check is on the created records.
+        with self.assertRaisesRegex(UserError, "starts as a draft"):
+            self.env["coop.subscription.request"].with_context(
+                default_state="waiting_payment", default_invoice_id=invoice.id
+            ).create(
+                {
+                    "company_id": self.company_a.id,
+                    "partner_name": "Forger",
+                    "college_id": self.college_a_cons.id,
+                    "share_class_id": self.class_a.id,
+                }
+            )
         self.assertEqual(
             (request.state, request.quantity, request.invoice_id), ("waiting_payment", 2, invoice)
         )
-        # A draft is still edited freely.
+        # A draft is still edited freely; a submitted one, until it is invoiced, keeps
+        # its person but may change college, class and number of shares.
         draft = self._request(email="draft@example.org")
         draft.quantity = 4
         self.assertEqual(draft.amount, 200.0)
+        draft.action_submit()
+        draft.quantity = 3
+        with self.assertRaisesRegex(UserError, "no longer be changed"):
+            draft.partner_id = request.partner_id
+        self.assertEqual((draft.quantity, draft.partner_id.name), (3, "Claire Martin"))
+        self.assertNotEqual(draft.partner_id, request.partner_id)
 
     def test_member_in_notice_period_can_still_subscribe(self):
         member = self._create_member("Odile Perrin")
