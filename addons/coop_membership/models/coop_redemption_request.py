@@ -185,10 +185,7 @@ class CoopRedemptionRequest(models.Model):
         requests = super().create(vals_list)
         # Checked on the records, not on vals: default_* context keys fill fields too.
         if any(
-            request.state != "draft"
-            or request.operation_id
-            or request.move_id
-            or request.payment_id
+            request.state != "draft" or any(request[f] for f in ACTION_FIELDS - {"state"})
             for request in requests
         ):
             raise UserError(_("A redemption starts as a draft; the board's approval registers it."))

@@ -123,11 +123,7 @@ class CoopSubscriptionRequest(models.Model):
         requests = super().create(vals_list)
         # Checked on the records, not on vals: default_* context keys fill fields too.
         if any(
-            request.state != "draft"
-            or request.member_id
-            or request.invoice_id
-            or request.operation_id
-            or request.rejection_reason
+            request.state != "draft" or any(request[f] for f in ACTION_FIELDS - {"state"})
             for request in requests
         ):
             raise UserError(_("A subscription request starts as a draft; its actions carry it on."))
