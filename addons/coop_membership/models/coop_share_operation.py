@@ -372,20 +372,6 @@ class CoopShareOperation(models.Model):
                 holdings[key] = after
                 share_class._check_holding(member, before, after, role, operation.is_reversal)
 
-    def _signed_capital(self):
-        """What this operation adds to its cooperative's subscribed capital (Python twin
-        of SIGNED_CAPITAL_SQL)."""
-        self.ensure_one()
-        if self.operation_type == "subscription":
-            change = self.amount
-        elif self.operation_type == "redemption":
-            change = -self.amount
-        elif self.operation_type == "conversion":
-            change = self.quantity * self.target_unit_value - self.amount
-        else:
-            change = 0.0
-        return -change if self.is_reversal else change
-
     def _check_capital_floor(self):
         """Refuse operations that would bring a cooperative's capital below its floor.
 
@@ -396,11 +382,23 @@ class CoopShareOperation(models.Model):
         are locked first: two reductions confirmed at once cannot both pass (see
         res.company._coop_lock_capital).
         """
-        changes = {}
-        for operation in self.filtered(lambda op: not op.is_reversal):
-            company = operation.company_id
-            changes[company] = changes.get(company, 0.0) + operation._signed_capital()
-        decreasing = self.env["res.company"].union(
+        self.flush_recordset()
+        # The change of capital per cooperative, by the one expression the reports use.
+        self.env.cr.execute(
+            SQL(
+                """SELECT company_id, SUM(%s) FROM coop_share_operation
+                    WHERE id = ANY(%s) AND is_reversal IS NOT TRUE
+                 GROUP BY company_id""",
+                SQL(SIGNED_CAPITAL_SQL),
+                self.ids,
+            )
+        )
+        Company = self.env["res.company"]
+        changes = {
+            Company.browse(company_id): float(change)
+            for company_id, change in self.env.cr.fetchall()
+        }
+        decreasing = Company.union(
             *(
                 company
                 for company, change in changes.items()
