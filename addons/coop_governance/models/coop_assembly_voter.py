@@ -135,7 +135,13 @@ class CoopAssemblyVoter(models.Model):
                 )
             if holder == voter:
                 raise ValidationError(_("A member cannot hold their own proxy."))
-            if holder.attendance not in ("present", "remote"):
+            # Before the assembly opens, proxies are handed to a fellow member who will
+            # attend (French practice: the "pouvoir" is given ahead); once it is open,
+            # only to a member present or attending remotely.
+            allowed = ("present", "remote")
+            if voter.assembly_id.state == "convened":
+                allowed += ("absent",)
+            if holder.attendance not in allowed:
                 raise ValidationError(
                     _(
                         "%(holder)s cannot hold a proxy: only a member present or attending "

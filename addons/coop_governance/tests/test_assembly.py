@@ -150,6 +150,12 @@ class TestAssembly(GovernanceCommon):
         assembly = self._convened()
         v = assembly.voter_ids
         holder, other = v[0], v[1]
+        # Before the assembly opens, a proxy may go to a member who will attend...
+        v[9].action_give_proxy(v[8])
+        self.assertEqual((v[9].attendance, v[8].proxy_count), ("represented", 1))
+        v[9].action_cancel_proxy()
+        # ... once it is open, only to a member present or attending remotely.
+        assembly.action_open()
         with self.assertRaisesRegex(ValidationError, "only a member present"):
             v[2].action_give_proxy(holder)
         holder.action_check_in()

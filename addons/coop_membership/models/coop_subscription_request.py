@@ -314,7 +314,9 @@ class CoopSubscriptionRequest(models.Model):
 
     def action_validate(self):
         """Accept the request: membership candidate and posted capital release invoice."""
-        if not self.env.user.has_group("coop_membership.group_coop_accountant"):
+        # Superuser mode: the member portal accepts an admitted member's new shares
+        # after its own ownership check.
+        if not (self.env.su or self.env.user.has_group("coop_membership.group_coop_accountant")):
             raise AccessError(_("Only cooperative accountants may accept subscriptions."))
         self.check_access("write")
         self._check_state(("submitted",))

@@ -10,7 +10,8 @@ class ReportShareCertificate(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         # The report action's groups only hide the Print menu entry: /report/pdf/... renders
         # for anyone who can read the members, so the group is checked here.
-        if not self.env.user.has_group("coop_membership.group_coop_accountant"):
+        # Superuser mode: the member portal, after its own ownership check.
+        if not (self.env.su or self.env.user.has_group("coop_membership.group_coop_accountant")):
             raise AccessError(_("Only cooperative accountants may print share certificates."))
         docs = self.env["coop.member"].browse(docids)
         docs.check_access("read")

@@ -10,7 +10,8 @@ class ReportTaxAttestation(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         data = data or {}
         year = int(data.get("year") or fields.Date.context_today(self).year - 1)
-        if not self.env.user.has_group("coop_membership.group_coop_accountant"):
+        # Superuser mode: the member portal, after its own ownership check.
+        if not (self.env.su or self.env.user.has_group("coop_membership.group_coop_accountant")):
             raise UserError(_("Only cooperative accountants may print tax attestations."))
         if docids:
             docs = self.env["coop.member"].browse(docids)

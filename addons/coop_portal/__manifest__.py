@@ -1,0 +1,34 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
+{
+    "name": "Cooperative Member Portal",
+    "summary": "Member space: my cooperative, my shares, my votes, proxies and polls; "
+    "public membership application",
+    "version": "18.0.1.0.0",
+    "category": "Cooperative",
+    "website": "https://github.com/coop-suite/coop-suite",
+    "author": "Coop Suite contributors",
+    "maintainers": ["coop-suite"],
+    "license": "AGPL-3",
+    "development_status": "Beta",
+    "depends": ["coop_engagement", "portal", "website"],
+    "data": [
+        "views/coop_portal_templates.xml",
+        "views/coop_portal_share_templates.xml",
+        "views/coop_portal_assembly_templates.xml",
+        "views/coop_portal_join_templates.xml",
+        "views/coop_subscription_request_views.xml",
+        "data/website_menu_data.xml",
+    ],
+    "demo": [
+        "demo/coop_portal_demo.xml",
+    ],
+    "assets": {
+        "web.assets_frontend": [
+            "coop_portal/static/src/scss/coop_portal.scss",
+        ],
+        "web.assets_tests": [
+            "coop_portal/static/tests/tours/*.js",
+        ],
+    },
+    "installable": True,
+}

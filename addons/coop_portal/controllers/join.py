@@ -1,0 +1,50 @@
+from odoo import http
+from odoo.http import request
+
+from .portal import REFUSALS
+
+
+class CoopJoin(http.Controller):
+    """Public application to become a member: a submitted request the office accepts."""
+
+    def _join_values(self, **extra):
+        Request = request.env["coop.subscription.request"]
+        companies = Request._portal_join_companies()
+        classes = (
+            request.env["coop.share.class"]
+            .sudo()
+            .search([("company_id", "in", companies.ids)], order="company_id, sequence, id")
+        )
+        return {
+            "companies": companies,
+            "share_classes": classes,
+            "channels": Request._fields["contact_channel"]._description_selection(request.env),
+            "post": {},
+            "error": None,
+            **extra,
+        }
+
+    @http.route(
+        ["/cooperative/join"],
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET", "POST"],
+        sitemap=True,
+    )
+    def join(self, **post):
+        if request.httprequest.method != "POST":
+            return request.render("coop_portal.coop_join", self._join_values())
+        # Honeypot: people never fill a field they cannot see; robots do. They get the
+        # same thank-you page and nothing is stored.
+        if post.get("website_url"):
+            return request.render("coop_portal.coop_join_thanks", {"request_ref": False})
+        try:
+            with request.env.cr.savepoint():
+                subscription = request.env["coop.subscription.request"]._portal_join(
+                    post, ip=request.httprequest.remote_addr
+                )
+        except REFUSALS as e:
+            values = self._join_values(post=post, error=e.args[0] if e.args else str(e))
+            return request.render("coop_portal.coop_join", values)
+        return request.render("coop_portal.coop_join_thanks", {"request_ref": subscription.name})

@@ -1,0 +1,491 @@
+from odoo import _, fields, http
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
+
+HISTORY_PAGE_SIZE = 20
+# Counters of the "My cooperative" block of /my, filled only when asked.
+COOP_COUNTERS = (
+    "coop_membership_count",
+    "coop_share_count",
+    "coop_assembly_count",
+    "coop_proxy_count",
+    "coop_document_count",
+)
+# A refused action stores nothing and tells the member why, in their language.
+REFUSALS = (UserError, ValidationError, AccessError, MissingError)
+
+
+class CoopPortal(CustomerPortal):
+    """Thin routes: ownership comes from res.partner._coop_portal_members(), every rule
+    from the models; a refusal is shown on the page and rolls back its savepoint."""
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+    def _coop_partner(self):
+        return request.env.user.partner_id
+
+    def _coop_members(self):
+        return self._coop_partner()._coop_portal_members()
+
+    def _coop_member_or_404(self, member_id):
+        member = self._coop_partner()._coop_portal_member(member_id)
+        if not member:
+            raise request.not_found()
+        return member
+
+    def _coop_voter_or_404(self, voter_id):
+        voters = request.env["coop.assembly.voter"]._portal_voters(self._coop_members())
+        voter = voters.filtered(lambda v: v.id == voter_id)
+        if not voter:
+            raise request.not_found()
+        return voter
+
+    def _coop_try(self, action):
+        """Run ``action`` in a savepoint: (result, None) or (None, error message)."""
+        try:
+            with request.env.cr.savepoint():
+                return action(), None
+        except REFUSALS as e:
+            return None, e.args[0] if e.args else str(e)
+
+    def _coop_pdf(self, report_ref, records, filename, data=None):
+        """A report the caller checked ownership for, rendered as superuser."""
+        Report = request.env["ir.actions.report"].sudo()
+        pdf, _type = Report.with_context(lang=request.env.lang)._render_qweb_pdf(
+            report_ref, records.ids, data=data
+        )
+        return request.make_response(
+            pdf,
+            headers=[
+                ("Content-Type", "application/pdf"),
+                ("Content-Length", len(pdf)),
+                ("Content-Disposition", http.content_disposition(filename)),
+            ],
+        )
+
+    def _coop_message_text(self, code):
+        """The confirmation shown after a redirect (?message=code), never free text."""
+        return {
+            "subscribed": _(
+                "Your subscription is recorded. The call for payment is on its way to you; "
+                "the shares are yours once it is paid."
+            ),
+            "redemption": _(
+                "Your redemption request is recorded. The board decides on it; you will be "
+                "refunded within the statutory delay."
+            ),
+            "proxy_given": _("Your proxy is recorded. You can withdraw it until the vote."),
+            "proxy_withdrawn": _("Your proxy is withdrawn: you can vote yourself again."),
+            "answered": _("Thank you, your answer is recorded."),
+        }.get(code)
+
+    def _coop_layout(self, page_name, message=None, **values):
+        result = self._prepare_portal_layout_values()
+        result.update(
+            page_name=page_name,
+            coop_members=self._coop_members(),
+            message_text=self._coop_message_text(message),
+            **values,
+        )
+        return result
+
+    # ------------------------------------------------------------------
+    # /my home: the "My cooperative" block
+    # ------------------------------------------------------------------
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        wanted = [c for c in COOP_COUNTERS if c in counters]
+        if not wanted:
+            return values
+        members = self._coop_members()
+        if "coop_membership_count" in counters:
+            values["coop_membership_count"] = len(members)
+        if "coop_share_count" in counters:
+            values["coop_share_count"] = sum(members.mapped("share_count"))
+        voters = request.env["coop.assembly.voter"]._portal_voters(members)
+        if "coop_assembly_count" in counters:
+            values["coop_assembly_count"] = len(
+                voters.filtered(lambda v: v.assembly_id.state in ("convened", "open"))
+            )
+        if "coop_proxy_count" in counters:
+            values["coop_proxy_count"] = (
+                request.env["coop.assembly.voter"]
+                .sudo()
+                .search_count(
+                    [
+                        ("proxy_holder_id", "in", voters.ids),
+                        ("assembly_id.state", "in", ("convened", "open")),
+                    ]
+                )
+            )
+        if "coop_document_count" in counters:
+            values["coop_document_count"] = (
+                len(members.filtered("share_count"))
+                + len(voters)
+                + len(voters.assembly_id.filtered(lambda a: a.state == "closed"))
+                + len(voters.assembly_id.document_ids)
+            )
+        return values
+
+    @http.route()
+    def home(self, **kw):
+        response = super().home(**kw)
+        if self._coop_members():
+            response.qcontext.update(self._prepare_home_portal_values(list(COOP_COUNTERS)))
+            response.qcontext["coop_member_home"] = True
+        return response
+
+    # ------------------------------------------------------------------
+    # My shares
+    # ------------------------------------------------------------------
+    @http.route(["/my/cooperative"], type="http", auth="user", website=True)
+    def coop_cooperative(self, **kw):
+        members = self._coop_members()
+        if not members:
+            return request.render("coop_portal.portal_no_membership", self._coop_layout("coop"))
+        return self.coop_membership(members[0].id, **kw)
+
+    @http.route(
+        ["/my/cooperative/<int:member_id>", "/my/cooperative/<int:member_id>/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def coop_membership(self, member_id, page=1, **kw):
+        member = self._coop_member_or_404(member_id)
+        Operation = request.env["coop.share.operation"].sudo()
+        domain = member._portal_operations_domain()
+        total = Operation.search_count(domain)
+        pager = portal_pager(
+            url=f"/my/cooperative/{member.id}",
+            total=total,
+            page=page,
+            step=HISTORY_PAGE_SIZE,
+        )
+        operations = Operation.search(
+            domain, order="date desc, id desc", limit=HISTORY_PAGE_SIZE, offset=pager["offset"]
+        )
+        values = self._coop_layout(
+            "coop",
+            member=member,
+            holdings=member._portal_holdings(),
+            history=member._portal_history_lines(operations),
+            pager=pager,
+            attestation_years=member._portal_attestation_years(),
+            subscription_requests=member._portal_subscription_requests(),
+            redemption_requests=member._portal_redemption_requests(),
+            message=kw.get("message"),
+        )
+        return request.render("coop_portal.portal_my_cooperative", values)
+
+    @http.route(
+        ["/my/cooperative/<int:member_id>/certificate"], type="http", auth="user", website=True
+    )
+    def coop_certificate(self, member_id, **kw):
+        member = self._coop_member_or_404(member_id)
+        filename = _("share_certificate_%s.pdf", member.member_number or member.id)
+        return self._coop_pdf("coop_membership.action_report_share_certificate", member, filename)
+
+    @http.route(
+        ["/my/cooperative/<int:member_id>/attestation/<int:year>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def coop_attestation(self, member_id, year, **kw):
+        member = self._coop_member_or_404(member_id)
+        if year not in member._portal_attestation_years():
+            raise request.not_found()
+        filename = _("tax_attestation_%(year)s_%(number)s.pdf", year=year,
+                     number=member.member_number or member.id)  # fmt: skip
+        return self._coop_pdf(
+            "coop_membership.action_report_tax_attestation", member, filename, {"year": year}
+        )
+
+    @http.route(
+        ["/my/cooperative/<int:member_id>/subscribe"],
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET", "POST"],
+    )
+    def coop_subscribe(self, member_id, **post):
+        member = self._coop_member_or_404(member_id)
+        error = None
+        if request.httprequest.method == "POST":
+            subscription, error = self._coop_try(
+                lambda: member.with_env(request.env)._portal_subscribe(
+                    post.get("share_class_id"), post.get("quantity")
+                )
+            )
+            if not error:
+                return request.redirect(f"/my/cooperative/{member.id}?message=subscribed#requests")
+        values = self._coop_layout(
+            "coop_subscribe",
+            member=member,
+            share_classes=member._portal_share_classes(),
+            holdings=member._portal_holdings(),
+            error=error,
+            post=post,
+        )
+        return request.render("coop_portal.portal_coop_subscribe", values)
+
+    @http.route(
+        ["/my/cooperative/<int:member_id>/redeem"],
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET", "POST"],
+    )
+    def coop_redeem(self, member_id, **post):
+        member = self._coop_member_or_404(member_id)
+        error = None
+        if request.httprequest.method == "POST":
+            if not post.get("confirm"):
+                error = _("Tick the box to confirm that you read the rules of redemption.")
+            else:
+                _redemption, error = self._coop_try(
+                    lambda: member.with_env(request.env)._portal_request_redemption(
+                        post.get("share_class_id"), post.get("quantity")
+                    )
+                )
+                if not error:
+                    return request.redirect(
+                        f"/my/cooperative/{member.id}?message=redemption#requests"
+                    )
+        company = member.company_id
+        values = self._coop_layout(
+            "coop_redeem",
+            member=member,
+            holdings=member._portal_holdings(),
+            refund_delay=company.coop_refund_delay_months,
+            loss_per_share=company.coop_loss_per_share,
+            error=error,
+            post=post,
+        )
+        return request.render("coop_portal.portal_coop_redeem", values)
+
+    @http.route(
+        ["/my/cooperative/profile"], type="http", auth="user", website=True, methods=["GET", "POST"]
+    )
+    def coop_profile(self, **post):
+        partner = self._coop_partner()
+        error = changed = None
+        if request.httprequest.method == "POST":
+            # An unticked box is not sent by the browser.
+            post.setdefault("coop_newsletter_optin", "0")
+            changed, error = self._coop_try(lambda: partner._coop_portal_update_profile(post))
+        values = self._coop_layout(
+            "coop_profile",
+            partner=partner.sudo(),
+            countries=request.env["res.country"].sudo().search([]),
+            channels=partner._fields["coop_contact_channel"]._description_selection(request.env),
+            error=error,
+            changed=changed,
+            post=post if error else {},
+        )
+        return request.render("coop_portal.portal_coop_profile", values)
+
+    # ------------------------------------------------------------------
+    # My votes
+    # ------------------------------------------------------------------
+    @http.route(["/my/assemblies"], type="http", auth="user", website=True)
+    def coop_assemblies(self, **kw):
+        members = self._coop_members()
+        voters = request.env["coop.assembly.voter"]._portal_voters(members)
+        values = self._coop_layout(
+            "coop_assemblies",
+            voters=voters,
+            polls=request.env["coop.poll"]._portal_polls(members),
+        )
+        return request.render("coop_portal.portal_my_assemblies", values)
+
+    def _coop_assembly_values(self, voter, **extra):
+        held = voter.proxy_ids
+        ballots = {v.id: v._portal_ballots() for v in voter | held}
+        return self._coop_layout(
+            "coop_assembly",
+            voter=voter,
+            assembly=voter.assembly_id,
+            resolutions=voter._portal_resolutions(),
+            ballots=ballots,
+            held=held,
+            can_vote=voter._portal_can_vote(),
+            can_give_proxy=voter._portal_can_give_proxy(),
+            **extra,
+        )
+
+    @http.route(["/my/assemblies/<int:voter_id>"], type="http", auth="user", website=True)
+    def coop_assembly(self, voter_id, **kw):
+        voter = self._coop_voter_or_404(voter_id)
+        values = self._coop_assembly_values(voter, message=kw.get("message"))
+        return request.render("coop_portal.portal_my_assembly", values)
+
+    @http.route(
+        ["/my/assemblies/<int:voter_id>/convocation"], type="http", auth="user", website=True
+    )
+    def coop_convocation(self, voter_id, **kw):
+        voter = self._coop_voter_or_404(voter_id)
+        filename = _("convocation_%s.pdf", voter.member_number or voter.id)
+        return self._coop_pdf("coop_governance.action_report_convocation", voter, filename)
+
+    @http.route(["/my/assemblies/<int:voter_id>/minutes"], type="http", auth="user", website=True)
+    def coop_minutes(self, voter_id, **kw):
+        voter = self._coop_voter_or_404(voter_id)
+        assembly = voter.assembly_id
+        if assembly.state != "closed":
+            raise request.not_found()
+        filename = _("minutes_%s.pdf", assembly.minutes_number or assembly.id)
+        return self._coop_pdf("coop_governance.action_report_minutes", assembly, filename)
+
+    @http.route(
+        ["/my/assemblies/<int:voter_id>/document/<int:attachment_id>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def coop_assembly_document(self, voter_id, attachment_id, **kw):
+        voter = self._coop_voter_or_404(voter_id)
+        attachment = voter.assembly_id.document_ids.filtered(lambda a: a.id == attachment_id)
+        if not attachment:
+            raise request.not_found()
+        return (
+            request.env["ir.binary"]._get_stream_from(attachment).get_response(as_attachment=True)
+        )
+
+    def _coop_parse_choices(self, voter, post, prefix):
+        """{resolution id: choice} from the form; elections give a list of candidacy ids."""
+        choices = {}
+        for resolution in voter._portal_resolutions().filtered(lambda r: r.state == "voting"):
+            if resolution.kind == "election":
+                key = f"{prefix}{resolution.id}_voted"
+                if post.get(key):
+                    picked = request.httprequest.form.getlist(f"{prefix}{resolution.id}")
+                    choices[resolution.id] = [int(c) for c in picked if c.isdigit()]
+            elif post.get(f"{prefix}{resolution.id}"):
+                choices[resolution.id] = post[f"{prefix}{resolution.id}"]
+        return choices
+
+    @http.route(
+        ["/my/assemblies/<int:voter_id>/vote"],
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def coop_vote(self, voter_id, **post):
+        """Step 1 shows the choices back for confirmation; step 2 (confirm=1) casts them."""
+        voter = self._coop_voter_or_404(voter_id)
+        represented = request.env["coop.assembly.voter"]
+        if post.get("represented_id"):
+            represented = voter.proxy_ids.filtered(lambda v: str(v.id) == post["represented_id"])
+            if not represented:
+                raise request.not_found()
+        choices = self._coop_parse_choices(represented or voter, post, "choice_")
+        error = None
+        if not choices:
+            error = _("Choose your vote on at least one resolution.")
+        elif post.get("confirm"):
+            ballots, error = self._coop_try(
+                lambda: voter.with_env(request.env)._portal_vote(choices, represented)
+            )
+            if not error:
+                values = self._coop_layout(
+                    "coop_vote",
+                    voter=voter,
+                    assembly=voter.assembly_id,
+                    represented=represented,
+                    ballots=ballots,
+                )
+                return request.render("coop_portal.portal_vote_receipt", values)
+        if error:
+            values = self._coop_assembly_values(voter, error=error)
+            return request.render("coop_portal.portal_my_assembly", values)
+        resolutions = voter._portal_resolutions().filtered(lambda r: r.id in choices)
+        values = self._coop_layout(
+            "coop_vote",
+            voter=voter,
+            assembly=voter.assembly_id,
+            represented=represented,
+            resolutions=resolutions,
+            choices=choices,
+            candidacies=request.env["coop.candidacy"].sudo(),
+        )
+        return request.render("coop_portal.portal_vote_confirm", values)
+
+    @http.route(
+        ["/my/assemblies/<int:voter_id>/proxy"],
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET", "POST"],
+    )
+    def coop_proxy(self, voter_id, **post):
+        voter = self._coop_voter_or_404(voter_id)
+        error = None
+        if request.httprequest.method == "POST":
+            if post.get("withdraw"):
+                _done, error = self._coop_try(
+                    lambda: voter.with_env(request.env)._portal_withdraw_proxy()
+                )
+                message = "proxy_withdrawn"
+            else:
+                _done, error = self._coop_try(
+                    lambda: voter.with_env(request.env)._portal_give_proxy(post.get("holder_id"))
+                )
+                message = "proxy_given"
+            if not error:
+                return request.redirect(f"/my/assemblies/{voter.id}?message={message}")
+        term = post.get("q", "")
+        values = self._coop_layout(
+            "coop_proxy",
+            voter=voter,
+            assembly=voter.assembly_id,
+            term=term,
+            candidates=voter._portal_proxy_candidates(term),
+            proxy_max=voter.assembly_id.company_id.coop_proxy_max,
+            error=error,
+        )
+        return request.render("coop_portal.portal_coop_proxy", values)
+
+    # ------------------------------------------------------------------
+    # Polls
+    # ------------------------------------------------------------------
+    @http.route(
+        ["/my/polls/<int:poll_id>/<int:member_id>"],
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET", "POST"],
+    )
+    def coop_poll(self, poll_id, member_id, **post):
+        member = self._coop_member_or_404(member_id)
+        entry = next(
+            (e for e in request.env["coop.poll"]._portal_polls(member) if e[0].id == poll_id),
+            None,
+        )
+        if not entry:
+            raise request.not_found()
+        poll, member, answered = entry
+        error = None
+        if request.httprequest.method == "POST":
+            options = request.httprequest.form.getlist("option_id")
+            _done, error = self._coop_try(
+                lambda: poll.with_env(request.env)._portal_answer(member, options)
+            )
+            if not error:
+                return request.redirect(f"/my/polls/{poll.id}/{member.id}?message=answered")
+        values = self._coop_layout(
+            "coop_poll",
+            poll=poll,
+            member=member,
+            answered=answered,
+            now=fields.Datetime.now(),
+            results=poll.get_results() if poll._portal_results_published() else [],
+            error=error,
+            message=post.get("message"),
+        )
+        return request.render("coop_portal.portal_coop_poll", values)

@@ -1,0 +1,173 @@
+from odoo import _, api, models
+from odoo.exceptions import AccessError, UserError
+
+# Assemblies a member sees in the portal: from the convocation on.
+PORTAL_ASSEMBLY_STATES = ("convened", "open", "closed")
+# Resolutions shown to members: on the agenda, being voted, or decided.
+PORTAL_RESOLUTION_STATES = ("proposed", "voting", "adopted", "rejected")
+
+
+class CoopAssemblyVoter(models.Model):
+    _inherit = "coop.assembly.voter"
+
+    @api.model
+    def _portal_voters(self, members):
+        """Census lines of these memberships in assemblies members may see (superuser)."""
+        return self.sudo().search(
+            [
+                ("member_id", "in", members.ids),
+                ("assembly_id.state", "in", PORTAL_ASSEMBLY_STATES),
+            ],
+            order="assembly_id desc, id",
+        )
+
+    def _portal_check_owner(self):
+        self.member_id._portal_check_owner()
+
+    def _portal_resolutions(self):
+        self.ensure_one()
+        return self.assembly_id.resolution_ids.filtered(
+            lambda r: r.state in PORTAL_RESOLUTION_STATES
+        ).sorted(lambda r: (r.sequence, r.id))
+
+    def _portal_ballots(self):
+        """{resolution id: ballot} already cast for this voter (by anyone)."""
+        self.ensure_one()
+        ballots = self.env["coop.ballot"].sudo().search([("voter_id", "=", self.id)])
+        return {ballot.resolution_id.id: ballot for ballot in ballots}
+
+    def _portal_can_vote(self):
+        self.ensure_one()
+        return self.assembly_id.state == "open" and self.member_id._portal_can_act()
+
+    def _portal_can_give_proxy(self):
+        self.ensure_one()
+        return (
+            self.assembly_id.state in ("convened", "open")
+            and self.member_id._portal_can_act()
+            and not self.proxy_holder_id
+            and not self.proxy_count
+            and self.attendance in ("absent",)
+            and not self._portal_ballots()
+        )
+
+    def _portal_proxy_candidates(self, term):
+        """Fellow members of the same cooperative in this census, found by name or number.
+
+        Never a full list: at least three characters of a name, or an exact number.
+        """
+        self.ensure_one()
+        term = (term or "").strip()
+        if len(term) < 3:
+            return self.browse()
+        return self.sudo().search(
+            [
+                ("assembly_id", "=", self.assembly_id.id),
+                ("company_id", "=", self.company_id.id),
+                ("id", "!=", self.id),
+                ("attendance", "not in", ("represented", "postal")),
+                "|",
+                ("member_number", "=", term),
+                ("partner_id.name", "ilike", term),
+            ],
+            limit=8,
+        )
+
+    def _portal_give_proxy(self, holder_id):
+        """Give this voter's proxy to a fellow member; the census rules decide the rest."""
+        self.ensure_one()
+        self._portal_check_owner()
+        if not self.member_id._portal_can_act():
+            self.member_id._portal_check_can_act()
+        voter = self.sudo()
+        if voter.assembly_id.state not in ("convened", "open"):
+            raise UserError(_("Proxies are given before the assembly closes."))
+        try:
+            holder_id = int(holder_id)
+        except (TypeError, ValueError):
+            holder_id = 0
+        holder = self.sudo().browse(holder_id).exists()
+        if (
+            not holder
+            or holder.assembly_id != voter.assembly_id
+            or holder.company_id != voter.company_id
+        ):
+            raise UserError(_("Choose the proxy holder among the members of your cooperative."))
+        if holder == voter:
+            raise UserError(_("You cannot give your proxy to yourself."))
+        if voter.proxy_holder_id:
+            raise UserError(
+                _(
+                    "You already gave your proxy to %(holder)s: withdraw it first.",
+                    holder=voter.proxy_holder_id.partner_id.name,
+                )
+            )
+        voter.action_give_proxy(holder)
+        voter.assembly_id.message_post(
+            body=_(
+                "%(person)s gave their proxy to %(holder)s from the member space.",
+                person=voter.partner_id.name,
+                holder=holder.partner_id.name,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
+    def _portal_withdraw_proxy(self):
+        self.ensure_one()
+        self._portal_check_owner()
+        voter = self.sudo()
+        if not voter.proxy_holder_id:
+            raise UserError(_("You have not given a proxy for this assembly."))
+        holder = voter.proxy_holder_id
+        voter.action_cancel_proxy()
+        voter.assembly_id.message_post(
+            body=_(
+                "%(person)s withdrew the proxy given to %(holder)s from the member space.",
+                person=voter.partner_id.name,
+                holder=holder.partner_id.name,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
+    def _portal_vote(self, choices, represented=None):
+        """Cast this voter's ballots (or those of a voter they hold the proxy of).
+
+        :param choices: {resolution id: choice}, a choice being ``yes``/``no``/``abstain``
+            or, for an election, a list of candidacy ids.
+        :param represented: the ``coop.assembly.voter`` whose proxy this voter holds.
+        :return: the ballots, in agenda order. All or nothing: one refused ballot stores none.
+        """
+        self.ensure_one()
+        self._portal_check_owner()
+        self.member_id._portal_check_can_act()
+        holder = self.sudo()
+        voter = holder
+        channel = "online"
+        cast_by = None
+        if represented:
+            voter = represented.sudo()
+            if voter.proxy_holder_id != holder:
+                raise AccessError(_("You do not hold this member's proxy."))
+            channel = "proxy"
+            cast_by = holder
+        if not choices:
+            raise UserError(_("Choose your vote on at least one resolution."))
+        resolutions = voter._portal_resolutions()
+        ballots = self.env["coop.ballot"]
+        for resolution_id, choice in choices.items():
+            resolution = resolutions.filtered(lambda r, rid=resolution_id: r.id == rid)
+            if not resolution:
+                raise UserError(_("This resolution is not on the agenda of your assembly."))
+            ballots |= resolution.cast_vote(voter, choice, channel=channel, cast_by=cast_by)
+        return ballots
+
+    @api.model
+    def _demo_give_proxy(self, assembly_id, member_id, holder_member_id):
+        """Demo data: ``member_id`` gives their proxy to ``holder_member_id``."""
+        voters = self.search([("assembly_id", "=", assembly_id)])
+        giver = voters.filtered(lambda v: v.member_id.id == member_id)
+        holder = voters.filtered(lambda v: v.member_id.id == holder_member_id)
+        if giver and holder:
+            giver.action_give_proxy(holder)

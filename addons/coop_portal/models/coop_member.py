@@ -1,0 +1,273 @@
+from odoo import _, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from odoo.addons.coop_membership.models.coop_member import ACTIVE_STATES
+
+# Above this, a member is asked to contact the cooperative: typing errors (an extra
+# zero) are more likely than a real subscription of that size from the portal.
+PORTAL_MAX_SHARES = 10000
+
+
+def parse_quantity(raw):
+    """Number of shares typed in a form: a positive whole number, or a clear error."""
+    try:
+        quantity = int(str(raw).strip())
+    except (TypeError, ValueError):
+        raise UserError(_("Give the number of shares as a whole number.")) from None
+    if quantity <= 0:
+        raise UserError(_("The number of shares must be at least 1."))
+    if quantity > PORTAL_MAX_SHARES:
+        raise UserError(
+            _(
+                "%(quantity)s shares is more than the member space accepts (%(max)s): "
+                "contact your cooperative.",
+                quantity=quantity,
+                max=PORTAL_MAX_SHARES,
+            )
+        )
+    return quantity
+
+
+class CoopMember(models.Model):
+    _inherit = "coop.member"
+
+    # ------------------------------------------------------------------
+    # Ownership: every portal entry point starts here.
+    # ------------------------------------------------------------------
+    def _portal_check_owner(self):
+        """Raise unless the current user sees these memberships in the portal."""
+        if self.env.user._is_internal() and self.env.user.has_group(
+            "coop_membership.group_coop_officer"
+        ):
+            return
+        mine = self.env.user.partner_id._coop_portal_members()
+        if self - mine:
+            raise AccessError(_("This membership is not yours."))
+
+    def _portal_can_act(self):
+        """A member who left keeps reading their history, but no longer subscribes or votes."""
+        self.ensure_one()
+        return self.state in ACTIVE_STATES
+
+    def _portal_check_can_act(self):
+        if not self._portal_can_act():
+            raise UserError(
+                _(
+                    "Your membership of %(company)s has ended: you can read your history "
+                    "and documents, but no longer subscribe, redeem or vote.",
+                    company=self.company_id.name,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # What the member page reads
+    # ------------------------------------------------------------------
+    def _portal_operations_domain(self):
+        self.ensure_one()
+        return [
+            ("state", "=", "confirmed"),
+            "|",
+            ("member_id", "=", self.id),
+            ("counterpart_member_id", "=", self.id),
+        ]
+
+    def _portal_holdings(self):
+        """[(share_class, quantity, amount)] read from the register, one query."""
+        self.ensure_one()
+        return self._coop_holdings_by_class()
+
+    def _portal_share_classes(self):
+        """Active share classes of this cooperative open to the member's college."""
+        self.ensure_one()
+        classes = (
+            self.env["coop.share.class"]
+            .sudo()
+            .search([("company_id", "=", self.company_id.id)], order="sequence, id")
+        )
+        return classes.filtered(lambda c: c._is_allowed_for(self.college_id))
+
+    def _portal_attestation_years(self):
+        """Years in which the member subscribed shares (not reversed): one attestation each."""
+        self.ensure_one()
+        Operation = self.env["coop.share.operation"].sudo()
+        rows = Operation._read_group(
+            [
+                ("member_id", "=", self.id),
+                ("state", "=", "confirmed"),
+                ("operation_type", "=", "subscription"),
+                ("is_reversal", "=", False),
+                ("reversal_operation_ids", "=", False),
+            ],
+            ["date:year"],
+        )
+        return sorted((row[0].year for row in rows), reverse=True)
+
+    def _portal_subscription_requests(self):
+        self.ensure_one()
+        return (
+            self.env["coop.subscription.request"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", self.partner_id.id),
+                    ("company_id", "=", self.company_id.id),
+                ],
+                limit=20,
+            )
+        )
+
+    def _portal_redemption_requests(self):
+        self.ensure_one()
+        return (
+            self.env["coop.redemption.request"]
+            .sudo()
+            .search([("member_id", "=", self.id)], limit=20)
+        )
+
+    # ------------------------------------------------------------------
+    # What the member does
+    # ------------------------------------------------------------------
+    def _portal_subscribe(self, share_class_id, quantity):
+        """Subscribe more shares: a submitted request, accepted and invoiced at once.
+
+        An admitted member needs no new admission, so the request goes straight to the
+        call for payment (the capital release invoice, by email); a cooperative whose
+        share class is not ready for invoicing leaves it submitted for the office.
+        :return: the ``coop.subscription.request``.
+        """
+        self.ensure_one()
+        self._portal_check_owner()
+        self._portal_check_can_act()
+        quantity = parse_quantity(quantity)
+        share_class = self._portal_share_classes().filtered(
+            lambda c: str(c.id) == str(share_class_id)
+        )
+        if not share_class:
+            raise UserError(_("Choose one of the share classes offered to your college."))
+        member = self.sudo()
+        request = (
+            self.env["coop.subscription.request"]
+            .sudo()
+            .with_company(member.company_id)
+            .create(
+                {
+                    "partner_id": member.partner_id.id,
+                    "company_id": member.company_id.id,
+                    "college_id": member.college_id.id,
+                    "share_class_id": share_class.id,
+                    "quantity": quantity,
+                    "origin": "portal",
+                }
+            )
+        )
+        request._onchange_partner_id()
+        request.action_submit()
+        if all(share_class[f] for f in ("capital_account_id", "journal_id", "product_id")):
+            request.action_validate()
+        return request
+
+    def _portal_request_redemption(self, share_class_id, quantity):
+        """Ask the board to buy back some shares (partial redemption, a draft request).
+
+        The member keeps at least the class minimum: leaving the cooperative is a
+        resignation, which the office records.
+        """
+        self.ensure_one()
+        self._portal_check_owner()
+        self._portal_check_can_act()
+        quantity = parse_quantity(quantity)
+        member = self.sudo()
+        holdings = {share_class: held for share_class, held, _amount in member._portal_holdings()}
+        share_class = next((c for c in holdings if str(c.id) == str(share_class_id)), None)
+        if not share_class:
+            raise UserError(_("Choose one of the share classes you hold."))
+        pending = sum(
+            self.env["coop.redemption.request"]
+            .sudo()
+            .search(
+                [
+                    ("member_id", "=", member.id),
+                    ("share_class_id", "=", share_class.id),
+                    ("state", "=", "draft"),
+                ]
+            )
+            .mapped("quantity")
+        )
+        available = holdings[share_class] - pending
+        if quantity > available:
+            raise UserError(
+                _(
+                    "You hold %(held)s shares of %(share_class)s, %(pending)s of which are "
+                    "already in a pending redemption: you can ask for %(available)s at most.",
+                    held=holdings[share_class],
+                    share_class=share_class.display_name,
+                    pending=pending,
+                    available=max(available, 0),
+                )
+            )
+        if available - quantity < share_class.min_shares:
+            raise UserError(
+                _(
+                    "A member keeps at least %(min)s shares of %(share_class)s. To leave the "
+                    "cooperative and be refunded all your shares, send your resignation to "
+                    "%(company)s.",
+                    min=share_class.min_shares,
+                    share_class=share_class.display_name,
+                    company=member.company_id.name,
+                )
+            )
+        request = (
+            self.env["coop.redemption.request"]
+            .sudo()
+            .with_company(member.company_id)
+            .create(
+                {
+                    "member_id": member.id,
+                    "company_id": member.company_id.id,
+                    "share_class_id": share_class.id,
+                    "quantity": quantity,
+                    "redemption_type": "partial",
+                    "request_date": fields.Date.context_today(self),
+                    "note": _("Asked by the member from the member space."),
+                }
+            )
+        )
+        request.message_post(
+            body=_("Redemption asked by the member from the member space: awaiting the board."),
+            subtype_xmlid="mail.mt_note",
+        )
+        return request
+
+    def _portal_history_lines(self, operations):
+        """This member's side of register operations, signed as the register counts them."""
+        self.ensure_one()
+        types = dict(operations._fields["operation_type"]._description_selection(self.env))
+        lines = []
+        for operation in operations:
+            for member, share_class, quantity, role in operation._signed_lines():
+                if member != self:
+                    continue
+                unit = (
+                    operation.target_unit_value
+                    if share_class == operation.target_share_class_id
+                    and share_class != operation.share_class_id
+                    else operation.unit_value
+                )
+                counterpart = (
+                    operation.counterpart_member_id
+                    if role == "giver"
+                    else operation.member_id
+                    if role == "receiver"
+                    else self.browse()
+                )
+                lines.append(
+                    {
+                        "operation": operation,
+                        "type": types.get(operation.operation_type, ""),
+                        "counterpart": counterpart.partner_id.name if counterpart else "",
+                        "share_class": share_class,
+                        "quantity": quantity,
+                        "amount": quantity * unit,
+                    }
+                )
+        return lines

@@ -1,0 +1,41 @@
+from odoo import _, api, models
+from odoo.exceptions import UserError
+
+
+class CoopPoll(models.Model):
+    _inherit = "coop.poll"
+
+    @api.model
+    def _portal_polls(self, members):
+        """[(poll, member, answered)] of the open and closed polls asking these members."""
+        Poll = self.sudo()
+        polls = Poll.search(
+            [("company_id", "in", members.company_id.ids), ("state", "in", ("open", "closed"))]
+        )
+        answered = {
+            (p.poll_id.id, p.member_id.id)
+            for p in self.env["coop.poll.participation"]
+            .sudo()
+            .search([("poll_id", "in", polls.ids), ("member_id", "in", members.ids)])
+        }
+        result = []
+        for poll in polls:
+            for member in members.filtered_domain(poll._audience_domain()):
+                result.append((poll, member, (poll.id, member.id) in answered))
+        return result
+
+    def _portal_results_published(self):
+        """Members see the results once the poll is closed."""
+        self.ensure_one()
+        return self.state == "closed"
+
+    def _portal_answer(self, member, option_ids):
+        """Answer for one of the user's memberships (ownership checked, then the poll's rules)."""
+        self.ensure_one()
+        member._portal_check_owner()
+        poll = self.sudo()
+        wanted = {str(o) for o in option_ids or []}
+        options = poll.option_ids.filtered(lambda o: str(o.id) in wanted)
+        if not options or len(options) != len(wanted):
+            raise UserError(_("Choose among the options of this poll."))
+        return poll.answer(member.sudo(), options)

@@ -1,0 +1,122 @@
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import email_normalize
+
+from .coop_member import parse_quantity
+
+# Applications from one address in an hour before the join form refuses more: a family
+# may apply together, a script may not flood the office.
+JOIN_RATE_LIMIT = 5
+JOIN_TEXT_FIELDS = ("partner_name", "email", "phone", "street", "zip", "city")
+
+
+class CoopSubscriptionRequest(models.Model):
+    _inherit = "coop.subscription.request"
+
+    origin = fields.Selection(
+        [("office", "Office"), ("portal", "Member space"), ("website", "Website application")],
+        default="office",
+        readonly=True,
+        copy=False,
+        help="Where the request was typed.",
+    )
+    origin_ip = fields.Char(
+        string="Origin Address",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        groups="coop_membership.group_coop_officer",
+        help="Network address of a website application (rate limiting).",
+    )
+
+    @api.model
+    def _portal_join_companies(self):
+        """Cooperatives that take applications: those with colleges and a share class."""
+        classes = self.env["coop.share.class"].sudo().search([])
+        return classes.company_id.filtered("coop_college_ids").sorted("name")
+
+    @api.model
+    def _portal_join(self, values, ip=None):
+        """Create and submit a candidate's application from the public join page.
+
+        :param values: raw strings from the form.
+        :param ip: the client's address, for the rate limit.
+        :return: the submitted request (superuser record).
+        """
+        Request = self.sudo()
+        if ip:
+            since = fields.Datetime.now() - timedelta(hours=1)
+            recent = Request.search_count(
+                [("origin_ip", "=", ip), ("create_date", ">=", since)], limit=JOIN_RATE_LIMIT
+            )
+            if recent >= JOIN_RATE_LIMIT:
+                raise UserError(
+                    _(
+                        "Several applications were just sent from your connection: try again "
+                        "in an hour, or contact the cooperative."
+                    )
+                )
+        company = self._portal_join_companies().filtered(
+            lambda c: str(c.id) == str(values.get("company_id"))
+        )
+        if not company:
+            raise UserError(_("Choose the cooperative you want to join."))
+        college = company.coop_college_ids.filtered(
+            lambda c: str(c.id) == str(values.get("college_id"))
+        )
+        if not college:
+            raise UserError(_("Choose your college among those of %s.", company.name))
+        share_class = (
+            self.env["coop.share.class"]
+            .sudo()
+            .search([("company_id", "=", company.id)])
+            .filtered(lambda c: str(c.id) == str(values.get("share_class_id")))
+        )
+        if not share_class:
+            raise UserError(_("Choose a share class of %s.", company.name))
+        vals = {}
+        for field in JOIN_TEXT_FIELDS:
+            raw = (values.get(field) or "").strip()
+            if any(ord(c) < 32 for c in raw):
+                raise UserError(
+                    _("Remove the control characters from %s.", self._fields[field].string)
+                )
+            if len(raw) > 256:
+                raise UserError(
+                    _("%s is too long (256 characters at most).", self._fields[field].string)
+                )
+            vals[field] = raw or False
+        if not vals["partner_name"]:
+            raise UserError(_("Give your first and last name."))
+        if not vals["email"] or not email_normalize(vals["email"]):
+            raise UserError(_("Give a valid email address: the cooperative answers there."))
+        channel = values.get("contact_channel") or "email"
+        if channel not in dict(self._fields["contact_channel"].selection):
+            raise UserError(_("Choose how the cooperative should reach you."))
+        birthdate = values.get("birthdate") or False
+        if birthdate:
+            try:
+                birthdate = fields.Date.to_date(birthdate)
+            except ValueError:
+                raise UserError(_("Give your birth date as a date.")) from None
+            today = fields.Date.context_today(self)
+            if birthdate > today or birthdate.year < today.year - 120:
+                raise UserError(_("Check your birth date."))
+        request = Request.with_company(company).create(
+            {
+                **vals,
+                "company_id": company.id,
+                "college_id": college.id,
+                "share_class_id": share_class.id,
+                "quantity": parse_quantity(values.get("quantity")),
+                "birthdate": birthdate,
+                "contact_channel": channel,
+                "country_id": company.country_id.id,
+                "origin": "website",
+                "origin_ip": ip or False,
+            }
+        )
+        request.action_submit()
+        return request

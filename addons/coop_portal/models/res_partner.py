@@ -1,0 +1,138 @@
+from markupsafe import Markup, escape
+
+from odoo import _, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import email_normalize
+
+# What a member may change about themselves from the portal (see _coop_portal_update_profile).
+PROFILE_FIELDS = (
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "country_id",
+    "email",
+    "phone",
+    "coop_contact_channel",
+    "coop_newsletter_optin",
+)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    def _coop_portal_members(self):
+        """The memberships this person sees in the portal, as superuser.
+
+        The one ownership check of the portal: their own memberships and those of the
+        organisation they act for (its commercial entity), in every cooperative.
+        Portal routes browse everything else from these records.
+        """
+        self.ensure_one()
+        return (
+            self.env["coop.member"]
+            .sudo()
+            .search(
+                [("partner_id", "child_of", self.commercial_partner_id.id)],
+                order="company_id, id",
+            )
+        )
+
+    def _coop_portal_member(self, member_id):
+        """One of this person's memberships, or an empty recordset (never someone else's)."""
+        try:
+            member_id = int(member_id)
+        except (TypeError, ValueError):
+            return self.env["coop.member"]
+        return self._coop_portal_members().filtered(lambda m: m.id == member_id)
+
+    def _coop_check_portal_self(self):
+        if self != self.env.user.partner_id:
+            raise AccessError(_("You can only change your own personal data."))
+
+    def _coop_portal_update_profile(self, values):
+        """Apply the personal data a member typed in the portal and log it in the chatter.
+
+        :param values: raw strings from the form, keyed by PROFILE_FIELDS.
+        :return: the changed field labels (empty when nothing changed).
+        """
+        self.ensure_one()
+        self._coop_check_portal_self()
+        partner = self.sudo()
+        vals = {}
+        for field in PROFILE_FIELDS:
+            if field not in values:
+                continue
+            raw = values[field]
+            if field == "coop_newsletter_optin":
+                vals[field] = raw in (True, "1", "on", "true")
+                continue
+            raw = (raw or "").strip()
+            if any(ord(c) < 32 for c in raw):
+                raise UserError(
+                    _("Remove the control characters from %s.", self._fields[field].string)
+                )
+            if len(raw) > 256:
+                raise UserError(
+                    _("%s is too long (256 characters at most).", self._fields[field].string)
+                )
+            if field == "country_id":
+                country = (
+                    self.env["res.country"].browse(int(raw)).exists() if raw.isdigit() else None
+                )
+                if raw and not country:
+                    raise UserError(_("Choose a country from the list."))
+                vals[field] = country.id if country else False
+            elif field == "coop_contact_channel":
+                if raw not in dict(self._fields[field].selection):
+                    raise UserError(_("Choose how the cooperative should reach you."))
+                vals[field] = raw
+            elif field == "email":
+                if raw and not email_normalize(raw):
+                    raise UserError(_("%s is not a valid email address.", raw))
+                vals[field] = raw or False
+            else:
+                vals[field] = raw or False
+        channel = vals.get("coop_contact_channel", partner.coop_contact_channel)
+        email = vals.get("email", partner.email)
+        if channel == "email" and not email:
+            raise UserError(_("Give an email address, or choose to be reached by paper mail."))
+        if channel == "paper" and not all(
+            vals.get(f, partner[f]) for f in ("street", "zip", "city")
+        ):
+            raise UserError(_("Give your full postal address to receive paper mail."))
+        changed = {
+            field: value
+            for field, value in vals.items()
+            if (partner[field].id if field == "country_id" else partner[field] or False) != value
+        }
+        if not changed:
+            return []
+        before = {field: partner._coop_portal_display(field) for field in changed}
+        partner.write(changed)
+        lines = Markup("").join(
+            Markup("<li>%s : %s → %s</li>")
+            % (
+                self._fields[field].get_description(self.env)["string"],
+                before[field] or "—",
+                partner._coop_portal_display(field) or "—",
+            )
+            for field in changed
+        )
+        partner.message_post(
+            body=Markup("<p>%s</p><ul>%s</ul>")
+            % (escape(_("Personal data changed by the member from the portal:")), lines),
+            subtype_xmlid="mail.mt_note",
+            author_id=self.env.user.partner_id.id,
+        )
+        return [self._fields[field].get_description(self.env)["string"] for field in changed]
+
+    def _coop_portal_display(self, field):
+        value = self[field]
+        if field == "country_id":
+            return value.name or ""
+        if field == "coop_contact_channel":
+            return dict(self._fields[field]._description_selection(self.env)).get(value, "")
+        if field == "coop_newsletter_optin":
+            return _("yes") if value else _("no")
+        return value or ""
