@@ -10,8 +10,8 @@ from odoo.tests import TransactionCase
 from odoo.tools import SQL, mute_logger
 
 
-class TestConcurrentVotes(TransactionCase):
-    """Two transactions cast the same vote at once: exactly one ballot is kept.
+class ConcurrentVoteData:
+    """Committed data for tests that need two connections (the member portal reuses it).
 
     The data must be committed for two connections to see it: it is created with a
     separate cursor and removed at the end.
@@ -76,6 +76,10 @@ class TestConcurrentVotes(TransactionCase):
             except Exception:  # noqa: BLE001 - keep the company, archived, if linked
                 company.write({"active": False})
             cr.commit()  # pylint: disable=invalid-commit
+
+
+class TestConcurrentVotes(ConcurrentVoteData, TransactionCase):
+    """Two transactions cast the same vote at once: exactly one ballot is kept."""
 
     @mute_logger("odoo.sql_db")
     def test_double_vote_from_two_transactions(self):

@@ -217,9 +217,7 @@ class CoopPortal(CustomerPortal):
         error = None
         if request.httprequest.method == "POST":
             subscription, error = self._coop_try(
-                lambda: member.with_env(request.env)._portal_subscribe(
-                    post.get("share_class_id"), post.get("quantity")
-                )
+                lambda: member._portal_subscribe(post.get("share_class_id"), post.get("quantity"))
             )
             if not error:
                 return request.redirect(f"/my/cooperative/{member.id}?message=subscribed#requests")
@@ -248,7 +246,7 @@ class CoopPortal(CustomerPortal):
                 error = _("Tick the box to confirm that you read the rules of redemption.")
             else:
                 _redemption, error = self._coop_try(
-                    lambda: member.with_env(request.env)._portal_request_redemption(
+                    lambda: member._portal_request_redemption(
                         post.get("share_class_id"), post.get("quantity")
                     )
                 )
@@ -389,9 +387,7 @@ class CoopPortal(CustomerPortal):
         if not choices:
             error = _("Choose your vote on at least one resolution.")
         elif post.get("confirm"):
-            ballots, error = self._coop_try(
-                lambda: voter.with_env(request.env)._portal_vote(choices, represented)
-            )
+            ballots, error = self._coop_try(lambda: voter._portal_vote(choices, represented))
             if not error:
                 values = self._coop_layout(
                     "coop_vote",
@@ -428,13 +424,11 @@ class CoopPortal(CustomerPortal):
         error = None
         if request.httprequest.method == "POST":
             if post.get("withdraw"):
-                _done, error = self._coop_try(
-                    lambda: voter.with_env(request.env)._portal_withdraw_proxy()
-                )
+                _done, error = self._coop_try(lambda: voter._portal_withdraw_proxy())
                 message = "proxy_withdrawn"
             else:
                 _done, error = self._coop_try(
-                    lambda: voter.with_env(request.env)._portal_give_proxy(post.get("holder_id"))
+                    lambda: voter._portal_give_proxy(post.get("holder_id"))
                 )
                 message = "proxy_given"
             if not error:
@@ -473,9 +467,7 @@ class CoopPortal(CustomerPortal):
         error = None
         if request.httprequest.method == "POST":
             options = request.httprequest.form.getlist("option_id")
-            _done, error = self._coop_try(
-                lambda: poll.with_env(request.env)._portal_answer(member, options)
-            )
+            _done, error = self._coop_try(lambda: poll._portal_answer(member, options))
             if not error:
                 return request.redirect(f"/my/polls/{poll.id}/{member.id}?message=answered")
         values = self._coop_layout(

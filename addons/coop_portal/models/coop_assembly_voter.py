@@ -22,7 +22,7 @@ class CoopAssemblyVoter(models.Model):
         )
 
     def _portal_check_owner(self):
-        self.member_id._portal_check_owner()
+        self.sudo().member_id._portal_check_owner()
 
     def _portal_resolutions(self):
         self.ensure_one()
@@ -77,9 +77,8 @@ class CoopAssemblyVoter(models.Model):
         """Give this voter's proxy to a fellow member; the census rules decide the rest."""
         self.ensure_one()
         self._portal_check_owner()
-        if not self.member_id._portal_can_act():
-            self.member_id._portal_check_can_act()
         voter = self.sudo()
+        voter.member_id._portal_check_can_act()
         if voter.assembly_id.state not in ("convened", "open"):
             raise UserError(_("Proxies are given before the assembly closes."))
         try:
@@ -141,8 +140,8 @@ class CoopAssemblyVoter(models.Model):
         """
         self.ensure_one()
         self._portal_check_owner()
-        self.member_id._portal_check_can_act()
         holder = self.sudo()
+        holder.member_id._portal_check_can_act()
         voter = holder
         channel = "online"
         cast_by = None

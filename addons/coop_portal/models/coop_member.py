@@ -36,10 +36,6 @@ class CoopMember(models.Model):
     # ------------------------------------------------------------------
     def _portal_check_owner(self):
         """Raise unless the current user sees these memberships in the portal."""
-        if self.env.user._is_internal() and self.env.user.has_group(
-            "coop_membership.group_coop_officer"
-        ):
-            return
         mine = self.env.user.partner_id._coop_portal_members()
         if self - mine:
             raise AccessError(_("This membership is not yours."))
@@ -137,14 +133,14 @@ class CoopMember(models.Model):
         """
         self.ensure_one()
         self._portal_check_owner()
-        self._portal_check_can_act()
+        member = self.sudo()
+        member._portal_check_can_act()
         quantity = parse_quantity(quantity)
-        share_class = self._portal_share_classes().filtered(
+        share_class = member._portal_share_classes().filtered(
             lambda c: str(c.id) == str(share_class_id)
         )
         if not share_class:
             raise UserError(_("Choose one of the share classes offered to your college."))
-        member = self.sudo()
         request = (
             self.env["coop.subscription.request"]
             .sudo()
@@ -174,9 +170,9 @@ class CoopMember(models.Model):
         """
         self.ensure_one()
         self._portal_check_owner()
-        self._portal_check_can_act()
-        quantity = parse_quantity(quantity)
         member = self.sudo()
+        member._portal_check_can_act()
+        quantity = parse_quantity(quantity)
         holdings = {share_class: held for share_class, held, _amount in member._portal_holdings()}
         share_class = next((c for c in holdings if str(c.id) == str(share_class_id)), None)
         if not share_class:

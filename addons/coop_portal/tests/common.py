@@ -1,0 +1,77 @@
+import re
+
+from odoo.tests import HttpCase
+
+
+class CoopPortalCase(HttpCase):
+    """The demo personas and their memberships, and helpers to drive the member space."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        ref = cls.env.ref
+        cls.user_claire = ref("coop_portal.user_claire_martin")  # Tours, 1 share
+        cls.user_bernard = ref("coop_portal.user_bernard_roux")  # Valence, 10 shares
+        cls.user_helene = ref("coop_portal.user_helene_dubois")  # two cooperatives
+        cls.member_claire = ref("coop_membership.member_claire_martin")
+        cls.member_bernard = ref("coop_membership.member_bernard_roux")
+        cls.member_hugo = ref("coop_membership.member_hugo_lacroix")
+        cls.member_helene_idf = ref("coop_membership.member_helene_dubois_idf")
+        cls.member_helene_centre = ref("coop_membership.member_helene_dubois_centre")
+        cls.member_romain = ref("coop_membership.member_romain_blanc")  # ARA, no login
+        cls.assembly = ref("coop_governance.coop_assembly_ara_upcoming")  # convened (demo)
+        cls.Voter = cls.env["coop.assembly.voter"]
+        # A member of the same cooperative as Bernard, given a login for the tests.
+        cls.user_romain = cls.env["res.users"].create(
+            {
+                "name": cls.member_romain.partner_id.name,
+                "login": "romain",
+                "password": "romain",
+                "partner_id": cls.member_romain.partner_id.id,
+                "company_id": cls.member_romain.company_id.id,
+                "company_ids": [(6, 0, cls.member_romain.company_id.ids)],
+                "groups_id": [(6, 0, [ref("base.group_portal").id])],
+            }
+        )
+
+    def voter(self, member, assembly=None):
+        return self.Voter.search(
+            [("assembly_id", "=", (assembly or self.assembly).id), ("member_id", "=", member.id)]
+        )
+
+    def open_votes(self, assembly=None):
+        """Open the assembly, reach the quorum, put every resolution to the vote.
+
+        The personas stay absent (they vote online); amendments are voted first, as the
+        model requires, and closed before their main resolution.
+        """
+        assembly = assembly or self.assembly
+        assembly.action_open()
+        others = assembly.voter_ids.filtered(
+            lambda v: (
+                v.attendance == "absent"
+                and v.member_id not in (self.member_bernard, self.member_hugo, self.member_romain)
+                and not v.proxy_count
+            )
+        )
+        others.action_check_in("remote")
+        resolutions = assembly.resolution_ids.filtered(lambda r: r.state == "proposed")
+        amendments = resolutions.filtered("parent_id")
+        amendments.action_start_vote()
+        amendments.action_close_vote()
+        (resolutions - amendments).action_start_vote()
+        return (resolutions - amendments).sorted(lambda r: (r.sequence, r.id))
+
+    # ------------------------------------------------------------------
+    # HTTP
+    # ------------------------------------------------------------------
+    def csrf(self, url):
+        """The CSRF token of the form on ``url`` (GET as the current session)."""
+        response = self.url_open(url)
+        match = re.search(r'csrf_token(?:" value=|: )"([^"]+)"', response.text)
+        self.assertTrue(match, f"no CSRF token on {url}")
+        return match.group(1)
+
+    def post_form(self, url, data, form_url=None):
+        data = dict(data, csrf_token=self.csrf(form_url or url))
+        return self.url_open(url, data=data)
