@@ -12,13 +12,23 @@ class CoopAssemblyVoter(models.Model):
 
     @api.model
     def _portal_voters(self, members):
-        """Census lines of these memberships in assemblies members may see (superuser)."""
-        return self.sudo().search(
+        """Census lines of these memberships in assemblies members may see (superuser).
+
+        Coming and open assemblies first, the nearest on top; then the closed ones, the
+        latest on top.
+        """
+        voters = self.sudo().search(
             [
                 ("member_id", "in", members.ids),
                 ("assembly_id.state", "in", PORTAL_ASSEMBLY_STATES),
-            ],
-            order="assembly_id desc, id",
+            ]
+        )
+        return voters.sorted(
+            lambda v: (
+                (1, -v.assembly_id.date.timestamp())
+                if v.assembly_id.state == "closed"
+                else (0, v.assembly_id.date.timestamp())
+            )
         )
 
     def _portal_check_owner(self):
