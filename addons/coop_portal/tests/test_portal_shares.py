@@ -84,7 +84,7 @@ class TestPortalShares(CoopPortalCase):
                     for bit in secret_bits:
                         self.assertNotIn(bit, response.text)
         self.authenticate(None, None)
-        for url in routes:
+        for url in [*routes, "/my/cooperative", "/my/cooperative/profile", "/my/assemblies"]:
             with self.subTest(login="anonymous", url=url):
                 response = self.url_open(url, allow_redirects=False)
                 self.assertIn(response.status_code, (302, 303))

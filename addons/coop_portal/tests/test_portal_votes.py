@@ -72,6 +72,15 @@ class TestPortalVotes(CoopPortalCase):
         for url in routes:
             response = self.url_open(url, allow_redirects=False)
             self.assertIn(response.status_code, (302, 303), url)
+        # Anonymous form posts (with a valid public CSRF token) change nothing either.
+        token = self.csrf("/cooperative/join")
+        for url, data in [
+            (f"/my/assemblies/{voter.id}/proxy", {"withdraw": "1"}),
+            (f"/my/assemblies/{voter.id}/vote", {"confirm": "1"}),
+        ]:
+            response = self.url_open(url, data=dict(data, csrf_token=token), allow_redirects=False)
+            self.assertIn(response.status_code, (302, 303, 400), url)
+        self.assertEqual(self.voter(self.member_hugo).proxy_holder_id, voter)
 
     def test_vote_on_every_resolution_with_confirmation_and_receipt(self):
         resolutions = self.open_votes()
@@ -274,6 +283,16 @@ class TestPortalVotes(CoopPortalCase):
         page = self.url_open(url).text
         self.assertIn(option.name.replace("'", "&#39;"), page)
         self.assertIn("Results", page)
+        # A member of the same cooperative with Bernard's membership id: not found.
+        self.authenticate("romain", "romain")
+        self.assertEqual(self.url_open(url).status_code, 404)
+        self.assertIn(
+            f"/my/polls/{poll.id}/{self.member_romain.id}", self.url_open("/my/assemblies").text
+        )
+        # Anonymous: to the login page.
+        self.authenticate(None, None)
+        response = self.url_open(url, allow_redirects=False)
+        self.assertIn("/web/login", response.headers.get("Location", ""))
         # Another cooperative's member: the poll does not exist for her.
         self.authenticate("claire", "claire")
         self.assertEqual(self.url_open(url).status_code, 404)
