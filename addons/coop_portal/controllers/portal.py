@@ -28,10 +28,14 @@ class CoopPortal(CustomerPortal):
         return request.env.user.partner_id
 
     def _coop_members(self):
-        return self._coop_partner()._coop_portal_members()
+        """The user's memberships, searched once per request (route, layout, counters)."""
+        members = getattr(request, "_coop_portal_members", None)
+        if members is None:
+            members = request._coop_portal_members = self._coop_partner()._coop_portal_members()
+        return members
 
     def _coop_member_or_404(self, member_id):
-        member = self._coop_partner()._coop_portal_member(member_id)
+        member = self._coop_members().filtered(lambda m: m.id == member_id)
         if not member:
             raise request.not_found()
         return member
@@ -165,9 +169,7 @@ class CoopPortal(CustomerPortal):
             page=page,
             step=HISTORY_PAGE_SIZE,
         )
-        operations = Operation.search(
-            domain, order="date desc, id desc", limit=HISTORY_PAGE_SIZE, offset=pager["offset"]
-        )
+        operations = member._portal_history_page(pager["offset"], HISTORY_PAGE_SIZE)
         values = self._coop_layout(
             "coop",
             member=member,

@@ -1,5 +1,6 @@
 from odoo import _, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from odoo.addons.coop_membership.models.coop_member import ACTIVE_STATES
 
@@ -66,6 +67,35 @@ class CoopMember(models.Model):
             ("member_id", "=", self.id),
             ("counterpart_member_id", "=", self.id),
         ]
+
+    def _portal_history_page(self, offset, limit):
+        """One page of this member's register operations, latest first (superuser records).
+
+        The member's operations are selected first (indexes on member_id and
+        counterpart_member_id), then sorted: a plain ORDER BY date DESC LIMIT lets
+        PostgreSQL walk the date index of the whole register backwards until it meets a
+        page of them, tens of thousands of rows when the member's last operations are not
+        the latest of the cooperative (50 ms instead of 1 ms at 400,000 operations,
+        tests/bench/bench_portal.py).
+        """
+        self.ensure_one()
+        Operation = self.env["coop.share.operation"].sudo()
+        Operation.flush_model(["state", "member_id", "counterpart_member_id", "date"])
+        query = Operation._search(self._portal_operations_domain())
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH mine AS MATERIALIZED (%s)
+                SELECT id FROM mine ORDER BY date DESC, id DESC LIMIT %s OFFSET %s
+                """,
+                query.select(
+                    SQL.identifier(query.table, "id"), SQL.identifier(query.table, "date")
+                ),
+                limit,
+                offset,
+            )
+        )
+        return Operation.browse([row[0] for row in self.env.cr.fetchall()])
 
     def _portal_holdings(self):
         """[(share_class, quantity, amount)] read from the register, one query."""
