@@ -48,7 +48,7 @@ MODULES ?= $(shell for m in $(ADDONS_DIR)/coop_*/__manifest__.py; do [ -f "$$m" 
 	basename "$$(dirname "$$m")"; done | paste -sd, -)
 
 DEB_PACKAGES := chromium wkhtmltopdf poppler-utils libldap2-dev libsasl2-dev libpq-dev \
-	build-essential curl ca-certificates
+	build-essential curl ca-certificates nodejs npm
 
 # pip, quiet (minus the notices some pip configurations print for every package)
 PIP = "$(PY)" -m pip install -q --disable-pip-version-check 2> >(grep -v "^WARNING: Location '.*' is ignored" >&2)
@@ -56,7 +56,7 @@ PIP = "$(PY)" -m pip install -q --disable-pip-version-check 2> >(grep -v "^WARNI
 # psql/dropdb against the local server as the current user (unix socket, like Odoo).
 PSQL := psql -X -q -v ON_ERROR_STOP=1 -d postgres -tA
 
-.PHONY: help venv odoo deps pg conf run test lint bench clean distclean
+.PHONY: help venv odoo deps pg conf node_modules run test lint bench clean distclean
 
 help:
 	@echo "make run      serve Odoo on PORT=$(PORT) with database DB=$(DB) (created with demo data once)"
@@ -65,8 +65,8 @@ help:
 	echo "make bench    database $(BENCH_DB) without demo data, then tests/bench (BENCH=pattern SCALE=0.1)"
 	echo "make i18n     refresh addons/*/i18n: export each <module>.pot, merge it into fr.po (msgmerge)"
 	echo "make clean    drop test/bench databases, remove generated configs and caches"
-	echo "make distclean  clean + drop DB=$(DB) + remove .venv and .odoo (downloaded Odoo, filestores)"
-	echo "helpers: venv odoo pg deps conf.  Odoo comes from the Python, ODOO_SRC=/path, or a download."
+	echo "make distclean  clean + drop DB=$(DB) + remove .venv, .odoo (downloaded Odoo, filestores), node_modules"
+	echo "helpers: venv odoo pg deps conf node_modules.  Odoo comes from the Python, ODOO_SRC=/path, or a download."
 
 # ---- Debian packages -------------------------------------------------------------------------
 deps:
@@ -75,6 +75,8 @@ deps:
 	fi
 	missing=""
 	for p in $(DEB_PACKAGES); do
+	  # a Node.js from elsewhere (NodeSource, nvm) bundles npm and conflicts with Debian's npm
+	  case "$$p" in nodejs|npm) command -v npm >/dev/null && continue ;; esac
 	  dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q "install ok installed" \
 	    || missing="$$missing $$p"
 	done
@@ -235,6 +237,18 @@ conf: odoo pg
 	@$(call write_conf,$(RUN_CONF),$(PORT),1)
 	$(call write_conf,$(TEST_CONF),$(TEST_PORT),0)
 
+# ---- npm test tooling (axe-core for the accessibility tests) --------------------------------
+# npm ci when axe-core is missing or package-lock.json changed since the last install.
+node_modules: deps
+	@if [ -f node_modules/axe-core/axe.min.js ] && [ ! package-lock.json -nt node_modules/.package-lock.json ]; then
+	  exit 0
+	fi
+	command -v npm >/dev/null || {
+	  echo "node_modules: npm is missing: make deps (Debian packages nodejs npm), or install Node.js" >&2; exit 1; }
+	echo "node_modules: npm ci (axe-core from package-lock.json)"
+	npm ci --no-audit --no-fund
+	touch node_modules/.package-lock.json
+
 # ---- make run --------------------------------------------------------------------------------
 run: conf
 	@mods="$(MODULES)"
@@ -275,7 +289,7 @@ run: conf
 	exec "$${odoo[@]}" --http-port="$(PORT)"
 
 # ---- make test -------------------------------------------------------------------------------
-test: conf
+test: conf node_modules
 	@mods="$(MODULES)"
 	[ -n "$$mods" ] || { echo "test: no coop_* module in $(ADDONS_DIR)" >&2; exit 1; }
 	{ command -v chromium || command -v google-chrome; } >/dev/null \
@@ -366,7 +380,7 @@ distclean: clean
 	@if command -v psql >/dev/null && $(PSQL) -c 'select 1' >/dev/null 2>&1; then
 	  echo "distclean: dropping database $(DB)"; dropdb --if-exists --force "$(DB)"
 	fi
-	rm -rf "$(VENV)" "$(ODOO_DIR)"
+	rm -rf "$(VENV)" "$(ODOO_DIR)" node_modules
 
 # ---- make i18n -------------------------------------------------------------------------------
 # Throwaway database with every coop module and French; per module, export the template

@@ -1,0 +1,5 @@
+from . import test_portal_shares
+from . import test_portal_votes
+from . import test_portal_join
+from . import test_portal_ui
+from . import test_portal_accessibility
