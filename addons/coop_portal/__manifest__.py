@@ -12,10 +12,15 @@
     "development_status": "Beta",
     "depends": ["coop_engagement", "portal", "website"],
     "data": [
+        "security/ir.model.access.csv",
+        "security/coop_portal_security.xml",
+        "data/coop_document_data.xml",
+        "views/coop_document_views.xml",
         "views/coop_portal_templates.xml",
         "views/coop_portal_share_templates.xml",
         "views/coop_portal_assembly_templates.xml",
         "views/coop_portal_join_templates.xml",
+        "views/coop_portal_document_templates.xml",
         "views/coop_subscription_request_views.xml",
         "data/website_menu_data.xml",
     ],
@@ -30,5 +35,6 @@
             "coop_portal/static/tests/tours/*.js",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "installable": True,
 }

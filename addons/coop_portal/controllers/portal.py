@@ -127,10 +127,9 @@ class CoopPortal(CustomerPortal):
             )
         if "coop_document_count" in counters:
             values["coop_document_count"] = (
-                len(members.filtered("share_count"))
-                + len(voters)
-                + len(voters.assembly_id.filtered(lambda a: a.state == "closed"))
-                + len(voters.assembly_id.document_ids)
+                request.env["coop.document"]
+                .sudo()
+                .search_count(request.env["coop.document"]._portal_domain(self._coop_partner()))
             )
         return values
 

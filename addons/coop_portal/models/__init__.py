@@ -4,3 +4,7 @@ from . import coop_subscription_request
 from . import coop_assembly_voter
 from . import coop_poll
 from . import website
+from . import coop_document_category
+from . import coop_document_version
+from . import coop_document
+from . import coop_assembly

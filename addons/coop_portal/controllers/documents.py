@@ -1,0 +1,82 @@
+from odoo import http
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+from .portal import CoopPortal
+
+DOCUMENTS_PAGE_SIZE = 20
+
+
+class CoopDocuments(CoopPortal):
+    """The cooperative's document library: what each member may read, and nothing else."""
+
+    def _coop_document_domain(self):
+        return request.env["coop.document"]._portal_domain(self._coop_partner())
+
+    @http.route(
+        ["/my/documents", "/my/documents/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def coop_documents(self, page=1, search="", category="", year="", company="", **kw):
+        Document = request.env["coop.document"].sudo()
+        base = self._coop_document_domain()
+        domain = list(base)
+        search = (search or "").strip()[:100]
+        if search:
+            domain += ["|", ("name", "ilike", search), ("description", "ilike", search)]
+        for field, value in (("category_id", category), ("year", year), ("company_id", company)):
+            if str(value).isdigit():
+                domain.append((field, "=", int(value)))
+        total = Document.search_count(domain)
+        pager = portal_pager(
+            url="/my/documents",
+            url_args={"search": search, "category": category, "year": year, "company": company},
+            total=total,
+            page=page,
+            step=DOCUMENTS_PAGE_SIZE,
+        )
+        documents = Document.search(domain, limit=DOCUMENTS_PAGE_SIZE, offset=pager["offset"])
+        # Filters offer only what the member may read.
+        facets = Document._read_group(base, ["category_id", "year", "company_id"], ["__count"])
+        values = self._coop_layout(
+            "coop_documents",
+            documents=documents,
+            pager=pager,
+            search=search,
+            category=category,
+            year=year,
+            company=company,
+            categories=sorted({f[0] for f in facets}, key=lambda c: (c.sequence, c.id)),
+            years=sorted({f[1] for f in facets}, reverse=True),
+            companies=sorted({f[2] for f in facets}, key=lambda c: c.name),
+            total=total,
+        )
+        return request.render("coop_portal.portal_my_documents", values)
+
+    @http.route(
+        ["/my/documents/<int:document_id>/download"], type="http", auth="public", website=True
+    )
+    def coop_document_download(self, document_id, **kw):
+        partner = self._coop_partner()
+        document = (
+            request.env["coop.document"]
+            .sudo()
+            .search([("id", "=", document_id), *self._coop_document_domain()], limit=1)
+        )
+        if not document:
+            raise request.not_found()
+        content, mimetype, filename = document._portal_content()
+        if not request.env.user._is_public():
+            document._portal_log_read(partner)
+        return request.make_response(
+            content,
+            headers=[
+                ("Content-Type", mimetype or "application/octet-stream"),
+                ("Content-Length", len(content)),
+                ("Content-Disposition", http.content_disposition(filename)),
+                ("X-Content-Type-Options", "nosniff"),
+            ],
+        )

@@ -1,0 +1,211 @@
+import base64
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import CoopPortalCase
+
+
+@tagged("post_install", "-at_install")
+class TestPortalDocuments(CoopPortalCase):
+    """The document library: classified, versioned, read only by its audience."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        ref = cls.env.ref
+        cls.statutes = ref("coop_portal.coop_document_statutes")  # national
+        cls.report = ref("coop_portal.coop_document_report_ara")  # ARA members
+        cls.kit = ref("coop_portal.coop_document_kit_valence")  # Valence local group
+        cls.charter = ref("coop_portal.coop_document_charter_producers")  # ARA producers
+        labeaume = ref("coop_membership.partner_labeaume_solaire")
+        cls.env["res.users"].create(
+            {
+                "name": labeaume.name,
+                "login": "labeaume",
+                "password": "labeaume",
+                "partner_id": labeaume.id,
+                "company_id": ref("coop_membership.coop_company_ara").id,
+                "company_ids": [(6, 0, ref("coop_membership.coop_company_ara").ids)],
+                "groups_id": [(6, 0, [ref("base.group_portal").id])],
+            }
+        )
+
+    def listing(self, query=""):
+        return self.url_open(f"/my/documents{query}").text
+
+    def download(self, document):
+        return self.url_open(f"/my/documents/{document.id}/download")
+
+    def test_each_member_reads_their_audience_only(self):
+        everything = self.statutes | self.report | self.kit | self.charter
+        self.assertEqual(set(everything.mapped("published")), {True})
+        expected = {
+            "bernard": self.statutes | self.report | self.kit,  # ARA consumer, Valence group
+            # ARA producer, in the Labeaume group, a sub-group of Valence's.
+            "labeaume": self.statutes | self.report | self.charter | self.kit,
+            "claire": self.statutes,  # Centre: only what the federation shares
+            "helene": self.statutes,
+        }
+        for login, readable in expected.items():
+            self.authenticate(login, login)
+            page = self.listing()
+            for document in everything:
+                with self.subTest(login=login, document=document.name):
+                    response = self.download(document)
+                    if document in readable:
+                        self.assertIn(f"/my/documents/{document.id}/download", page)
+                        self.assertEqual(response.status_code, 200)
+                        self.assertEqual(response.content, document.attachment_id.raw)
+                    else:
+                        self.assertNotIn(f"/my/documents/{document.id}/download", page)
+                        self.assertEqual(response.status_code, 404)
+                        self.assertNotIn(document.name, response.text)
+
+    def test_anonymous_reads_public_documents_only(self):
+        self.authenticate(None, None)
+        self.assertEqual(self.download(self.statutes).status_code, 404)
+        response = self.url_open("/my/documents", allow_redirects=False)
+        self.assertIn("/web/login", response.headers.get("Location", ""))
+        self.statutes.audience = "public"
+        self.assertEqual(self.download(self.statutes).status_code, 200)
+        self.assertEqual(self.download(self.report).status_code, 404)
+        self.assertEqual(self.url_open("/my/documents/999999/download").status_code, 404)
+
+    def test_unpublished_and_archived_documents_disappear(self):
+        self.authenticate("bernard", "bernard")
+        self.report.action_unpublish()
+        self.assertEqual(self.download(self.report).status_code, 404)
+        self.report.action_publish()
+        self.assertEqual(self.download(self.report).status_code, 200)
+        self.report.active = False
+        self.assertEqual(self.download(self.report).status_code, 404)
+
+    def test_member_who_left_no_longer_reads_member_documents(self):
+        self.member_romain.action_request_exit()
+        self.member_romain.action_confirm_exit()
+        self.authenticate("romain", "romain")
+        self.assertEqual(self.download(self.report).status_code, 404)
+
+    def test_search_and_filters(self):
+        self.authenticate("bernard", "bernard")
+        page = self.listing("?search=stand")
+        self.assertIn(f"/my/documents/{self.kit.id}/download", page)
+        self.assertNotIn(f"/my/documents/{self.report.id}/download", page)
+        page = self.listing(f"?year=2025&category={self.report.category_id.id}")
+        self.assertIn(f"/my/documents/{self.report.id}/download", page)
+        self.assertNotIn(f"/my/documents/{self.statutes.id}/download", page)
+        # The charter's category exists but Bernard may not read it: no trace of it.
+        page = self.listing(f"?search={self.charter.name}")
+        self.assertNotIn(f"/my/documents/{self.charter.id}/download", page)
+        self.assertIn("No document matches.", page)
+        # Junk in the filters is ignored, never an error.
+        response = self.url_open("/my/documents?year=abc&category=1%20OR%201=1&company=-1")
+        self.assertEqual(response.status_code, 200)
+
+    def test_new_versions_are_kept(self):
+        self.assertEqual(self.report.version, 1)
+        first = self.report.attachment_id
+        self.report.write(
+            {"upload": base64.b64encode(b"%PDF-1.4 v2"), "upload_name": "rapport_v2.pdf",
+             "upload_note": "Coquille page 3"}
+        )  # fmt: skip
+        self.assertEqual(self.report.version, 2)
+        self.assertEqual(sorted(self.report.version_ids.mapped("version")), [1, 2])
+        self.assertTrue(first.exists(), "the first version is kept")
+        self.authenticate("bernard", "bernard")
+        self.assertEqual(self.download(self.report).content, b"%PDF-1.4 v2")
+        with self.assertRaises(UserError):
+            self.report.version_ids[-1].unlink()
+
+    def test_publication_guards(self):
+        officer = self.env.ref("coop_membership.user_nadia_chevalier")
+        Document = self.env["coop.document"].with_user(officer)
+        category = self.report.category_id
+        with self.assertRaisesRegex(UserError, "Publish action"):
+            Document.create({"name": "X", "category_id": category.id, "published": True})
+        draft = Document.create({"name": "Sans fichier", "category_id": category.id})
+        with self.assertRaisesRegex(UserError, "Upload the file"):
+            draft.action_publish()
+        with self.assertRaisesRegex(UserError, "actions"):
+            draft.write({"published": True})
+        with self.assertRaisesRegex(UserError, "colleges"):
+            Document.create({"name": "Y", "category_id": category.id, "audience": "colleges"})
+        with self.assertRaisesRegex(UserError, "year"), mute_logger("odoo.sql_db"):
+            Document.create({"name": "Z", "category_id": category.id, "year": 20250})
+
+    def test_closing_an_assembly_publishes_its_minutes(self):
+        self.open_votes()
+        self.assembly.action_close()
+        minutes = self.env["coop.document"].search([("assembly_id", "=", self.assembly.id)])
+        self.assertEqual((minutes.source, minutes.published), ("minutes", True))
+        self.authenticate("bernard", "bernard")
+        response = self.download(minutes)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.assembly.minutes_number, response.text)
+        self.authenticate("claire", "claire")
+        self.assertEqual(self.download(minutes).status_code, 404)
+
+    def test_reading_counts_in_the_engagement_level(self):
+        Activity = self.env["coop.engagement.activity"]
+        domain = [
+            ("partner_id", "=", self.member_bernard.partner_id.id),
+            ("activity_type", "=", "document_read"),
+            ("res_model", "=", "coop.document"),
+            ("res_id", "=", self.report.id),
+        ]
+        self.assertFalse(Activity.search_count(domain))
+        self.authenticate("bernard", "bernard")
+        self.download(self.report)
+        self.download(self.report)
+        self.assertEqual(Activity.search_count(domain), 1, "once per document")
+
+    def test_moderators_publish_for_their_region_only(self):
+        ref = self.env.ref
+        ara, centre = (
+            ref("coop_membership.coop_company_ara"),
+            ref("coop_membership.coop_company_centre"),
+        )
+        moderator = self.env["res.users"].create(
+            {
+                "name": "Modératrice ARA",
+                "login": "moderator_ara_docs",
+                "company_id": ara.id,
+                "company_ids": [(6, 0, (ara | centre).ids)],
+                "groups_id": [(6, 0, [ref("coop_engagement.group_coop_moderator").id])],
+                "coop_moderated_company_ids": [(6, 0, ara.ids)],
+            }
+        )
+        Document = (
+            self.env["coop.document"]
+            .with_user(moderator)
+            .with_context(allowed_company_ids=(ara | centre).ids)
+        )
+        mine = Document.create(
+            {"name": "Compte rendu atelier", "company_id": ara.id,
+             "category_id": self.report.category_id.id,
+             "upload": base64.b64encode(b"notes"), "upload_name": "notes.txt"}
+        )  # fmt: skip
+        mine.action_publish()
+        self.assertTrue(mine.published)
+        centre_doc = self.statutes.copy({"company_id": centre.id, "national": False})
+        with self.assertRaises(AccessError):
+            Document.browse(centre_doc.id).write({"name": "Piraté"})
+        with self.assertRaises(AccessError):
+            Document.create(
+                {"name": "Pour le Centre", "company_id": centre.id,
+                 "category_id": self.report.category_id.id}
+            )  # fmt: skip
+
+    def test_home_counter_counts_readable_documents(self):
+        self.authenticate("bernard", "bernard")
+        counters = self.make_jsonrpc_request("/my/counters", {"counters": ["coop_document_count"]})
+        minutes = self.env["coop.document"].search_count(
+            [
+                ("source", "=", "minutes"),
+                ("company_id", "=", self.member_bernard.company_id.id),
+                ("published", "=", True),
+            ]
+        )
+        self.assertEqual(counters["coop_document_count"], 3 + minutes)
