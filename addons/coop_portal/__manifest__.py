@@ -21,6 +21,7 @@
         "views/coop_portal_assembly_templates.xml",
         "views/coop_portal_join_templates.xml",
         "views/coop_portal_document_templates.xml",
+        "views/coop_portal_engagement_templates.xml",
         "views/coop_subscription_request_views.xml",
         "data/website_menu_data.xml",
     ],

@@ -1,3 +1,4 @@
 from . import portal
 from . import join
 from . import documents
+from . import engagement

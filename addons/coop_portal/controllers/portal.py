@@ -84,6 +84,9 @@ class CoopPortal(CustomerPortal):
             "proxy_given": _("Your proxy is recorded. You can withdraw it until the vote."),
             "proxy_withdrawn": _("Your proxy is withdrawn: you can vote yourself again."),
             "answered": _("Thank you, your answer is recorded."),
+            "engagement_saved": _("Your skills and availability are saved."),
+            "group_joined": _("Welcome to the local group."),
+            "group_left": _("You left the local group."),
         }.get(code)
 
     def _coop_layout(self, page_name, message=None, **values):

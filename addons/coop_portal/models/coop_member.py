@@ -297,3 +297,28 @@ class CoopMember(models.Model):
                     }
                 )
         return lines
+
+    def _portal_engagement(self):
+        """Levels of this membership and the activities of the window that make them."""
+        self.ensure_one()
+        member = self.sudo()
+        months = member.company_id.coop_engagement_window or 24
+        since = fields.Date.subtract(fields.Date.context_today(self), months=months)
+        activities = (
+            self.env["coop.engagement.activity"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", member.partner_id.id),
+                    ("company_id", "=", member.company_id.id),
+                    ("date", ">=", since),
+                ],
+                limit=30,
+            )
+        )
+        return {
+            "democratic": member.democratic_level,
+            "militant": member.militant_level,
+            "months": months,
+            "activities": activities,
+        }

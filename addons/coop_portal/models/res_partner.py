@@ -136,3 +136,92 @@ class ResPartner(models.Model):
         if field == "coop_newsletter_optin":
             return _("yes") if value else _("no")
         return value or ""
+
+    # ------------------------------------------------------------------
+    # Engagement: skills, availability, themes, local groups (/my/engagement)
+    # ------------------------------------------------------------------
+    def _coop_portal_update_engagement(self, skill_ids, theme_ids, availability, note):
+        """Set what the member offers; unknown or archived ids are refused, not ignored."""
+        self.ensure_one()
+        self._coop_check_portal_self()
+        partner = self.sudo()
+        Skill = self.env["coop.skill"].sudo()
+        Theme = self.env["coop.engagement.theme"].sudo()
+
+        def records(model, raw_ids, label):
+            ids = {int(i) for i in raw_ids if str(i).isdigit()}
+            if len(ids) != len(set(raw_ids)):
+                raise UserError(_("Choose %s from the list.", label))
+            found = model.search([("id", "in", list(ids))])
+            if len(found) != len(ids):
+                raise UserError(_("Choose %s from the list.", label))
+            return found
+
+        skills = records(Skill, skill_ids, _("your skills"))
+        themes = records(Theme, theme_ids, _("your themes"))
+        selection = dict(partner._fields["coop_availability"].selection)
+        if availability and availability not in selection:
+            raise UserError(_("Choose your availability from the list."))
+        note = (note or "").strip()
+        if len(note) > 256 or any(ord(c) < 32 for c in note):
+            raise UserError(_("Write your availability details in one line (256 characters)."))
+        partner.write(
+            {
+                "coop_skill_ids": [(6, 0, skills.ids)],
+                "coop_theme_ids": [(6, 0, themes.ids)],
+                "coop_availability": availability or False,
+                "coop_availability_note": note or False,
+            }
+        )
+        partner._message_log(body=_("Skills and availability updated by the member."))
+        return True
+
+    def _coop_portal_local_groups(self):
+        """(my group memberships, suggested groups) within the person's active cooperatives."""
+        self.ensure_one()
+        companies = self._coop_portal_members().filtered("is_active_member").company_id
+        mine = (
+            self.env["coop.local.group.membership"]
+            .sudo()
+            .search([("partner_id", "=", self.id), ("company_id", "in", companies.ids)])
+        )
+        suggested = self.env["coop.local.group"].sudo()._coop_suggest(self).get(self.id)
+        suggested = (suggested or self.env["coop.local.group"]).filtered(
+            lambda g: g.company_id in companies and g not in mine.local_group_id
+        )
+        return mine, suggested
+
+    def _coop_portal_join_group(self, group_id):
+        self.ensure_one()
+        self._coop_check_portal_self()
+        companies = self._coop_portal_members().filtered("is_active_member").company_id
+        group = (
+            self.env["coop.local.group"]
+            .sudo()
+            .browse(int(group_id) if str(group_id).isdigit() else 0)
+        )
+        if not group.exists() or not group.active or group.company_id not in companies:
+            raise UserError(_("Choose a local group of your cooperative."))
+        return group.action_join(self.sudo())
+
+    def _coop_portal_leave_group(self, group_id):
+        self.ensure_one()
+        self._coop_check_portal_self()
+        membership = (
+            self.env["coop.local.group.membership"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", self.id),
+                    ("local_group_id", "=", int(group_id) if str(group_id).isdigit() else 0),
+                ]
+            )
+        )
+        if not membership:
+            raise UserError(_("You are not a member of this local group."))
+        if membership.role == "coordinator":
+            raise UserError(
+                _("You coordinate this group: ask your moderator to hand it over before leaving.")
+            )
+        membership.unlink()
+        return True
