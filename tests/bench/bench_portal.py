@@ -25,6 +25,7 @@ Measured in the same run:
 """
 
 import datetime
+import os
 import re
 import statistics
 import time
@@ -305,9 +306,11 @@ def _latency(routes):
             for name in names[shift:] + names[:shift]:
                 browser, url = routes[name]
                 samples[name].append(browser.get(url)[0])
+    # Other work on the machine shows in the p95 first: print the load it ran under.
     print(
         f"latency: {N_REQUESTS} requests per route ({len(names)} routes, in turns, "
-        f"in-process WSGI) in {lat.seconds:.1f} s"
+        f"in-process WSGI) in {lat.seconds:.1f} s, load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
     ref50, ref95 = statistics.median(samples["Odoo /my"]), _p95(samples["Odoo /my"])
     report("Odoo /my (portal user without membership) p50", ref50)
