@@ -214,6 +214,9 @@ class TestPortalAccessibility(CoopPortalCase):
             f"/my/assemblies/{voter.id}",
             f"/my/assemblies/{voter.id}/proxy?q=Rom",
             f"/my/polls/{poll.id}/{self.member_bernard.id}",
+            "/my/documents",
+            "/my/documents?search=zzz",  # nothing found
+            "/my/engagement?message=engagement_saved",
         ):
             with self.subTest(url=url):
                 self.assert_accessible(url, login="bernard")
