@@ -12,7 +12,10 @@ class CoopDocuments(CoopPortal):
     """The cooperative's document library: what each member may read, and nothing else."""
 
     def _coop_document_domain(self):
-        return request.env["coop.document"]._portal_domain(self._coop_partner())
+        partner = self._coop_partner()
+        if request.env.user._is_public():
+            return request.env["coop.document"]._portal_domain(partner)
+        return request.env["coop.document"]._portal_domain(partner, self._coop_members())
 
     @http.route(
         ["/my/documents", "/my/documents/page/<int:page>"],

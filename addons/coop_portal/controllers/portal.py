@@ -129,10 +129,9 @@ class CoopPortal(CustomerPortal):
                 )
             )
         if "coop_document_count" in counters:
-            values["coop_document_count"] = (
-                request.env["coop.document"]
-                .sudo()
-                .search_count(request.env["coop.document"]._portal_domain(self._coop_partner()))
+            Document = request.env["coop.document"]
+            values["coop_document_count"] = Document.sudo().search_count(
+                Document._portal_domain(self._coop_partner(), members)
             )
         return values
 

@@ -197,12 +197,17 @@ class CoopDocument(models.Model):
     # Who may read: one place, used by the member space and its tests
     # ------------------------------------------------------------------
     @api.model
-    def _portal_domain(self, partner):
-        """Published documents ``partner`` may read (their active memberships decide)."""
+    def _portal_domain(self, partner, members=None):
+        """Published documents ``partner`` may read (their active memberships decide).
+
+        :param members: ``partner._coop_portal_members()`` when the caller has them.
+        """
         public = [("published", "=", True), ("audience", "=", "public")]
         if not partner or partner == self.env.ref("base.public_partner"):
             return public
-        members = partner._coop_portal_members().filtered(lambda m: m.state in ACTIVE_STATES)
+        if members is None:
+            members = partner._coop_portal_members()
+        members = members.filtered(lambda m: m.state in ACTIVE_STATES)
         if not members:
             return public
         groups = (

@@ -1,6 +1,6 @@
 from odoo import _, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount, format_date
 
 from odoo.addons.coop_membership.models.coop_member import ACTIVE_STATES
 
@@ -268,6 +268,7 @@ class CoopMember(models.Model):
         """This member's side of register operations, signed as the register counts them."""
         self.ensure_one()
         types = dict(operations._fields["operation_type"]._description_selection(self.env))
+        currency = self.currency_id
         lines = []
         for operation in operations:
             for member, share_class, quantity, role in operation._signed_lines():
@@ -294,6 +295,9 @@ class CoopMember(models.Model):
                         "share_class": share_class,
                         "quantity": quantity,
                         "amount": quantity * unit,
+                        # Formatted here once per line, in the member's language.
+                        "date_text": format_date(self.env, operation.date),
+                        "amount_text": format_amount(self.env, quantity * unit, currency),
                     }
                 )
         return lines

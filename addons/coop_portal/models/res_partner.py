@@ -38,14 +38,6 @@ class ResPartner(models.Model):
             )
         )
 
-    def _coop_portal_member(self, member_id):
-        """One of this person's memberships, or an empty recordset (never someone else's)."""
-        try:
-            member_id = int(member_id)
-        except (TypeError, ValueError):
-            return self.env["coop.member"]
-        return self._coop_portal_members().filtered(lambda m: m.id == member_id)
-
     def _coop_check_portal_self(self):
         if self != self.env.user.partner_id:
             raise AccessError(_("You can only change your own personal data."))
