@@ -112,13 +112,12 @@ class CoopAssemblyVoter(models.Model):
                 )
             )
         voter.action_give_proxy(holder)
-        voter.assembly_id.message_post(
-            body=_(
+        voter._portal_log_proxy(
+            _(
                 "%(person)s gave their proxy to %(holder)s from the member space.",
                 person=voter.partner_id.name,
                 holder=holder.partner_id.name,
-            ),
-            subtype_xmlid="mail.mt_note",
+            )
         )
         return True
 
@@ -130,15 +129,18 @@ class CoopAssemblyVoter(models.Model):
             raise UserError(_("You have not given a proxy for this assembly."))
         holder = voter.proxy_holder_id
         voter.action_cancel_proxy()
-        voter.assembly_id.message_post(
-            body=_(
+        voter._portal_log_proxy(
+            _(
                 "%(person)s withdrew the proxy given to %(holder)s from the member space.",
                 person=voter.partner_id.name,
                 holder=holder.partner_id.name,
-            ),
-            subtype_xmlid="mail.mt_note",
+            )
         )
         return True
+
+    def _portal_log_proxy(self, body):
+        """The assembly's chatter keeps who handed their vote to whom, and when."""
+        self.assembly_id.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def _portal_vote(self, choices, represented=None):
         """Cast this voter's ballots (or those of a voter they hold the proxy of).
