@@ -10,7 +10,7 @@
     "maintainers": ["coop-suite"],
     "license": "AGPL-3",
     "development_status": "Beta",
-    "depends": ["coop_engagement", "portal", "website"],
+    "depends": ["coop_engagement", "portal", "website", "website_event"],
     "data": [
         "security/ir.model.access.csv",
         "security/coop_portal_security.xml",
@@ -22,6 +22,8 @@
         "views/coop_portal_join_templates.xml",
         "views/coop_portal_document_templates.xml",
         "views/coop_portal_engagement_templates.xml",
+        "views/coop_portal_event_templates.xml",
+        "views/event_event_views.xml",
         "views/coop_subscription_request_views.xml",
         "data/website_menu_data.xml",
     ],

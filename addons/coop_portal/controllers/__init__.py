@@ -2,3 +2,4 @@ from . import portal
 from . import join
 from . import documents
 from . import engagement
+from . import events

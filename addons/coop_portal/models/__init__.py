@@ -8,3 +8,6 @@ from . import coop_document_category
 from . import coop_document_version
 from . import coop_document
 from . import coop_assembly
+from . import event_event
+from . import res_users
+from . import ir_http

@@ -5,3 +5,4 @@ from . import test_portal_ui
 from . import test_portal_accessibility
 from . import test_portal_documents
 from . import test_portal_engagement
+from . import test_portal_events

@@ -1,0 +1,30 @@
+from odoo import fields, http
+from odoo.http import request
+
+from .engagement import CoopEngagementPortal
+
+
+class CoopEventsPortal(CoopEngagementPortal):
+    """The events a member registered for, coming and past."""
+
+    @http.route(["/my/events"], type="http", auth="user", website=True)
+    def coop_my_events(self, **kw):
+        partner = self._coop_partner()
+        registrations = (
+            request.env["event.registration"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "child_of", partner.commercial_partner_id.id),
+                    ("state", "in", ("open", "done")),
+                ],
+                order="id desc",
+                limit=100,
+            )
+        )
+        now = fields.Datetime.now()
+        coming = registrations.filtered(lambda r: r.event_id.date_end >= now).sorted(
+            lambda r: r.event_id.date_begin
+        )
+        values = self._coop_layout("coop_events", coming=coming, past=registrations - coming)
+        return request.render("coop_portal.portal_my_events", values)
