@@ -217,6 +217,7 @@ class TestPortalAccessibility(CoopPortalCase):
             "/my/documents",
             "/my/documents?search=zzz",  # nothing found
             "/my/engagement?message=engagement_saved",
+            "/my/events",
         ):
             with self.subTest(url=url):
                 self.assert_accessible(url, login="bernard")
