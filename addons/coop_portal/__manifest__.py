@@ -23,6 +23,7 @@
         "views/coop_portal_document_templates.xml",
         "views/coop_portal_engagement_templates.xml",
         "views/coop_portal_event_templates.xml",
+        "views/coop_portal_group_templates.xml",
         "views/event_event_views.xml",
         "views/coop_subscription_request_views.xml",
         "data/website_menu_data.xml",

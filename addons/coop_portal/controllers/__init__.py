@@ -3,3 +3,4 @@ from . import join
 from . import documents
 from . import engagement
 from . import events
+from . import groups

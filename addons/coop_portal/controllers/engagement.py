@@ -34,6 +34,7 @@ class CoopEngagementPortal(CoopDocuments):
                     form.getlist("theme_ids"),
                     post.get("availability"),
                     post.get("availability_note"),
+                    post.get("group_visible") == "1",
                 )
             )
             message = None if error else "engagement_saved"
@@ -52,4 +53,7 @@ class CoopEngagementPortal(CoopDocuments):
         if error:
             values = self._coop_engagement_values(error=error)
             return request.render("coop_portal.portal_my_engagement", values)
+        back = post.get("back") == "group" and str(group_id).isdigit()
+        if back:
+            return request.redirect(f"/cooperative/groups/{group_id}?message={message}")
         return request.redirect(f"/my/engagement?message={message}#groups")

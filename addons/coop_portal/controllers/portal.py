@@ -87,6 +87,9 @@ class CoopPortal(CustomerPortal):
             "engagement_saved": _("Your skills and availability are saved."),
             "group_joined": _("Welcome to the local group."),
             "group_left": _("You left the local group."),
+            "volunteered": _(
+                "Thank you for volunteering: the organisers confirm and write to you."
+            ),
         }.get(code)
 
     def _coop_layout(self, page_name, message=None, **values):

@@ -1,6 +1,6 @@
 from markupsafe import Markup, escape
 
-from odoo import _, models
+from odoo import _, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import email_normalize
 
@@ -20,6 +20,12 @@ PROFILE_FIELDS = (
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    coop_group_visible = fields.Boolean(
+        string="Visible to Local Group Members",
+        help="The person agreed that the members of their local groups see their name on "
+        "the group's page.",
+    )
 
     def _coop_portal_members(self):
         """The memberships this person sees in the portal, as superuser.
@@ -132,7 +138,9 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # Engagement: skills, availability, themes, local groups (/my/engagement)
     # ------------------------------------------------------------------
-    def _coop_portal_update_engagement(self, skill_ids, theme_ids, availability, note):
+    def _coop_portal_update_engagement(
+        self, skill_ids, theme_ids, availability, note, group_visible=False
+    ):
         """Set what the member offers; unknown or archived ids are refused, not ignored."""
         self.ensure_one()
         self._coop_check_portal_self()
@@ -163,6 +171,7 @@ class ResPartner(models.Model):
                 "coop_theme_ids": [(6, 0, themes.ids)],
                 "coop_availability": availability or False,
                 "coop_availability_note": note or False,
+                "coop_group_visible": bool(group_visible),
             }
         )
         partner._message_log(body=_("Skills and availability updated by the member."))
@@ -217,3 +226,34 @@ class ResPartner(models.Model):
             )
         membership.unlink()
         return True
+
+    def _coop_portal_volunteer(self, call_id):
+        """Sign up for an open action call of one of the person's cooperatives."""
+        self.ensure_one()
+        self._coop_check_portal_self()
+        companies = self._coop_portal_members().filtered("is_active_member").company_id
+        call = (
+            self.env["coop.action.call"]
+            .sudo()
+            .browse(int(call_id) if str(call_id).isdigit() else 0)
+        )
+        if not call.exists() or call.company_id not in companies:
+            raise UserError(_("Choose an action call of your cooperative."))
+        if call.state not in ("open", "full"):
+            raise UserError(_("This action call is not open any more."))
+        volunteer = call.volunteer_ids.filtered(lambda v: v.partner_id == self)
+        if volunteer.state in ("volunteered", "confirmed", "done"):
+            raise UserError(_("You already signed up for this action call."))
+        if volunteer:
+            volunteer.action_volunteer()
+        else:
+            volunteer = (
+                self.env["coop.action.call.volunteer"]
+                .sudo()
+                .create({"action_call_id": call.id, "partner_id": self.id, "state": "volunteered"})
+            )
+        call.message_post(
+            body=_("%(person)s volunteered from the member space.", person=self.name),
+            subtype_xmlid="mail.mt_note",
+        )
+        return volunteer

@@ -6,3 +6,4 @@ from . import test_portal_accessibility
 from . import test_portal_documents
 from . import test_portal_engagement
 from . import test_portal_events
+from . import test_portal_groups

@@ -218,6 +218,7 @@ class TestPortalAccessibility(CoopPortalCase):
             "/my/documents?search=zzz",  # nothing found
             "/my/engagement?message=engagement_saved",
             "/my/events",
+            f"/cooperative/groups/{self.env.ref('coop_engagement.coop_local_group_labeaume').id}",
         ):
             with self.subTest(url=url):
                 self.assert_accessible(url, login="bernard")
@@ -228,6 +229,10 @@ class TestPortalAccessibility(CoopPortalCase):
         url = f"/my/assemblies/{self.voter(self.member_bernard).id}"
         with self.subTest(url=url):
             self.assert_accessible(url, login="bernard", steps=AUDIT_PAGE + VOTE_STEPS)
+
+    def test_public_local_groups(self):
+        with self.subTest(url="/cooperative/groups"):
+            self.assert_accessible("/cooperative/groups")
 
     def test_public_application(self):
         with self.subTest(url="/cooperative/join"):

@@ -1,0 +1,85 @@
+from odoo import fields, http
+from odoo.http import request
+
+from .events import CoopEventsPortal
+
+
+class CoopGroupsPortal(CoopEventsPortal):
+    """Local groups: a public list and page; members join them and volunteer there."""
+
+    def _coop_group_or_404(self, group_id):
+        group = request.env["coop.local.group"].sudo().browse(group_id).exists()
+        if not group or not group.active:
+            raise request.not_found()
+        return group
+
+    @http.route(["/cooperative/groups"], type="http", auth="public", website=True, sitemap=True)
+    def coop_groups(self, **kw):
+        groups = request.env["coop.local.group"].sudo().search([("active", "=", True)])
+        companies = groups.company_id.sorted("name")
+        return request.render(
+            "coop_portal.coop_groups",
+            {"groups": groups, "companies": companies, "main_object": request.website},
+        )
+
+    @http.route(["/cooperative/groups/<int:group_id>"], type="http", auth="public", website=True)
+    def coop_group(self, group_id, message=None, error=None, **kw):
+        group = self._coop_group_or_404(group_id)
+        now = fields.Datetime.now()
+        # Events as the visitor: members-only events stay hidden from others (record rules).
+        events = request.env["event.event"].search(
+            [
+                ("coop_local_group_id", "child_of", group.id),
+                ("website_published", "=", True),
+                ("date_end", ">=", now),
+            ],
+            order="date_begin",
+            limit=10,
+        )
+        member = False
+        if not request.env.user._is_public():
+            member = self._coop_members().filtered(
+                lambda m: m.is_active_member and m.company_id == group.company_id
+            )
+        partner = self._coop_partner()
+        values = {
+            "group": group,
+            "events": events,
+            "is_member_of_coop": bool(member),
+            "in_group": bool(member) and partner in group.membership_ids.partner_id,
+            "message_text": self._coop_message_text(message),
+            "error": error,
+        }
+        if member:
+            # Names are for fellow members of the cooperative who opted in, never public.
+            values["visible_members"] = group.membership_ids.partner_id.filtered(
+                "coop_group_visible"
+            )
+            values["calls"] = (
+                request.env["coop.action.call"]
+                .sudo()
+                .search(
+                    [("local_group_id", "child_of", group.id), ("state", "in", ("open", "full"))],
+                    order="date_start",
+                )
+            )
+            values["my_calls"] = (
+                values["calls"]
+                .volunteer_ids.filtered(lambda v: v.partner_id == partner and v.state != "declined")
+                .action_call_id
+            )
+        return request.render("coop_portal.coop_group", values)
+
+    @http.route(
+        ["/cooperative/groups/<int:group_id>/volunteer"],
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def coop_group_volunteer(self, group_id, call_id=None, **post):
+        group = self._coop_group_or_404(group_id)
+        _done, error = self._coop_try(lambda: self._coop_partner()._coop_portal_volunteer(call_id))
+        if error:
+            return self.coop_group(group.id, error=error)
+        return request.redirect(f"/cooperative/groups/{group.id}?message=volunteered#calls")

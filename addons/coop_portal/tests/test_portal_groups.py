@@ -1,0 +1,80 @@
+from odoo.tests import tagged
+
+from .common import CoopPortalCase
+
+
+@tagged("post_install", "-at_install")
+class TestPortalGroups(CoopPortalCase):
+    """Local group pages: public contact card; members join, volunteer, see each other."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        ref = cls.env.ref
+        cls.valence = ref("coop_engagement.coop_local_group_valence")
+        cls.labeaume = ref("coop_engagement.coop_local_group_labeaume")
+        cls.call = ref("coop_engagement.coop_action_call_labeaume_roof")
+        if cls.call.state == "draft":
+            cls.call.action_open()
+        cls.nadia = ref("coop_membership.partner_nadia_chevalier")
+        cls.nadia.coop_group_visible = True
+
+    def test_public_list_and_page_show_no_member_data(self):
+        listing = self.url_open("/cooperative/groups").text
+        self.assertIn(f"/cooperative/groups/{self.valence.id}", listing)
+        page = self.url_open(f"/cooperative/groups/{self.valence.id}").text
+        self.assertIn("Log in", page)
+        self.assertNotIn(self.nadia.name, page)
+        self.assertNotIn(self.call.name.replace("'", "&#39;"), page)
+        self.assertEqual(self.url_open("/cooperative/groups/999999").status_code, 404)
+
+    def test_members_volunteer_and_see_who_opted_in(self):
+        Volunteer = self.env["coop.action.call.volunteer"]
+        partner = self.member_romain.partner_id
+        self.authenticate("romain", "romain")
+        url = f"/cooperative/groups/{self.valence.id}"
+        page = self.url_open(url).text
+        self.assertIn(self.nadia.name, page, "Nadia opted in")
+        self.assertNotIn(self.member_bernard.partner_id.name, page.split("Members who show")[-1])
+        self.assertIn(self.call.name.replace("'", "&#39;"), page, "sub-groups' calls too")
+        response = self.post_form(f"{url}/volunteer", {"call_id": self.call.id}, form_url=url)
+        self.assertIn("Thank you for volunteering", response.text)
+        volunteer = Volunteer.search(
+            [("action_call_id", "=", self.call.id), ("partner_id", "=", partner.id)]
+        )
+        self.assertEqual(volunteer.state, "volunteered")
+        response = self.post_form(f"{url}/volunteer", {"call_id": self.call.id}, form_url=url)
+        self.assertIn("already signed up", response.text)
+        self.assertEqual(
+            Volunteer.search_count(
+                [("action_call_id", "=", self.call.id), ("partner_id", "=", partner.id)]
+            ),
+            1,
+        )
+        # Join the group from its page.
+        self.post_form(
+            "/my/engagement/group", {"group_id": self.valence.id, "back": "group"}, form_url=url
+        )
+        self.assertIn(partner, self.valence.membership_ids.partner_id)
+
+    def test_other_cooperatives_members_cannot_volunteer(self):
+        self.authenticate("claire", "claire")
+        url = f"/cooperative/groups/{self.valence.id}"
+        page = self.url_open(url).text
+        self.assertNotIn(self.nadia.name, page)
+        self.assertNotIn('name="call_id"', page)
+        response = self.post_form(f"{url}/volunteer", {"call_id": self.call.id}, form_url=url)
+        self.assertIn("action call of your cooperative", response.text)
+        self.assertFalse(
+            self.env["coop.action.call.volunteer"].search_count(
+                [("action_call_id", "=", self.call.id),
+                 ("partner_id", "=", self.member_claire.partner_id.id)]
+            )
+        )  # fmt: skip
+        self.authenticate(None, None)
+        response = self.url_open(
+            f"{url}/volunteer",
+            data={"call_id": self.call.id, "csrf_token": self.csrf(url)},
+            allow_redirects=False,
+        )
+        self.assertIn(response.status_code, (302, 303))
