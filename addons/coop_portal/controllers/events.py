@@ -15,7 +15,7 @@ class CoopEventsPortal(CoopEngagementPortal):
             .sudo()
             .search(
                 [
-                    ("partner_id", "child_of", partner.commercial_partner_id.id),
+                    ("partner_id", "in", partner._coop_portal_identities()),
                     ("state", "in", ("open", "done")),
                 ],
                 order="id desc",

@@ -23,8 +23,10 @@ class CoopGroupsPortal(CoopEventsPortal):
         )
 
     @http.route(["/cooperative/groups/<int:group_id>"], type="http", auth="public", website=True)
-    def coop_group(self, group_id, message=None, error=None, **kw):
-        group = self._coop_group_or_404(group_id)
+    def coop_group(self, group_id, message=None, **kw):
+        return self._coop_group_page(self._coop_group_or_404(group_id), message=message)
+
+    def _coop_group_page(self, group, message=None, error=None):
         now = fields.Datetime.now()
         # Events as the visitor: members-only events stay hidden from others (record rules).
         events = request.env["event.event"].search(
@@ -81,5 +83,5 @@ class CoopGroupsPortal(CoopEventsPortal):
         group = self._coop_group_or_404(group_id)
         _done, error = self._coop_try(lambda: self._coop_partner()._coop_portal_volunteer(call_id))
         if error:
-            return self.coop_group(group.id, error=error)
+            return self._coop_group_page(group, error=error)
         return request.redirect(f"/cooperative/groups/{group.id}?message=volunteered#calls")

@@ -47,4 +47,6 @@ class CoopJoin(http.Controller):
         except REFUSALS as e:
             values = self._join_values(post=post, error=e.args[0] if e.args else str(e))
             return request.render("coop_portal.coop_join", values)
-        return request.render("coop_portal.coop_join_thanks", {"request_ref": subscription.name})
+        return request.render(
+            "coop_portal.coop_join_thanks", {"request_ref": subscription.name or False}
+        )

@@ -68,7 +68,8 @@ class CoopAssemblyVoter(models.Model):
         """
         self.ensure_one()
         term = (term or "").strip()
-        if len(term) < 3:
+        # Not a member directory: only a voter who may give their proxy searches.
+        if len(term) < 3 or not self._portal_can_give_proxy():
             return self.browse()
         return self.sudo().search(
             [

@@ -136,25 +136,32 @@ class CoopDocument(models.Model):
         if data:
             for document in self:
                 document._add_version(data, name, note)
-        if {"audience", "college_ids", "local_group_ids"} & set(vals):
+        if {"audience", "college_ids", "local_group_ids", "national", "company_id"} & set(vals):
             self._check_audience()
         return res
 
     def _add_version(self, data, name, note=None):
         self.ensure_one()
+        # Versions are created as superuser once the caller may write the document:
+        # nobody adds a file to a document they cannot change.
+        self.check_access("write")
         if self.source != "upload":
             raise UserError(_("The minutes of an assembly come from the assembly itself."))
         raw = base64.b64decode(data) if isinstance(data, (str, bytes)) else data
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": name or self.name,
-                "raw": raw,
-                "res_model": self._name,
-                "res_id": self.id,
-            }
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": name or self.name,
+                    "raw": raw,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
         )
         number = (max(self.version_ids.mapped("version")) if self.version_ids else 0) + 1
-        self.env["coop.document.version"].create(
+        self.env["coop.document.version"].sudo().create(
             {"document_id": self.id, "version": number, "attachment_id": attachment.id,
              "note": note or False}
         )  # fmt: skip
@@ -162,7 +169,40 @@ class CoopDocument(models.Model):
             body=_("Version %(version)s: %(file)s", version=number, file=attachment.name)
         )
 
+    def _check_moderator_scope(self):
+        """A moderator of local groups only (not of the cooperative) publishes for them.
+
+        The record rule lets them write the documents of their groups; this keeps those
+        documents inside the groups (audience, national sharing).
+        """
+        user = self.env.user
+        if self.env.su or user.has_group("coop_membership.group_coop_user"):
+            return
+        if not user.has_group("coop_engagement.group_coop_moderator"):
+            return
+        groups = (
+            self.env["coop.local.group"]
+            .sudo()
+            .search([("id", "child_of", user.coop_moderated_group_ids.ids)])
+        )
+        for document in self.sudo():
+            if document.company_id in user.coop_moderated_company_ids:
+                continue
+            if (
+                document.audience != "local_groups"
+                or document.national
+                or not document.local_group_ids
+                or document.local_group_ids - groups
+            ):
+                raise UserError(
+                    _(
+                        "As moderator of local groups, you publish for the members of your "
+                        "groups only: choose the audience Local Groups and your groups."
+                    )
+                )
+
     def _check_audience(self):
+        self._check_moderator_scope()
         for document in self:
             if document.audience == "colleges" and not document.college_ids:
                 raise UserError(_("Choose the colleges this document is published for."))
@@ -213,7 +253,7 @@ class CoopDocument(models.Model):
         groups = (
             self.env["coop.local.group.membership"]
             .sudo()
-            .search([("partner_id", "child_of", partner.commercial_partner_id.id)])
+            .search([("partner_id", "in", partner._coop_portal_identities())])
             .local_group_id
         )
         groups |= self.env["coop.local.group"].sudo().search([("id", "parent_of", groups.ids)])

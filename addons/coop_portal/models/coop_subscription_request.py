@@ -3,6 +3,9 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize
+from odoo.tools.sql import escape_psql
+
+from odoo.addons.coop_membership.models.coop_subscription_request import OPEN_STATES
 
 from .coop_member import parse_quantity
 
@@ -104,6 +107,30 @@ class CoopSubscriptionRequest(models.Model):
             today = fields.Date.context_today(self)
             if birthdate > today or birthdate.year < today.year - 120:
                 raise UserError(_("Check your birth date."))
+        # Someone who already applied (or anyone typing their address) gets the same
+        # thank-you page as a new applicant: the page never tells whether an address is
+        # known. The office sees the new attempt on the pending request.
+        pending = Request.search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "in", OPEN_STATES),
+                "|",
+                ("email", "=ilike", escape_psql(vals["email"])),
+                ("partner_id.email", "=ilike", escape_psql(vals["email"])),
+            ],
+            limit=1,
+        )
+        if pending:
+            pending.message_post(
+                body=_(
+                    "A new application with the same email address was sent from the "
+                    "website (%(name)s, %(quantity)s shares): nothing was created.",
+                    name=vals["partner_name"],
+                    quantity=values.get("quantity"),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            return Request.browse()
         request = Request.with_company(company).create(
             {
                 **vals,

@@ -45,7 +45,7 @@ class EventEvent(models.Model):
             .search_count(
                 [
                     ("event_id", "=", self.id),
-                    ("partner_id", "child_of", user.partner_id.commercial_partner_id.id),
+                    ("partner_id", "in", user.partner_id._coop_portal_identities()),
                     ("state", "in", ("open", "done")),
                 ],
                 limit=1,

@@ -31,18 +31,21 @@ class ResPartner(models.Model):
         """The memberships this person sees in the portal, as superuser.
 
         The one ownership check of the portal: their own memberships and those of the
-        organisation they act for (its commercial entity), in every cooperative.
+        organisation they act for (its commercial entity), in every cooperative — never
+        those of the organisation's other contacts.
         Portal routes browse everything else from these records.
         """
         self.ensure_one()
         return (
             self.env["coop.member"]
             .sudo()
-            .search(
-                [("partner_id", "child_of", self.commercial_partner_id.id)],
-                order="company_id, id",
-            )
+            .search([("partner_id", "in", self._coop_portal_identities())], order="company_id, id")
         )
+
+    def _coop_portal_identities(self):
+        """Ids of the partners a portal person acts as: themselves and their organisation."""
+        self.ensure_one()
+        return list({self.id, self.commercial_partner_id.id})
 
     def _coop_check_portal_self(self):
         if self != self.env.user.partner_id:

@@ -209,3 +209,53 @@ class TestPortalDocuments(CoopPortalCase):
             ]
         )
         self.assertEqual(counters["coop_document_count"], 3 + minutes)
+
+    def test_group_moderators_publish_inside_their_groups(self):
+        ref = self.env.ref
+        ara = ref("coop_membership.coop_company_ara")
+        valence = ref("coop_engagement.coop_local_group_valence")
+        moderator = self.env["res.users"].create(
+            {
+                "name": "Modérateur Valence",
+                "login": "moderator_valence_docs",
+                "email": "moderateur@example.org",
+                "company_id": ara.id,
+                "company_ids": [(6, 0, ara.ids)],
+                "groups_id": [(6, 0, [ref("coop_engagement.group_coop_moderator").id])],
+                "coop_moderated_group_ids": [(6, 0, valence.ids)],
+            }
+        )
+        Document = self.env["coop.document"].with_user(moderator)
+        base = {"company_id": ara.id, "category_id": self.report.category_id.id,
+                "upload": base64.b64encode(b"x"), "upload_name": "x.txt"}  # fmt: skip
+        for vals in (
+            {"audience": "members"},
+            {"audience": "public"},
+            {"audience": "local_groups", "local_group_ids": [(6, 0, self.valence_other().ids)]},
+            {"audience": "local_groups", "local_group_ids": [(6, 0, valence.ids)],
+             "national": True},
+        ):  # fmt: skip
+            with self.subTest(vals=vals), self.assertRaises(UserError):
+                Document.create(dict(base, name="Hors groupe", **vals))
+        mine = Document.create(
+            dict(base, name="Compte rendu", audience="local_groups",
+                 local_group_ids=[(6, 0, valence.ids)])
+        )  # fmt: skip
+        with self.assertRaises(UserError):
+            mine.write({"audience": "members"})
+        # No file slipped into another document through its versions.
+        attachment = (
+            self.env["ir.attachment"]
+            .with_user(moderator)
+            .create({"name": "evil.pdf", "raw": b"evil"})
+        )
+        with self.assertRaises(AccessError):
+            self.env["coop.document.version"].with_user(moderator).create(
+                {"document_id": self.statutes.id, "version": 99, "attachment_id": attachment.id}
+            )
+
+    def valence_other(self):
+        """A local group of the same cooperative that the Valence moderator does not run."""
+        return self.env["coop.local.group"].create(
+            {"name": "Romans", "company_id": self.env.ref("coop_membership.coop_company_ara").id}
+        )

@@ -285,3 +285,36 @@ class TestPortalShares(CoopPortalCase):
                 self.assertIn(message, response.text)
         self.assertEqual(partner.city, "Tours")
         self.assertEqual(partner.street, "12 rue Nationale")
+
+    def test_contacts_of_an_organisation_never_see_each_other(self):
+        """A contact acts for their organisation, not for its other contacts."""
+        ref = self.env.ref
+        biocoop = ref("coop_membership.partner_biocoop_valence")
+        biocoop_member = ref("coop_membership.member_biocoop_valence")
+        Partner = self.env["res.partner"]
+        buyer = Partner.create({"name": "Acheteuse Biocoop", "parent_id": biocoop.id})
+        colleague = Partner.create({"name": "Collègue Biocoop", "parent_id": biocoop.id})
+        colleague_member = self.env["coop.member"].create(
+            {
+                "partner_id": colleague.id,
+                "company_id": biocoop_member.company_id.id,
+                "college_id": ref("coop_membership.coop_college_ara_cons").id,
+            }
+        )
+        self.env["res.users"].create(
+            {
+                "name": buyer.name,
+                "login": "biocoop_buyer",
+                "password": "biocoop_buyer",
+                "partner_id": buyer.id,
+                "company_id": biocoop_member.company_id.id,
+                "company_ids": [(6, 0, biocoop_member.company_id.ids)],
+                "groups_id": [(6, 0, [ref("base.group_portal").id])],
+            }
+        )
+        self.assertEqual(buyer._coop_portal_members(), biocoop_member)
+        self.authenticate("biocoop_buyer", "biocoop_buyer")
+        self.assertEqual(self.url_open(f"/my/cooperative/{biocoop_member.id}").status_code, 200)
+        response = self.url_open(f"/my/cooperative/{colleague_member.id}")
+        self.assertEqual(response.status_code, 404)
+        self.assertNotIn(colleague.name, response.text)

@@ -189,6 +189,9 @@ class TestPortalVotes(CoopPortalCase):
         self.assertNotIn('name="holder_id"', self.url_open(url + "?q=Be").text)
         found = self.url_open(url + "?q=Roux").text
         self.assertIn(f'name="holder_id" value="{bernard.id}"', found)
+        # Not a directory: Bernard holds a proxy and may not give his, so finds nobody.
+        self.assertFalse(bernard._portal_proxy_candidates("Blanc"))
+        self.assertTrue(romain._portal_proxy_candidates("Roux"))
         found = self.url_open(url + f"?q={bernard.member_number}").text
         self.assertIn(f'name="holder_id" value="{bernard.id}"', found)
         # Members of other cooperatives are not proposed.
