@@ -45,6 +45,14 @@ class CoopLocalGroup(models.Model):
         "res.partner", compute="_compute_coordinator_ids", string="Coordinators"
     )
     # Public contact card
+    mailing_list_id = fields.Many2one(
+        "mailing.list",
+        string="Mailing List",
+        readonly=True,
+        copy=False,
+        help="The group's members, kept in step with the group; each message carries "
+        "mass_mailing's unsubscribe link, which needs no login.",
+    )
     contact_email = fields.Char()
     meeting_place = fields.Char()
     description = fields.Html(translate=True)
@@ -133,6 +141,42 @@ class CoopLocalGroup(models.Model):
                             best[group.company_id.id] = (len(prefix), current[1] | group)
             result[partner.id] = self.browse().union(*(g for _length, g in best.values()))
         return result
+
+    # ------------------------------------------------------------------
+    # Group messages: one mass_mailing list per group
+    # ------------------------------------------------------------------
+    def _coop_mailing_list(self):
+        """The group's mailing list, created with its current members on first use."""
+        self.ensure_one()
+        if not self.mailing_list_id:
+            self.sudo().mailing_list_id = (
+                self.env["mailing.list"]
+                .sudo()
+                .create(
+                    {
+                        "name": _("Local group: %(group)s", group=self.complete_name),
+                        "is_public": False,
+                    }
+                )
+            )
+            self.membership_ids._coop_sync_group_list()
+        return self.mailing_list_id
+
+    def action_coop_group_mailing(self):
+        """Write to the group: a new mass mailing to its list (drafted, sent by the user)."""
+        self.ensure_one()
+        mailing_list = self._coop_mailing_list()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mailing.mailing",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_mailing_model_id": self.env["ir.model"]._get_id("mailing.list"),
+                "default_contact_list_ids": [mailing_list.id],
+                "default_subject": self.name,
+            },
+        }
 
     def action_join(self, partner, role="member"):
         """Add a person to the group (they may belong to several groups)."""

@@ -34,7 +34,60 @@ class CoopLocalGroupMembership(models.Model):
     def create(self, vals_list):
         records = super().create(vals_list)
         records.filtered(lambda r: r.role == "coordinator")._coop_log_coordination()
+        records._coop_sync_group_list()
         return records
+
+    def unlink(self):
+        self._coop_sync_group_list(leaving=True)
+        return super().unlink()
+
+    def _coop_sync_group_list(self, leaving=False):
+        """Subscribe new group members to the group's list; unsubscribe those who leave.
+
+        Only groups whose list exists (a group that was written to). A person who
+        unsubscribed through a message's link stays unsubscribed while in the group:
+        only joining again subscribes them again.
+        """
+        with_list = self.filtered(lambda m: m.local_group_id.mailing_list_id)
+        if not with_list:
+            return
+        Contact = self.env["mailing.contact"].sudo()
+        Subscription = self.env["mailing.subscription"].sudo()
+        emails = list({m.partner_id.email_normalized for m in with_list} - {False})
+        contacts = {c.email: c for c in Contact.search([("email", "in", emails)])}
+        lists = with_list.local_group_id.mailing_list_id
+        subscriptions = {
+            (s.contact_id.id, s.list_id.id): s
+            for s in Subscription.search(
+                [
+                    ("contact_id", "in", [c.id for c in contacts.values()]),
+                    ("list_id", "in", lists.ids),
+                ]
+            )
+        }
+        to_create = []
+        for membership in with_list:
+            email = membership.partner_id.email_normalized
+            if not email:
+                continue
+            mailing_list = membership.local_group_id.mailing_list_id
+            contact = contacts.get(email)
+            if not contact:
+                if leaving:
+                    continue
+                contact = contacts[email] = Contact.create(
+                    {"name": membership.partner_id.name, "email": email}
+                )
+            subscription = subscriptions.get((contact.id, mailing_list.id))
+            if leaving:
+                if subscription:
+                    subscription.opt_out = True
+            elif subscription:
+                subscription.opt_out = False
+            else:
+                to_create.append({"contact_id": contact.id, "list_id": mailing_list.id})
+        if to_create:
+            Subscription.create(to_create)
 
     def write(self, vals):
         res = super().write(vals)

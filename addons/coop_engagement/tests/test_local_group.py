@@ -141,3 +141,26 @@ class TestLocalGroups(EngagementCommon):
             self.env["coop.member"].with_user(self.officer_a).search([("id", "=", member_a.id)]),
             member_a,
         )
+
+    def test_group_mailing_list_follows_its_members(self):
+        Subscription = self.env["mailing.subscription"]
+        first = self._create_member("Early Bird", email="early@example.org")
+        self.group_a.action_join(first.partner_id)
+        self.assertFalse(self.group_a.mailing_list_id, "no list until the group is written to")
+        action = self.group_a.action_coop_group_mailing()
+        mailing_list = self.group_a.mailing_list_id
+        self.assertEqual(action["context"]["default_contact_list_ids"], mailing_list.ids)
+        self.assertFalse(mailing_list.is_public)
+        late = self._create_member("Late Comer", email="late@example.org")
+        membership = self.group_a.action_join(late.partner_id)
+        subscribed = Subscription.search([("list_id", "=", mailing_list.id)])
+        self.assertEqual(
+            sorted(subscribed.contact_id.mapped("email")), ["early@example.org", "late@example.org"]
+        )
+        self.assertFalse(any(subscribed.mapped("opt_out")))
+        # Leaving the group unsubscribes; no list for groups nobody wrote to.
+        membership.unlink()
+        late_sub = subscribed.filtered(lambda s: s.contact_id.email == "late@example.org")
+        self.assertTrue(late_sub.opt_out)
+        self.group_a2.action_join(late.partner_id)
+        self.assertFalse(self.group_a2.mailing_list_id)

@@ -78,3 +78,44 @@ class TestPortalGroups(CoopPortalCase):
             allow_redirects=False,
         )
         self.assertIn(response.status_code, (302, 303))
+
+    def test_group_message_unsubscribe_link_needs_no_login(self):
+        mailing_list = self.valence._coop_mailing_list()
+        bernard = self.member_bernard.partner_id
+        subscription = self.env["mailing.subscription"].search(
+            [("list_id", "=", mailing_list.id), ("contact_id.email", "=", bernard.email_normalized)]
+        )
+        self.assertTrue(subscription and not subscription.opt_out)
+        mailing = self.env["mailing.mailing"].create(
+            {
+                "subject": "Réunion du groupe",
+                "body_html": "<p>Rendez-vous jeudi.</p>",
+                "mailing_model_id": self.env["ir.model"]._get_id("mailing.list"),
+                "contact_list_ids": [(6, 0, mailing_list.ids)],
+            }
+        )
+        contact = subscription.contact_id
+        token = mailing._generate_mailing_recipient_token(contact.id, contact.email)
+        self.authenticate(None, None)
+        response = self.url_open(
+            f"/mailing/{mailing.id}/unsubscribe_oneclick",
+            data={"document_id": contact.id, "email": contact.email, "hash_token": token},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(subscription.opt_out, "unsubscribed without logging in")
+        # A forged token changes nothing for another member.
+        nadia_sub = self.env["mailing.subscription"].search(
+            [
+                ("list_id", "=", mailing_list.id),
+                ("contact_id.email", "=", self.nadia.email_normalized),
+            ]
+        )
+        self.url_open(
+            f"/mailing/{mailing.id}/unsubscribe_oneclick",
+            data={
+                "document_id": nadia_sub.contact_id.id,
+                "email": self.nadia.email,
+                "hash_token": "x",
+            },
+        )
+        self.assertFalse(nadia_sub.opt_out)
