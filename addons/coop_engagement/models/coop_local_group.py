@@ -47,7 +47,6 @@ class CoopLocalGroup(models.Model):
     # Public contact card
     mailing_list_id = fields.Many2one(
         "mailing.list",
-        string="Mailing List",
         readonly=True,
         copy=False,
         help="The group's members, kept in step with the group; each message carries "
