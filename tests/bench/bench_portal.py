@@ -25,18 +25,14 @@ Measured in the same run:
 """
 
 import datetime
-import os
 import re
 import statistics
-import time
 from datetime import timedelta
 
 from bench_capital import N_OPERATIONS, _setup_operations
 from bench_membership import _setup as setup_members
-from common import report, scaled, timer
-from werkzeug.test import Client
+from common import Browser, p95, portal_users, report, sample_latency, scaled, timer
 
-import odoo
 from odoo import fields
 from odoo.tools import SQL
 
@@ -47,9 +43,6 @@ LONG_HISTORY = 2_000
 N_REQUESTS = 60
 N_WARMUP = 3
 TARGET = 1.2
-# What a WSGI server puts in the environment and Odoo's login reads.
-LOOPBACK = {"REMOTE_ADDR": "127.0.0.1"}
-PASSWORD = "bench-portal-password"  # noqa: S105 - throwaway users of a rolled-back bench
 
 
 def _holdings(env, companies):
@@ -81,22 +74,7 @@ def _setup_portal(env, companies, classes):
     company = companies[0]
     college = env["coop.college"].search([("company_id", "=", company.id)], order="sequence")[0]
     share_class = classes.filtered(lambda c: c.company_id == company)
-    users = (
-        env["res.users"]
-        .with_context(no_reset_password=True)
-        .create(
-            [
-                {
-                    "name": f"Portal bench {who}",
-                    "login": f"portal.bench.{who}@example.org",
-                    "email": f"portal.bench.{who}@example.org",
-                    "password": PASSWORD,
-                    "groups_id": [(6, 0, [env.ref("base.group_portal").id])],
-                }
-                for who in ("long", "short", "odoo")
-            ]
-        )
-    )
+    users = portal_users(env, ("long", "short", "odoo"))
     members = (
         env["coop.member"]
         .with_context(allowed_company_ids=[company.id])
@@ -178,44 +156,6 @@ def _setup_portal(env, companies, classes):
     return users, members, assembly, convene.seconds
 
 
-class Browser:
-    """One portal user's session, served in-process by odoo.http.root."""
-
-    def __init__(self, login):
-        self.client = Client(odoo.http.root)
-        page = self.client.get("/web/login", environ_base=LOOPBACK)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
-        assert token, "no CSRF token on /web/login"
-        response = self.client.post(
-            "/web/login",
-            data={"login": login, "password": PASSWORD, "csrf_token": token.group(1)},
-            environ_base=LOOPBACK,
-        )
-        assert response.status_code in (302, 303), (login, response.status_code)
-        assert "/web/login" not in response.headers.get("Location", ""), login
-
-    def get(self, url):
-        """(seconds, SQL queries, body) of one GET of ``url``, which must answer 200."""
-        queries = odoo.sql_db.sql_counter
-        start = time.perf_counter()
-        response = self.client.get(url, environ_base=LOOPBACK)
-        body = response.get_data(as_text=True)
-        seconds = time.perf_counter() - start
-        queries = odoo.sql_db.sql_counter - queries
-        assert response.status_code == 200, (url, response.status_code)
-        return seconds, queries, body
-
-    def close(self):
-        cookie = self.client.get_cookie("session_id")
-        if cookie:
-            store = odoo.http.root.session_store
-            store.delete(store.get(cookie.value))
-
-
-def _p95(samples):
-    return statistics.quantiles(samples, n=20, method="inclusive")[18]
-
-
 def _check_pages(routes, long_member, assembly):
     """The pages show what they should (a bench measuring error pages measures nothing)."""
     bodies = {name: browser.get(url)[2] for name, (browser, url) in routes.items()}
@@ -269,13 +209,7 @@ def _count_queries(routes):
 
     Return the routes whose count grows with the history.
     """
-    counts = {}
-    for name, (browser, url) in routes.items():
-        for _ in range(N_WARMUP):
-            browser.get(url)
-        seen = {browser.get(url)[1] for _ in range(2)}
-        assert len(seen) == 1, (name, seen)  # the same every time
-        counts[name] = seen.pop()
+    counts = {name: browser.queries(url, N_WARMUP) for name, (browser, url) in routes.items()}
     print(f"Odoo /my queries: {counts['Odoo /my']}")
     grows = []
     for route in ("/my/cooperative", "history page 2", "/my/assemblies", "/my"):
@@ -297,32 +231,19 @@ def _count_queries(routes):
 
 def _latency(routes):
     """p50 and p95 of every route against Odoo's /my; return the routes above target."""
-    samples = {name: [] for name in routes}
+    samples = sample_latency(routes, N_REQUESTS)
     names = list(routes)
-    with timer() as lat:
-        # Every route once per turn, the order rotating from turn to turn.
-        for turn in range(N_REQUESTS):
-            shift = turn % len(names)
-            for name in names[shift:] + names[:shift]:
-                browser, url = routes[name]
-                samples[name].append(browser.get(url)[0])
-    # Other work on the machine shows in the p95 first: print the load it ran under.
-    print(
-        f"latency: {N_REQUESTS} requests per route ({len(names)} routes, in turns, "
-        f"in-process WSGI) in {lat.seconds:.1f} s, load average "
-        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
-    )
-    ref50, ref95 = statistics.median(samples["Odoo /my"]), _p95(samples["Odoo /my"])
+    ref50, ref95 = statistics.median(samples["Odoo /my"]), p95(samples["Odoo /my"])
     report("Odoo /my (portal user without membership) p50", ref50)
     report("Odoo /my (portal user without membership) p95", ref95)
     above = []
     for name in names[1:]:
         who, route = name.split(": ")
-        p50, p95 = statistics.median(samples[name]), _p95(samples[name])
+        p50, p95_ = statistics.median(samples[name]), p95(samples[name])
         report(f"portal {route} ({who} history) p50", p50, ref50, against="Odoo /my p50")
-        report(f"portal {route} ({who} history) p95", p95, ref95, against="Odoo /my p95")
-        if p95 > TARGET * ref95:
-            above.append(f"{name} {p95 / ref95:.2f}×")
+        report(f"portal {route} ({who} history) p95", p95_, ref95, against="Odoo /my p95")
+        if p95_ > TARGET * ref95:
+            above.append(f"{name} {p95_ / ref95:.2f}×")
     return above
 
 

@@ -6,9 +6,14 @@ A bench prints one line per measured operation::
 """
 
 import os
+import re
+import statistics
 import time
 from contextlib import contextmanager
 
+from werkzeug.test import Client
+
+import odoo
 from odoo.tools import SQL
 
 #: Multiplies every data-set size; `make bench SCALE=0.05` gives a quick smoke run.
@@ -108,27 +113,146 @@ def report(name, seconds, reference=None, against="raw SQL"):
     return line
 
 
-def clone_partners(env, count, varying):
-    """Insert ``count`` partners in one statement, copying a partner made by the ORM.
+def clone_rows(env, table, template_id, count, varying):
+    """Insert ``count`` rows of ``table`` in one statement, copying the row ``template_id``.
 
-    Every NOT NULL column of whatever modules are installed gets its default from the
-    template; ``varying`` maps column names to SQL expressions of ``g`` (1..count).
+    The template is a record made by the ORM, so every NOT NULL column of whatever modules
+    are installed gets a valid value; ``varying`` maps column names to SQL expressions of
+    ``g`` (1..count) and of ``t`` (the template row). Return the new ids, in ``g`` order.
     """
-    template = env["res.partner"].create({"name": "Bench template", "email": "t@example.org"})
     env.flush_all()
     cr = env.cr
     cr.execute(
         "SELECT column_name FROM information_schema.columns "
-        "WHERE table_name = 'res_partner' AND column_name <> 'id'"
+        "WHERE table_name = %s AND column_name <> 'id' ORDER BY ordinal_position",
+        [table],
     )
     columns = [row[0] for row in cr.fetchall()]
     cr.execute(
         SQL(
-            "INSERT INTO res_partner (%s) SELECT %s FROM res_partner t, generate_series(1, %s) g "
-            "WHERE t.id = %s",
+            "INSERT INTO %s (%s) SELECT %s FROM %s t, generate_series(1, %s) g "
+            "WHERE t.id = %s ORDER BY g RETURNING id",
+            SQL.identifier(table),
             SQL(", ").join(SQL.identifier(c) for c in columns),
             SQL(", ").join(varying.get(c, SQL.identifier("t", c)) for c in columns),
+            SQL.identifier(table),
             count,
-            template.id,
+            template_id,
         )
     )
+    return [row[0] for row in cr.fetchall()]
+
+
+def clone_partners(env, count, varying):
+    """Insert ``count`` partners in one statement, copying a partner made by the ORM.
+
+    ``varying`` maps column names to SQL expressions of ``g`` (1..count): see clone_rows.
+    """
+    template = env["res.partner"].create({"name": "Bench template", "email": "t@example.org"})
+    return clone_rows(env, "res_partner", template.id, count, varying)
+
+
+# ----------------------------------------------------------------------
+# Pages served in-process (bench_portal, bench_website)
+# ----------------------------------------------------------------------
+#: What a WSGI server puts in the environment and Odoo's login reads.
+LOOPBACK = {"REMOTE_ADDR": "127.0.0.1"}
+PASSWORD = "bench-portal-password"  # noqa: S105 - throwaway users of a rolled-back bench
+
+
+def portal_users(env, names):
+    """Portal users ``Portal bench <name>`` (login portal.bench.<name>@example.org)."""
+    return (
+        env["res.users"]
+        .with_context(no_reset_password=True)
+        .create(
+            [
+                {
+                    "name": f"Portal bench {who}",
+                    "login": f"portal.bench.{who}@example.org",
+                    "email": f"portal.bench.{who}@example.org",
+                    "password": PASSWORD,
+                    "groups_id": [(6, 0, [env.ref("base.group_portal").id])],
+                }
+                for who in names
+            ]
+        )
+    )
+
+
+class Browser:
+    """One visitor's session, served in-process by odoo.http.root (werkzeug's Client).
+
+    With a ``login``, a real POST /web/login first; without, an anonymous visitor.
+    """
+
+    def __init__(self, login=None):
+        self.client = Client(odoo.http.root)
+        if not login:
+            return
+        page = self.client.get("/web/login", environ_base=LOOPBACK)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+        assert token, "no CSRF token on /web/login"
+        response = self.client.post(
+            "/web/login",
+            data={"login": login, "password": PASSWORD, "csrf_token": token.group(1)},
+            environ_base=LOOPBACK,
+        )
+        assert response.status_code in (302, 303), (login, response.status_code)
+        assert "/web/login" not in response.headers.get("Location", ""), login
+
+    def get(self, url):
+        """(seconds, SQL queries, body) of one GET of ``url``, which must answer 200."""
+        queries = odoo.sql_db.sql_counter
+        start = time.perf_counter()
+        response = self.client.get(url, environ_base=LOOPBACK)
+        body = response.get_data(as_text=True)
+        seconds = time.perf_counter() - start
+        queries = odoo.sql_db.sql_counter - queries
+        assert response.status_code == 200, (url, response.status_code)
+        return seconds, queries, body
+
+    def queries(self, url, warmup=3):
+        """Queries of one GET of ``url`` once the caches (views, rules, assets) are warm.
+
+        Asserts that two requests in a row make the same number of queries.
+        """
+        for _ in range(warmup):
+            self.get(url)
+        seen = {self.get(url)[1] for _ in range(2)}
+        assert len(seen) == 1, (url, seen)
+        return seen.pop()
+
+    def close(self):
+        cookie = self.client.get_cookie("session_id")
+        if cookie:
+            store = odoo.http.root.session_store
+            store.delete(store.get(cookie.value))
+
+
+def p95(samples):
+    return statistics.quantiles(samples, n=20, method="inclusive")[18]
+
+
+def sample_latency(routes, n_requests):
+    """{name: [seconds, ...]}: ``n_requests`` GETs of every route of ``routes``.
+
+    ``routes`` is {name: (browser, url)}; every route once per turn, the order rotating
+    from turn to turn, so that all routes share the same load. Prints the load it ran under
+    (other work on the machine shows in the p95 first).
+    """
+    samples = {name: [] for name in routes}
+    names = list(routes)
+    start = time.perf_counter()
+    for turn in range(n_requests):
+        shift = turn % len(names)
+        for name in names[shift:] + names[:shift]:
+            browser, url = routes[name]
+            samples[name].append(browser.get(url)[0])
+    print(
+        f"latency: {n_requests} requests per route ({len(names)} routes, in turns, "
+        f"in-process WSGI) in {time.perf_counter() - start:.1f} s, load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
+        flush=True,
+    )
+    return samples
