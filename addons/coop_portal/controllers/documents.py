@@ -30,10 +30,25 @@ class CoopDocuments(CoopPortal):
         search = (search or "").strip()[:100]
         if search:
             domain += ["|", ("name", "ilike", search), ("description", "ilike", search)]
-        for field, value in (("category_id", category), ("year", year), ("company_id", company)):
-            if str(value).isdigit():
-                domain.append((field, "=", int(value)))
-        total = Document.search_count(domain)
+        filters = {
+            field: int(value)
+            for field, value in (("category_id", category), ("year", year), ("company_id", company))
+            if str(value).isdigit()
+        }
+        domain += [(field, "=", value) for field, value in filters.items()]
+        # One pass over what the member may read gives the filters' choices and, unless
+        # a text search is typed, the number of documents too (no second count).
+        facets = Document._read_group(base, ["category_id", "year", "company_id"], ["__count"])
+        if search:
+            total = Document.search_count(domain)
+        else:
+            total = sum(
+                count
+                for category_rec, year_value, company_rec, count in facets
+                if filters.get("category_id", category_rec.id) == category_rec.id
+                and filters.get("year", year_value) == year_value
+                and filters.get("company_id", company_rec.id) == company_rec.id
+            )
         pager = portal_pager(
             url="/my/documents",
             url_args={"search": search, "category": category, "year": year, "company": company},
@@ -42,8 +57,6 @@ class CoopDocuments(CoopPortal):
             step=DOCUMENTS_PAGE_SIZE,
         )
         documents = Document.search(domain, limit=DOCUMENTS_PAGE_SIZE, offset=pager["offset"])
-        # Filters offer only what the member may read.
-        facets = Document._read_group(base, ["category_id", "year", "company_id"], ["__count"])
         values = self._coop_layout(
             "coop_documents",
             documents=documents,

@@ -1,4 +1,5 @@
 import base64
+import re
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
@@ -100,6 +101,13 @@ class TestPortalDocuments(CoopPortalCase):
         page = self.listing(f"?search={self.charter.name}")
         self.assertNotIn(f"/my/documents/{self.charter.id}/download", page)
         self.assertIn("No document matches.", page)
+        # The number shown is the number listed, with and without filters or search.
+        for query in ("", "?year=2025", f"?category={self.kit.category_id.id}", "?search=stand"):
+            page = self.listing(query)
+            shown = re.search(r'role="status">\s*(\d+)', page)
+            self.assertTrue(shown, query)
+            listed = len(set(re.findall(r"/my/documents/(\d+)/download", page)))
+            self.assertEqual(int(shown.group(1)), listed, query)
         # Junk in the filters is ignored, never an error.
         response = self.url_open("/my/documents?year=abc&category=1%20OR%201=1&company=-1")
         self.assertEqual(response.status_code, 200)
