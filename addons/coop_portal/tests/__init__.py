@@ -7,3 +7,4 @@ from . import test_portal_documents
 from . import test_portal_engagement
 from . import test_portal_events
 from . import test_portal_groups
+from . import test_portal_community_ui
