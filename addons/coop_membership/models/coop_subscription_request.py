@@ -235,30 +235,11 @@ class CoopSubscriptionRequest(models.Model):
                         max=share_class.max_shares or _("unlimited"),
                     )
                 )
-            # The same person: the same contact, or for a person still to be created
-            # the same email address.
-            if request.partner_id:
-                same_person = [("partner_id", "=", request.partner_id.id)]
-            elif request.email:
-                # =ilike compares without case; _ and % in an address are literal here.
-                email = escape_psql(request.email.strip())
-                same_person = [
-                    "|",
-                    ("email", "=ilike", email),
-                    ("partner_id.email", "=ilike", email),
-                ]
-            else:
-                same_person = None
-            if same_person:
-                others = self.sudo().search_count(
-                    [
-                        ("id", "!=", request.id),
-                        *same_person,
-                        ("company_id", "=", request.company_id.id),
-                        ("state", "in", OPEN_STATES),
-                    ],
-                    limit=1,
-                )
+            open_domain = self._open_requests_domain(
+                request.company_id, partner=request.partner_id, email=request.email
+            )
+            if open_domain:
+                others = self.sudo().search_count([("id", "!=", request.id), *open_domain], limit=1)
                 if others:
                     raise UserError(
                         _(
@@ -268,6 +249,22 @@ class CoopSubscriptionRequest(models.Model):
                             company=request.company_id.name,
                         )
                     )
+
+    @api.model
+    def _open_requests_domain(self, company, partner=None, email=None):
+        """Open requests of the same person in ``company``, or None if nobody is named.
+
+        The same person: the same contact, or for a person still to be created the same
+        email address (=ilike compares without case; _ and % are literal here).
+        """
+        if partner:
+            same_person = [("partner_id", "=", partner.id)]
+        elif email:
+            email = escape_psql(email.strip())
+            same_person = ["|", ("email", "=ilike", email), ("partner_id.email", "=ilike", email)]
+        else:
+            return None
+        return [*same_person, ("company_id", "=", company.id), ("state", "in", OPEN_STATES)]
 
     # ------------------------------------------------------------------
     # State machine

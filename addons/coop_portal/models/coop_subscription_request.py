@@ -3,9 +3,6 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize
-from odoo.tools.sql import escape_psql
-
-from odoo.addons.coop_membership.models.coop_subscription_request import OPEN_STATES
 
 from .coop_member import parse_quantity
 
@@ -111,14 +108,7 @@ class CoopSubscriptionRequest(models.Model):
         # thank-you page as a new applicant: the page never tells whether an address is
         # known. The office sees the new attempt on the pending request.
         pending = Request.search(
-            [
-                ("company_id", "=", company.id),
-                ("state", "in", OPEN_STATES),
-                "|",
-                ("email", "=ilike", escape_psql(vals["email"])),
-                ("partner_id.email", "=ilike", escape_psql(vals["email"])),
-            ],
-            limit=1,
+            Request._open_requests_domain(company, email=vals["email"]), limit=1
         )
         if pending:
             pending.message_post(
