@@ -18,6 +18,11 @@ PROFILE_FIELDS = (
 )
 
 
+def _as_id(raw):
+    """A record id typed in a form, or 0 (which matches nothing) for anything else."""
+    return int(raw) if str(raw).isdigit() else 0
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -199,11 +204,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         self._coop_check_portal_self()
         companies = self._coop_portal_members().filtered("is_active_member").company_id
-        group = (
-            self.env["coop.local.group"]
-            .sudo()
-            .browse(int(group_id) if str(group_id).isdigit() else 0)
-        )
+        group = self.env["coop.local.group"].sudo().browse(_as_id(group_id))
         if not group.exists() or not group.active or group.company_id not in companies:
             raise UserError(_("Choose a local group of your cooperative."))
         return group.action_join(self.sudo())
@@ -217,7 +218,7 @@ class ResPartner(models.Model):
             .search(
                 [
                     ("partner_id", "=", self.id),
-                    ("local_group_id", "=", int(group_id) if str(group_id).isdigit() else 0),
+                    ("local_group_id", "=", _as_id(group_id)),
                 ]
             )
         )
@@ -235,11 +236,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         self._coop_check_portal_self()
         companies = self._coop_portal_members().filtered("is_active_member").company_id
-        call = (
-            self.env["coop.action.call"]
-            .sudo()
-            .browse(int(call_id) if str(call_id).isdigit() else 0)
-        )
+        call = self.env["coop.action.call"].sudo().browse(_as_id(call_id))
         if not call.exists() or call.company_id not in companies:
             raise UserError(_("Choose an action call of your cooperative."))
         if call.state not in ("open", "full"):
