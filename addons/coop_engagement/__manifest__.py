@@ -27,6 +27,7 @@
         "views/coop_college_views.xml",
         "views/coop_member_views.xml",
         "views/res_partner_views.xml",
+        "views/res_company_views.xml",
         "views/res_users_views.xml",
         "views/event_event_views.xml",
         "views/res_config_settings_views.xml",

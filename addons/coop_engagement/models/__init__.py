@@ -9,6 +9,9 @@ from . import coop_local_group
 from . import coop_local_group_membership
 from . import coop_member
 from . import res_partner
+from . import mailing_list
+from . import mailing_subscription
+from . import mailing_mailing
 from . import res_users
 from . import coop_action_call
 from . import coop_action_call_volunteer

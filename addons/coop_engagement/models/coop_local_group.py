@@ -155,10 +155,14 @@ class CoopLocalGroup(models.Model):
                     {
                         "name": _("Local group: %(group)s", group=self.complete_name),
                         "is_public": False,
+                        "coop_company_id": self.company_id.id,
                     }
                 )
             )
             self.membership_ids._coop_sync_group_list()
+        elif not self.mailing_list_id.coop_company_id:
+            # Lists made before they carried a cooperative (see mailing.list).
+            self.mailing_list_id.sudo().coop_company_id = self.company_id
         return self.mailing_list_id
 
     def action_coop_group_mailing(self):

@@ -114,6 +114,30 @@ class CoopMember(models.Model):
         self.env["coop.engagement.activity"].invalidate_model(["member_id"])
         return members
 
+    def _lifecycle_write(self, vals):
+        """Admission, exit and re-admission change who gets the cooperative's newsletter."""
+        if "state" not in vals or self.env.context.get("coop_newsletter_defer"):
+            return super()._lifecycle_write(vals)
+        was_active = {member.id: member.is_active_member for member in self}
+        res = super()._lifecycle_write(vals)
+        self._coop_newsletter_follow_activity(was_active)
+        return res
+
+    def _close_membership(self, state, exit_date=None, reason=None):
+        # The register closes memberships one by one: sync the newsletter once after.
+        was_active = {member.id: member.is_active_member for member in self}
+        res = super(CoopMember, self.with_context(coop_newsletter_defer=True))._close_membership(
+            state, exit_date, reason
+        )
+        self._coop_newsletter_follow_activity(was_active)
+        return res
+
+    def _coop_newsletter_follow_activity(self, was_active):
+        """Re-sync the newsletter lists of the opted-in people whose membership became
+        active or stopped being so (one batch)."""
+        changed = self.filtered(lambda m: m.is_active_member != was_active[m.id])
+        changed.partner_id.filtered("coop_newsletter_optin")._coop_sync_newsletter()
+
     @api.model
     def _coop_engagement_levels_sql(self, company_ids, today):
         """SELECT (member_id, democratic, militant) for every membership of the companies.

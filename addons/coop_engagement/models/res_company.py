@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 
 class ResCompany(models.Model):
@@ -29,6 +29,16 @@ class ResCompany(models.Model):
         "groups, assemblies); the dashboard sums its lines per year.",
     )
 
+    coop_newsletter_list_id = fields.Many2one(
+        "mailing.list",
+        string="Newsletter List",
+        readonly=True,
+        copy=False,
+        help="The cooperative's active members who opted in to the newsletter, kept in "
+        "step with their memberships and choices; each message carries mass_mailing's "
+        "unsubscribe link, which needs no login.",
+    )
+
     @api.constrains("coop_engagement_window", "coop_solicitation_cap")
     def _check_coop_engagement_settings(self):
         for company in self:
@@ -46,3 +56,55 @@ class ResCompany(models.Model):
                         company=company.name,
                     )
                 )
+
+    # ------------------------------------------------------------------
+    # Newsletter: one mass_mailing list per cooperative
+    # ------------------------------------------------------------------
+    def _coop_newsletter_list(self):
+        """The cooperative's newsletter list, created with its subscribers on first use."""
+        self.ensure_one()
+        company = self.sudo()
+        if not company.coop_newsletter_list_id:
+            company.coop_newsletter_list_id = (
+                self.env["mailing.list"]
+                .sudo()
+                .create(
+                    {
+                        "name": _("Newsletter – %(company)s", company=company.name),
+                        # Members only: not offered to everyone on the subscription page.
+                        "is_public": False,
+                        "coop_company_id": company.id,
+                    }
+                )
+            )
+            # Set before syncing: the sync asks for this list again.
+            self.env["coop.member"].sudo().search(
+                [
+                    ("company_id", "=", company.id),
+                    ("is_active_member", "=", True),
+                    ("partner_id.coop_newsletter_optin", "=", True),
+                ]
+            ).partner_id._coop_sync_newsletter()
+        return company.coop_newsletter_list_id
+
+    def action_coop_newsletter_mailing(self):
+        """Write to the cooperative's members: a new mass mailing to its newsletter list."""
+        self.ensure_one()
+        if not self.env.user.has_group("mass_mailing.group_mass_mailing_user"):
+            raise AccessError(_("Only email marketing users can write to the members."))
+        if self not in self.env.companies:
+            raise AccessError(
+                _("Select this cooperative in the company switcher to write to its members.")
+            )
+        mailing_list = self._coop_newsletter_list()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mailing.mailing",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_mailing_model_id": self.env["ir.model"]._get_id("mailing.list"),
+                "default_contact_list_ids": [mailing_list.id],
+                "default_subject": self.name,
+            },
+        }

@@ -179,37 +179,93 @@ class ResPartner(models.Model):
             self._coop_sync_newsletter()
         return res
 
+    @api.model
+    def _coop_newsletter_all_lists(self):
+        """Every newsletter list: the federation's general one and the cooperatives'."""
+        general = self.env.ref("coop_engagement.mailing_list_coop_newsletter", False)
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("coop_newsletter_list_id", "!=", False)])
+        )
+        return (general.sudo() if general else self.env["mailing.list"].sudo()) | (
+            companies.coop_newsletter_list_id
+        )
+
+    def _coop_newsletter_wanted_lists(self, themes):
+        """{partner id: the lists the person should receive}, for those who opted in.
+
+        The federation's general list, the list of each cooperative where they are an
+        active member (created on first need, see res.company._coop_newsletter_list),
+        and the list of each of ``themes`` they follow. Nobody else gets any.
+        """
+        general = self.env.ref("coop_engagement.mailing_list_coop_newsletter", False)
+        general = general.sudo() if general else self.env["mailing.list"].sudo()
+        opted_in = self.filtered("coop_newsletter_optin")
+        members = (
+            self.env["coop.member"]
+            .sudo()
+            .search([("partner_id", "in", opted_in.ids), ("is_active_member", "=", True)])
+        )
+        for company in members.company_id.filtered(lambda c: not c.coop_newsletter_list_id):
+            company._coop_newsletter_list()
+        wanted = {
+            partner.id: general
+            | themes.filtered(lambda t, p=partner: t in p.coop_theme_ids).mailing_list_id
+            for partner in opted_in
+        }
+        for member in members:
+            wanted[member.partner_id.id] |= member.company_id.coop_newsletter_list_id
+        return wanted
+
     def _coop_sync_newsletter(self):
         """Keep the mass_mailing lists in line with the newsletter opt-in.
 
-        The general list gets everybody who opted in; each theme's list gets the
-        opted-in people following the theme. Opting out unsubscribes everywhere.
+        Who opted in is subscribed to the general list, to the list of each cooperative
+        where they are an active member, and to the list of each theme they follow;
+        the lists they should not receive (opting out: all of them) are unsubscribed.
+        A handful of queries for the whole batch, none per person.
         """
-        general = self.env.ref("coop_engagement.mailing_list_coop_newsletter", False)
+        partners = self.filtered("email_normalized")
+        if not partners:
+            return
         themes = self.env["coop.engagement.theme"].sudo().search([("mailing_list_id", "!=", False)])
-        lists = (general.sudo() if general else self.env["mailing.list"]) | themes.mailing_list_id
+        wanted_by_partner = partners._coop_newsletter_wanted_lists(themes)
+        lists = self._coop_newsletter_all_lists() | themes.mailing_list_id
         if not lists:
             return
-        Contact = self.env["mailing.contact"].sudo()
-        Subscription = self.env["mailing.subscription"].sudo()
-        emails = [p.email_normalized for p in self if p.email_normalized]
-        contacts = Contact.search([("email", "in", emails)]) if emails else Contact
-        by_email = {c.email: c for c in contacts}
+        # Our own writes follow the opt-in: they must not feed back into it.
+        Contact = self.env["mailing.contact"].sudo().with_context(coop_newsletter_sync=True)
+        Subscription = (
+            self.env["mailing.subscription"].sudo().with_context(coop_newsletter_sync=True)
+        )
+        # Matched on the normalised address, as mass_mailing's unsubscribe page does.
+        contacts = Contact.search(
+            [("email_normalized", "in", list(set(partners.mapped("email_normalized"))))]
+        )
+        by_email = {}
+        for contact in contacts:
+            by_email.setdefault(contact.email_normalized, contact)
         subscriptions = Subscription.search(
             [("contact_id", "in", contacts.ids), ("list_id", "in", lists.ids)]
         )
         by_key = {(s.contact_id.id, s.list_id.id): s for s in subscriptions}
+        missing = {
+            partner.email_normalized: partner.name
+            for partner in partners
+            if partner.id in wanted_by_partner and partner.email_normalized not in by_email
+        }
+        if missing:
+            created = Contact.create(
+                [{"name": name, "email": email} for email, name in missing.items()]
+            )
+            by_email.update({contact.email_normalized: contact for contact in created})
         to_create = []
-        for partner in self.filtered("email_normalized"):
-            wanted = self.env["mailing.list"]
-            if partner.coop_newsletter_optin:
-                wanted = (general or wanted) | themes.filtered(
-                    lambda t, p=partner: t in p.coop_theme_ids
-                ).mailing_list_id
+        to_opt_in = to_opt_out = Subscription
+        for partner in partners:
+            wanted = wanted_by_partner.get(partner.id, self.env["mailing.list"])
             contact = by_email.get(partner.email_normalized)
-            if not contact and wanted:
-                contact = Contact.create({"name": partner.name, "email": partner.email_normalized})
-                by_email[partner.email_normalized] = contact
             if not contact:
                 continue
             for mailing_list in lists:
@@ -217,9 +273,32 @@ class ResPartner(models.Model):
                 if mailing_list in wanted:
                     if not sub:
                         to_create.append({"contact_id": contact.id, "list_id": mailing_list.id})
+                        # Another partner of the batch may share the address.
+                        by_key[(contact.id, mailing_list.id)] = Subscription
                     elif sub.opt_out:
-                        sub.opt_out = False
+                        to_opt_in |= sub
                 elif sub and not sub.opt_out:
-                    sub.opt_out = True
+                    to_opt_out |= sub
+        to_opt_in.write({"opt_out": False})
+        # Two partners sharing an address: the one who opted in keeps it subscribed.
+        (to_opt_out - to_opt_in).write({"opt_out": True})
         if to_create:
             Subscription.create(to_create)
+
+    def _coop_newsletter_received_lists(self):
+        """The newsletter lists (general and cooperatives') this person receives now."""
+        self.ensure_one()
+        if not self.email_normalized:
+            return self.env["mailing.list"].sudo()
+        subscriptions = (
+            self.env["mailing.subscription"]
+            .sudo()
+            .search(
+                [
+                    ("contact_id.email_normalized", "=", self.email_normalized),
+                    ("list_id", "in", self._coop_newsletter_all_lists().ids),
+                    ("opt_out", "=", False),
+                ]
+            )
+        )
+        return subscriptions.list_id

@@ -6,3 +6,4 @@ from . import test_dashboard
 from . import test_governance_feeds
 from . import test_shares
 from . import test_production_project
+from . import test_newsletter
