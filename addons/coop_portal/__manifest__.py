@@ -24,16 +24,26 @@
         "views/coop_portal_engagement_templates.xml",
         "views/coop_portal_event_templates.xml",
         "views/coop_portal_group_templates.xml",
+        "views/coop_local_group_views.xml",
+        "data/coop_portal_map_data.xml",
         "views/event_event_views.xml",
         "views/coop_subscription_request_views.xml",
         "data/website_menu_data.xml",
     ],
     "demo": [
         "demo/coop_portal_demo.xml",
+        "demo/coop_local_group_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [
             "coop_portal/static/src/scss/coop_portal.scss",
+        ],
+        # Leaflet and the map of /cooperative/groups: loaded by that page only.
+        "coop_portal.assets_groups_map": [
+            "coop_portal/static/lib/leaflet/leaflet.css",
+            "coop_portal/static/src/css/coop_groups_map.css",
+            "coop_portal/static/lib/leaflet/leaflet.js",
+            "coop_portal/static/src/js/coop_groups_map.js",
         ],
         "web.assets_tests": [
             "coop_portal/static/tests/tours/*.js",

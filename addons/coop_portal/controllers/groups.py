@@ -19,7 +19,12 @@ class CoopGroupsPortal(CoopEventsPortal):
         companies = groups.company_id.sorted("name")
         return request.render(
             "coop_portal.coop_groups",
-            {"groups": groups, "companies": companies, "main_object": request.website},
+            {
+                "groups": groups,
+                "companies": companies,
+                "map_data": groups._coop_map_data(),
+                "main_object": request.website,
+            },
         )
 
     @http.route(["/cooperative/groups/<int:group_id>"], type="http", auth="public", website=True)

@@ -11,3 +11,4 @@ from . import coop_assembly
 from . import event_event
 from . import res_users
 from . import ir_http
+from . import coop_local_group

@@ -34,6 +34,12 @@ class CoopPortalCase(HttpCase):
             }
         )
 
+    def setUp(self):
+        super().setUp()
+        # No tile server: the map of the local groups shows its markers on a blank
+        # background, and no browser test requests anything outside.
+        self.env["ir.config_parameter"].sudo().set_param("coop_portal.map_tile_url", "")
+
     def voter(self, member, assembly=None):
         return self.Voter.search(
             [("assembly_id", "=", (assembly or self.assembly).id), ("member_id", "=", member.id)]

@@ -1,0 +1,103 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CoopLocalGroup(models.Model):
+    _inherit = "coop.local.group"
+
+    coop_latitude = fields.Float(
+        string="Latitude",
+        digits=(10, 7),
+        help="Where the group meets, in decimal degrees (WGS 84), e.g. 47.3941 for Tours. "
+        "Groups with coordinates are shown on the map of the local groups page.",
+    )
+    coop_longitude = fields.Float(
+        string="Longitude",
+        digits=(10, 7),
+        help="Decimal degrees (WGS 84), east positive, e.g. 0.6848 for Tours.",
+    )
+
+    def _coop_has_coordinates(self):
+        # A Float field reads 0.0 when empty: the point (0, 0) in the Gulf of Guinea counts
+        # as "no coordinates", which no French group will ever need.
+        self.ensure_one()
+        return bool(self.coop_latitude or self.coop_longitude)
+
+    @api.constrains("coop_latitude", "coop_longitude")
+    def _check_coop_coordinates(self):
+        for group in self:
+            lat, lng = group.coop_latitude, group.coop_longitude
+            if not lat and not lng:
+                continue
+            if not lat or not lng:
+                raise ValidationError(
+                    _(
+                        "Local group %(group)s: give both the latitude and the longitude, "
+                        "or neither.",
+                        group=group.name,
+                    )
+                )
+            if not -90 <= lat <= 90:
+                raise ValidationError(
+                    _(
+                        "Local group %(group)s: the latitude must be between -90 and 90 "
+                        "degrees (%(value)s given).",
+                        group=group.name,
+                        value=lat,
+                    )
+                )
+            if not -180 <= lng <= 180:
+                raise ValidationError(
+                    _(
+                        "Local group %(group)s: the longitude must be between -180 and 180 "
+                        "degrees (%(value)s given).",
+                        group=group.name,
+                        value=lng,
+                    )
+                )
+
+    def _coop_map_markers(self):
+        """The map markers of the active groups of ``self`` that have coordinates.
+
+        Plain values for the page's JSON: the member counts come from one grouped read for
+        all the groups, not one query per group.
+        """
+        groups = self.filtered(lambda g: g.active and g._coop_has_coordinates())
+        counts = dict(
+            self.env["coop.local.group.membership"]
+            .sudo()
+            ._read_group([("local_group_id", "in", groups.ids)], ["local_group_id"], ["__count"])
+        )
+        markers = []
+        for group in groups:
+            count = counts.get(group, 0)
+            markers.append(
+                {
+                    "id": group.id,
+                    "name": group.complete_name,
+                    "cooperative": group.company_id.name,
+                    "url": f"/cooperative/groups/{group.id}",
+                    "members": _("%(count)s member", count=count)
+                    if count == 1
+                    else _("%(count)s members", count=count),
+                    "lat": group.coop_latitude,
+                    "lng": group.coop_longitude,
+                }
+            )
+        return markers
+
+    def _coop_map_data(self):
+        """What the map of the local groups page needs: markers, tiles and labels.
+
+        No tile URL (parameter ``coop_portal.map_tile_url`` emptied) means no tile layer:
+        the markers stay, and the browser fetches nothing from a tile server.
+        """
+        params = self.env["ir.config_parameter"].sudo()
+        tile_url = params.get_param("coop_portal.map_tile_url")
+        return {
+            "markers": self._coop_map_markers(),
+            "tile_url": tile_url or "",
+            "attribution": tile_url and params.get_param("coop_portal.map_tile_attribution") or "",
+            "zoom_in": _("Zoom in"),
+            "zoom_out": _("Zoom out"),
+        }

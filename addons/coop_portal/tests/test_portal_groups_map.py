@@ -1,0 +1,155 @@
+import json
+
+from lxml import html
+
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import CoopPortalCase
+
+BUNDLE = "coop_portal.assets_groups_map"
+
+
+@tagged("post_install", "-at_install")
+class TestPortalGroupsMap(CoopPortalCase):
+    """The map of /cooperative/groups: one marker per active group with coordinates."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        ref = cls.env.ref
+        cls.Group = cls.env["coop.local.group"]
+        cls.tours = ref("coop_engagement.coop_local_group_tours")
+        cls.valence = ref("coop_engagement.coop_local_group_valence")
+        cls.labeaume = ref("coop_engagement.coop_local_group_labeaume")
+        ara = cls.valence.company_id
+        cls.lyon = cls.Group.create(
+            {
+                "name": "Lyon Croix-Rousse",
+                "company_id": ara.id,
+                "coop_latitude": 45.7745,
+                "coop_longitude": 4.8277,
+            }
+        )
+        cls.nowhere = cls.Group.create({"name": "Groupe sans lieu", "company_id": ara.id})
+        cls.closed = cls.Group.create(
+            {
+                "name": "Ancien groupe de Die",
+                "company_id": ara.id,
+                "coop_latitude": 44.7536,
+                "coop_longitude": 5.3703,
+                "active": False,
+            }
+        )
+
+    def page(self, url="/cooperative/groups"):
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        return response.text
+
+    def map_data(self, page):
+        found = html.fromstring(page).xpath("//div[contains(@class, 'o_coop_groups_map')]")
+        return json.loads(found[0].get("data-map")) if found else None
+
+    def test_markers_of_active_groups_with_coordinates(self):
+        page = self.page()
+        data = self.map_data(page)
+        markers = {m["id"]: m for m in data["markers"]}
+        self.assertEqual(
+            set(markers), {self.tours.id, self.valence.id, self.labeaume.id, self.lyon.id}
+        )
+        self.assertEqual(
+            markers[self.lyon.id],
+            {
+                "id": self.lyon.id,
+                "name": "Lyon Croix-Rousse",
+                "cooperative": self.lyon.company_id.name,
+                "url": f"/cooperative/groups/{self.lyon.id}",
+                "members": "0 members",
+                "lat": 45.7745,
+                "lng": 4.8277,
+            },
+        )
+        self.assertEqual(
+            markers[self.valence.id]["members"], f"{self.valence.member_count} members"
+        )
+        # The list still names every active group, with or without a place on the map.
+        self.assertIn(f"/cooperative/groups/{self.nowhere.id}", page)
+        self.assertNotIn(f"/cooperative/groups/{self.closed.id}", page)
+        # Tiles emptied in setUp: no tile layer, nothing requested outside.
+        self.assertEqual(data["tile_url"], "")
+        self.assertEqual(data["attribution"], "")
+        self.assertIn(BUNDLE, page)
+
+    def test_tiles_from_the_parameter(self):
+        url = "https://tiles.example.org/{z}/{x}/{y}.png"
+        self.env["ir.config_parameter"].sudo().set_param("coop_portal.map_tile_url", url)
+        data = self.map_data(self.page())
+        self.assertEqual(data["tile_url"], url)
+        self.assertIn("OpenStreetMap", data["attribution"])
+
+    def test_no_map_and_no_leaflet_without_coordinates(self):
+        self.Group.search([]).write({"coop_latitude": 0, "coop_longitude": 0})
+        page = self.page()
+        self.assertIsNone(self.map_data(page))
+        self.assertNotIn(BUNDLE, page)
+        self.assertIn(f"/cooperative/groups/{self.valence.id}", page, "the list stays")
+
+    def test_leaflet_only_on_the_groups_page(self):
+        self.assertNotIn(BUNDLE, self.page("/"))
+        self.assertNotIn(BUNDLE, self.page(f"/cooperative/groups/{self.valence.id}"))
+
+    def test_markers_cost_the_same_queries_for_more_groups(self):
+        groups = self.Group.search([])
+        groups._coop_map_data()  # warm the parameter and translation caches
+
+        def queries(records):
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            markers = records._coop_map_data()["markers"]
+            return self.cr.sql_log_count - before, len(markers)
+
+        few, few_markers = queries(groups)
+        self.Group.create(
+            [
+                {
+                    "name": f"Quartier {i}",
+                    "company_id": self.valence.company_id.id,
+                    "coop_latitude": 45 + i / 10,
+                    "coop_longitude": 4.5,
+                }
+                for i in range(6)
+            ]
+        )
+        more, more_markers = queries(self.Group.search([]))
+        self.assertEqual(more_markers, few_markers + 6)
+        self.assertEqual(more, few)
+
+    def test_bad_coordinates_are_refused(self):
+        for values in (
+            {"coop_latitude": 95, "coop_longitude": 4.9},
+            {"coop_latitude": -90.5, "coop_longitude": 4.9},
+            {"coop_latitude": 44.9, "coop_longitude": 181},
+            {"coop_latitude": 44.9, "coop_longitude": 0},  # one without the other
+            {"coop_latitude": 0, "coop_longitude": 4.9},
+        ):
+            with self.subTest(values=values):
+                with self.assertRaises(ValidationError):
+                    self.valence.write(values)
+                self.valence.invalidate_recordset()
+                self.assertAlmostEqual(self.valence.coop_latitude, 44.933393)
+                self.assertAlmostEqual(self.valence.coop_longitude, 4.89236)
+        with self.assertRaises(ValidationError) as refused:
+            self.Group.create(
+                {"name": "Moitié", "company_id": self.valence.company_id.id, "coop_latitude": 45}
+            )
+        self.assertIn("both the latitude and the longitude", str(refused.exception))
+        self.assertFalse(
+            self.Group.with_context(active_test=False).search([("name", "=", "Moitié")])
+        )
+        # La Réunion: south and east, within range.
+        self.lyon.write({"coop_latitude": -21.1151, "coop_longitude": 55.5364})
+        self.assertAlmostEqual(self.lyon.coop_latitude, -21.1151)
+
+    def test_tour_public_visitor_follows_a_marker(self):
+        self.start_tour("/cooperative/groups", "coop_portal_groups_map_tour")
