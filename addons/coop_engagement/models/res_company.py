@@ -70,7 +70,7 @@ class ResCompany(models.Model):
                 .sudo()
                 .create(
                     {
-                        "name": _("Newsletter – %(company)s", company=company.name),
+                        "name": company._coop_newsletter_list_name(),
                         # Members only: not offered to everyone on the subscription page.
                         "is_public": False,
                         "coop_company_id": company.id,
@@ -86,6 +86,13 @@ class ResCompany(models.Model):
                 ]
             ).partner_id._coop_sync_newsletter()
         return company.coop_newsletter_list_id
+
+    def _coop_newsletter_list_name(self):
+        """The list's name, also shown to members before the list exists."""
+        self.ensure_one()
+        if self.coop_newsletter_list_id:
+            return self.coop_newsletter_list_id.sudo().name
+        return _("Newsletter – %(company)s", company=self.name)
 
     def action_coop_newsletter_mailing(self):
         """Write to the cooperative's members: a new mass mailing to its newsletter list."""

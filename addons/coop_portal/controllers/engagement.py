@@ -20,6 +20,7 @@ class CoopEngagementPortal(CoopDocuments):
             availabilities=partner._fields["coop_availability"]._description_selection(request.env),
             my_groups=mine,
             suggested_groups=suggested,
+            newsletters=partner._coop_portal_newsletters(),
             **extra,
         )
 

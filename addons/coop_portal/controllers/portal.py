@@ -287,6 +287,7 @@ class CoopPortal(CustomerPortal):
             partner=partner.sudo(),
             countries=request.env["res.country"].sudo().search([]),
             channels=partner._fields["coop_contact_channel"]._description_selection(request.env),
+            newsletters=partner._coop_portal_newsletters(),
             error=error,
             changed=changed,
             post=post if error else {},

@@ -143,6 +143,32 @@ class ResPartner(models.Model):
             return _("yes") if value else _("no")
         return value or ""
 
+    def _coop_portal_newsletters(self):
+        """The newsletters of the person, by name, for the member space.
+
+        ``received``: the lists their address is subscribed to now (the truth, also
+        after an unsubscribe link); ``offered``: what opting in sends them, the
+        federation's newsletter and that of each cooperative where they are an active
+        member (the sync's rule, res.partner._coop_sync_newsletter).
+        """
+        self.ensure_one()
+        partner = self.sudo()
+        general = self.env.ref("coop_engagement.mailing_list_coop_newsletter", False)
+        general = general.sudo() if general else self.env["mailing.list"].sudo()
+        received = partner._coop_newsletter_received_lists()
+        companies = (
+            self.env["coop.member"]
+            .sudo()
+            .search([("partner_id", "=", self.id), ("is_active_member", "=", True)])
+            .company_id
+        )
+        return {
+            "received": (received & general).mapped("name")
+            + (received - general).sorted("name").mapped("name"),
+            "offered": general.mapped("name")
+            + [company._coop_newsletter_list_name() for company in companies],
+        }
+
     # ------------------------------------------------------------------
     # Engagement: skills, availability, themes, local groups (/my/engagement)
     # ------------------------------------------------------------------

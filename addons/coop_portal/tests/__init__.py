@@ -9,3 +9,4 @@ from . import test_portal_events
 from . import test_portal_groups
 from . import test_portal_community_ui
 from . import test_portal_groups_map
+from . import test_portal_newsletter
