@@ -10,7 +10,7 @@
     "maintainers": ["coop-suite"],
     "license": "AGPL-3",
     "development_status": "Beta",
-    "depends": ["coop_engagement", "portal", "website", "website_event"],
+    "depends": ["coop_engagement", "portal", "website", "website_event", "website_forum"],
     "data": [
         "security/ir.model.access.csv",
         "security/coop_portal_security.xml",
@@ -27,6 +27,8 @@
         "views/coop_local_group_views.xml",
         "data/coop_portal_map_data.xml",
         "views/event_event_views.xml",
+        "views/forum_forum_views.xml",
+        "views/forum_templates.xml",
         "views/coop_subscription_request_views.xml",
         "data/website_menu_data.xml",
     ],

@@ -4,3 +4,4 @@ from . import documents
 from . import engagement
 from . import events
 from . import groups
+from . import forum

@@ -12,3 +12,7 @@ from . import event_event
 from . import res_users
 from . import ir_http
 from . import coop_local_group
+from . import res_company
+from . import forum_forum
+from . import forum_post
+from . import coop_resolution

@@ -241,3 +241,11 @@ class TestPortalAccessibility(CoopPortalCase):
     def test_portal_user_without_membership(self):
         with self.subTest(url="/my/cooperative"):
             self.assert_accessible("/my/cooperative", login="portal")
+
+    def test_bernard_members_forum(self):
+        self.assembly.resolution_ids._coop_open_forum_threads()
+        forum = self.env.ref("coop_membership.coop_company_ara")._coop_forum()
+        thread = self.env.ref("coop_governance.coop_resolution_ara_statutes").coop_forum_post_id
+        for url in (f"/forum/{forum.id}", thread.website_url):
+            with self.subTest(url=url):
+                self.assert_accessible(url, login="bernard")

@@ -39,3 +39,11 @@ class TestPortalCommunityTours(CoopPortalCase):
             lambda v: v.partner_id == self.member_romain.partner_id
         )
         self.assertEqual(volunteer.state, "volunteered")
+
+    def test_bernard_answers_on_a_resolution_thread(self):
+        resolution = self.env.ref("coop_governance.coop_resolution_ara_members_fund")
+        self.assembly.resolution_ids._coop_open_forum_threads()
+        self.start_tour("/my/assemblies", "coop_portal_forum_resolution_tour", login="bernard")
+        answers = resolution.coop_forum_post_id.child_ids
+        self.assertIn("groupe local avant le vote", " ".join(answers.mapped("content")))
+        self.assertIn(self.user_bernard, answers.create_uid)
