@@ -15,6 +15,7 @@
         "security/ir.model.access.csv",
         "security/coop_portal_security.xml",
         "data/coop_document_data.xml",
+        "data/event_waitlist_mail_data.xml",
         "views/coop_document_views.xml",
         "views/coop_portal_templates.xml",
         "views/coop_portal_share_templates.xml",

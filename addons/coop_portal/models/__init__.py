@@ -9,6 +9,7 @@ from . import coop_document_version
 from . import coop_document
 from . import coop_assembly
 from . import event_event
+from . import event_registration
 from . import res_users
 from . import ir_http
 from . import coop_local_group
