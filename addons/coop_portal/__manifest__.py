@@ -28,6 +28,7 @@
         "views/coop_local_group_views.xml",
         "data/coop_portal_map_data.xml",
         "views/event_event_views.xml",
+        "views/event_registration_views.xml",
         "views/forum_forum_views.xml",
         "views/forum_templates.xml",
         "views/coop_subscription_request_views.xml",
