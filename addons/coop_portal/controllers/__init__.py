@@ -4,4 +4,5 @@ from . import documents
 from . import engagement
 from . import events
 from . import groups
+from . import event_waitlist
 from . import forum

@@ -5,7 +5,7 @@ from .engagement import CoopEngagementPortal
 
 
 class CoopEventsPortal(CoopEngagementPortal):
-    """The events a member registered for, coming and past."""
+    """The events a member registered for, coming (or waiting for a seat) and past."""
 
     @http.route(["/my/events"], type="http", auth="user", website=True)
     def coop_my_events(self, **kw):
@@ -16,7 +16,9 @@ class CoopEventsPortal(CoopEngagementPortal):
             .search(
                 [
                     ("partner_id", "in", partner._coop_portal_identities()),
+                    "|",
                     ("state", "in", ("open", "done")),
+                    ("coop_waiting", "=", True),
                 ],
                 order="id desc",
                 limit=100,
@@ -26,5 +28,7 @@ class CoopEventsPortal(CoopEngagementPortal):
         coming = registrations.filtered(lambda r: r.event_id.date_end >= now).sorted(
             lambda r: r.event_id.date_begin
         )
-        values = self._coop_layout("coop_events", coming=coming, past=registrations - coming)
+        # A waiting list of a past event is of no use to show.
+        past = (registrations - coming).filtered(lambda r: not r.coop_waiting)
+        values = self._coop_layout("coop_events", coming=coming, past=past)
         return request.render("coop_portal.portal_my_events", values)
