@@ -8,6 +8,7 @@ from . import test_portal_engagement
 from . import test_portal_events
 from . import test_portal_groups
 from . import test_portal_community_ui
+from . import test_portal_event_waitlist
 from . import test_portal_groups_map
 from . import test_portal_forum
 from . import test_portal_newsletter
