@@ -270,6 +270,14 @@ class CoopSubscriptionRequest(models.Model):
     # State machine
     # ------------------------------------------------------------------
     def _check_state(self, allowed):
+        # Lock the requests first: a second transaction taking the same step at the same
+        # time waits here, then fails to serialize and Odoo replays it on fresh data, where
+        # the check below refuses it (instead of it tripping over what the first created).
+        if self.ids:
+            self.env.cr.execute(
+                "SELECT id FROM coop_subscription_request WHERE id = ANY(%s) FOR NO KEY UPDATE",
+                [self.ids],
+            )
         for request in self:
             if request.state not in allowed:
                 raise UserError(
@@ -558,23 +566,3 @@ class CoopSubscriptionRequest(models.Model):
                 "res_id": self.id,
             }
         )
-
-
-class AccountMove(models.Model):
-    _inherit = "account.move"
-
-    coop_subscription_request_ids = fields.One2many(
-        "coop.subscription.request", "invoice_id", string="Subscription Requests"
-    )
-
-    def _invoice_paid_hook(self):
-        res = super()._invoice_paid_hook()
-        paid = self.filtered(lambda move: move.payment_state in ("paid", "in_payment"))
-        requests = (
-            self.env["coop.subscription.request"]
-            .sudo()
-            .search([("invoice_id", "in", paid.ids), ("state", "=", "waiting_payment")])
-        )
-        # The invoice is fully paid: the register follows, whoever recorded the payment.
-        requests._coop_mark_paid()
-        return res
