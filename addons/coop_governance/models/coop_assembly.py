@@ -564,7 +564,8 @@ class CoopAssembly(models.Model):
         """Recompute the chain; return {'ok', 'broken_ballot', 'message'}.
 
         Checks each ballot's link to the previous one and its content hash, the
-        chain head written in the minutes, and the seal of each secret urn.
+        chain head written in the minutes, the seal of each secret urn and the seal of
+        the results stored when each vote closed.
         """
         self.ensure_one()
         self.env["coop.ballot"].flush_model()
@@ -606,6 +607,16 @@ class CoopAssembly(models.Model):
                     Ballot,
                     _(
                         "the secret urn of resolution %(resolution)s was altered",
+                        resolution=resolution.display_name,
+                    ),
+                )
+        for resolution in self.resolution_ids.filtered("result_seal"):
+            if resolution._result_seal() != resolution.result_seal:
+                return self._audit_failure(
+                    Ballot,
+                    _(
+                        "the results of resolution %(resolution)s were altered after its "
+                        "vote closed",
                         resolution=resolution.display_name,
                     ),
                 )

@@ -3,6 +3,12 @@ from odoo.exceptions import UserError
 
 from odoo.addons.coop_membership.models.coop_member import ACTIVE_STATES
 
+# Counted when the vote closes (see _action_write), never typed in.
+RESULT_FIELDS = {"approval_count", "score", "rank", "elected"}
+# Who stands in which election: fixed once the vote opens.
+STANDING_FIELDS = {"resolution_id", "member_id", "state"}
+OPEN_STATES = ("draft", "proposed")
+
 
 class CoopCandidacy(models.Model):
     """A member standing in a board election, with their statement."""
@@ -54,12 +60,35 @@ class CoopCandidacy(models.Model):
         candidacies._check_can_stand()
         return candidacies
 
+    def write(self, vals):
+        if RESULT_FIELDS & set(vals):
+            raise UserError(
+                _(
+                    "The approvals, score, rank and election of a candidate are counted when "
+                    "the vote closes; they cannot be typed in."
+                )
+            )
+        if STANDING_FIELDS & set(vals) and any(
+            c.resolution_id.state not in OPEN_STATES for c in self
+        ):
+            raise UserError(_("The candidates of an election put to the vote cannot change."))
+        return super().write(vals)
+
+    def _action_write(self, vals):
+        """Write the counted results; private, so not callable over RPC."""
+        return super().write(vals)  # pylint: disable=super-method-mismatch
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_before_vote(self):
+        if any(c.resolution_id.state not in OPEN_STATES for c in self):
+            raise UserError(_("The candidates of an election put to the vote cannot change."))
+
     def _check_can_stand(self):
         for candidacy in self:
             election = candidacy.resolution_id
             if election.kind != "election":
                 raise UserError(_("Candidacies are declared for elections only."))
-            if election.state not in ("draft", "proposed"):
+            if election.state not in OPEN_STATES:
                 raise UserError(_("Candidacies close when the vote opens."))
             companies = election.assembly_id._census_companies()
             member = candidacy.member_id
@@ -70,7 +99,7 @@ class CoopCandidacy(models.Model):
                 )  # fmt: skip
 
     def action_withdraw(self):
-        if any(c.resolution_id.state not in ("draft", "proposed") for c in self):
+        if any(c.resolution_id.state not in OPEN_STATES for c in self):
             raise UserError(_("A candidacy is withdrawn before the vote opens."))
         self.write({"state": "withdrawn"})
         return True

@@ -23,6 +23,7 @@ ACTION_FIELDS = {
     "expressed_count",
     "yes_share",
     "urn_seal",
+    "result_seal",
 }
 
 
@@ -123,6 +124,12 @@ class CoopResolution(models.Model):
     expressed_count = fields.Integer(string="Expressed", readonly=True, copy=False)
     yes_share = fields.Float(string="Yes (%)", digits=(5, 2), readonly=True, copy=False)
     urn_seal = fields.Char(readonly=True, copy=False)
+    result_seal = fields.Char(
+        readonly=True,
+        copy=False,
+        help="SHA-256 of the outcome stored when the vote closed (counts, results per college, "
+        "candidates' scores); the audit check of the assembly recomputes it.",
+    )
 
     @api.depends("assembly_id.company_id")
     def _compute_abstention_expressed(self):
@@ -356,12 +363,14 @@ class CoopResolution(models.Model):
                     "urn_seal": resolution._urn_seal() if resolution.secret else False,
                 }
             )
+        for resolution in self:
+            resolution._action_write({"result_seal": resolution._result_seal()})
         return True
 
     def _close_election(self):
         ranking = self._election_results()
         for line in ranking:
-            line["candidacy"].write(
+            line["candidacy"]._action_write(
                 {
                     "approval_count": line["approvals"],
                     "score": line["score"],
@@ -469,6 +478,39 @@ class CoopResolution(models.Model):
                        ';' ORDER BY token), ''), 'UTF8')), 'hex')
               FROM coop_ballot_secret
              WHERE resolution_id = %s
+            """,
+            [self.id],
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _result_seal(self):
+        """SHA-256 over the outcome stored at the close of the vote.
+
+        The status and counts of the resolution, its results per college and, for an
+        election, its candidates' approvals, scores, ranks and elections, as PostgreSQL
+        prints them: a change to any of them after the close breaks the seal.
+        """
+        self.ensure_one()
+        for model in ("coop.resolution", "coop.resolution.result", "coop.candidacy"):
+            self.env[model].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT encode(sha256(convert_to(concat_ws('|',
+                       r.id, r.state, r.weighted, r.yes_count, r.no_count, r.abstain_count,
+                       r.expressed_count, r.yes_share,
+                       (SELECT string_agg(concat_ws(':', l.sequence, l.college_id, l.college_name,
+                                                    l.weight, l.effective_weight, l.yes_count,
+                                                    l.no_count, l.abstain_count,
+                                                    l.expressed_count, l.yes_percent),
+                                          ';' ORDER BY l.sequence, l.id)
+                          FROM coop_resolution_result l WHERE l.resolution_id = r.id),
+                       (SELECT string_agg(concat_ws(':', c.id, c.member_id, c.state,
+                                                    c.approval_count, c.score, c.rank, c.elected),
+                                          ';' ORDER BY c.id)
+                          FROM coop_candidacy c WHERE c.resolution_id = r.id)
+                   ), 'UTF8')), 'hex')
+              FROM coop_resolution r
+             WHERE r.id = %s
             """,
             [self.id],
         )

@@ -88,3 +88,24 @@ class TestElection(GovernanceCommon):
         self.election.action_close_vote()
         self.assertEqual((self.bob.rank, self.alice.rank, self.carol.rank), (1, 2, 3))
         self.assertTrue(self.assembly.verify_audit_chain()["ok"])
+
+    def test_elected_candidates_cannot_change_after_the_vote(self):
+        self._vote(self.election)
+        self.election.action_close_vote()
+        self.assertTrue(self.election.result_seal)
+        with self.assertRaisesRegex(UserError, "counted when the vote closes"):
+            self.carol.write({"elected": True})
+        with self.assertRaisesRegex(UserError, "put to the vote cannot change"):
+            self.carol.write({"member_id": self.cons[2].id})
+        with self.assertRaisesRegex(UserError, "put to the vote cannot change"):
+            self.carol.unlink()
+        self.assertEqual((self.carol.elected, self.carol.rank), (False, 3))
+        self.assertTrue(self.assembly.verify_audit_chain()["ok"])
+        # Changed behind the application's back: the seal of the results breaks.
+        self.env.cr.execute(
+            "UPDATE coop_candidacy SET elected = TRUE WHERE id = %s", [self.carol.id]
+        )
+        self.env.invalidate_all()
+        check = self.assembly.verify_audit_chain()
+        self.assertFalse(check["ok"])
+        self.assertIn("results of resolution Board election were altered", check["message"])

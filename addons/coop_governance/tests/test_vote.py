@@ -146,7 +146,12 @@ class TestVote(GovernanceCommon):
     def test_status_and_results_cannot_be_forged(self):
         resolution = self.resolution
         state = resolution.state
-        for vals in ({"state": "adopted"}, {"yes_count": 999}, {"yes_share": 100.0}):
+        for vals in (
+            {"state": "adopted"},
+            {"yes_count": 999},
+            {"yes_share": 100.0},
+            {"result_seal": "0" * 64},
+        ):
             with self.assertRaisesRegex(UserError, "only through its actions"):
                 resolution.write(vals)
         self.assertEqual(resolution.state, state)
