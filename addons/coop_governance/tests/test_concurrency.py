@@ -24,7 +24,7 @@ class ConcurrentVoteData:
             {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True},
         )
 
-    def _setup_committed(self):
+    def _setup_committed(self, secret=False):
         with db_connect(self.env.cr.dbname).cursor() as cr:
             env = self._env(cr)
             company = env["res.company"].create({"name": f"Concurrency {uuid.uuid4().hex[:8]}"})
@@ -46,7 +46,7 @@ class ConcurrentVoteData:
                 }
             )
             resolution = env["coop.resolution"].create(
-                {"assembly_id": assembly.id, "name": "Concurrent resolution"}
+                {"assembly_id": assembly.id, "name": "Concurrent resolution", "secret": secret}
             )
             # The share rule of the census is tested elsewhere; no share register here.
             with patch.object(type(assembly), "_census_share_clause", lambda self: SQL()):

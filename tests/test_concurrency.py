@@ -1,0 +1,389 @@
+"""Two transactions doing the same thing at the same moment: one wins, the other is refused.
+
+Each transaction runs in its own thread on its own database cursor, wrapped in
+``odoo.service.model.retrying`` as Odoo wraps every RPC and web request: a serialization
+failure is replayed on fresh data, where the business rule refuses the duplicate with its
+own message. Two cursors only see committed data, so every test commits what it needs in
+the demo cooperatives and removes it at the end, whatever happens.
+
+Already covered elsewhere, not repeated here: two votes of the same voter on a public
+resolution (coop_governance TestConcurrentVotes, coop_portal TestPortalConcurrentBallots),
+two register numbers given at once (coop_membership TestShareConcurrency).
+"""
+
+import functools
+import threading
+
+from odoo import SUPERUSER_ID, api
+from odoo.exceptions import UserError
+from odoo.service.model import retrying
+from odoo.sql_db import db_connect
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.coop_governance.tests.test_concurrency import ConcurrentVoteData
+
+
+class RaceCase(TransactionCase):
+    def _cursor(self):
+        return db_connect(self.env.cr.dbname).cursor()
+
+    def _race_env(self, cr, user=SUPERUSER_ID, company=None):
+        context = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
+        if company:
+            context["allowed_company_ids"] = [company]
+        return api.Environment(cr, user, context)
+
+    def _user(self, login):
+        return self.env["res.users"].search([("login", "=", login)]).id
+
+    @mute_logger("odoo.sql_db", "odoo.service.model")
+    def _race(self, *calls, user=SUPERUSER_ID, company=None):
+        """Run each ``call(env)`` in its own transaction, all at once.
+
+        Return one outcome per call: "ok" once committed, else the message of the error
+        its last try raised.
+        """
+        barrier = threading.Barrier(len(calls), timeout=30)
+        outcomes = [None] * len(calls)
+
+        def run(index, call):
+            try:
+                with self._cursor() as cr:
+                    env = self._race_env(cr, user, company)
+                    cr.execute("SELECT 1")  # every snapshot is taken before anyone writes
+                    barrier.wait()
+                    try:
+                        retrying(functools.partial(call, env), env)
+                        outcomes[index] = "ok"
+                    except UserError as error:
+                        outcomes[index] = error.args[0]
+            except Exception as error:  # noqa: BLE001 - reported by the assertions
+                outcomes[index] = repr(error)
+
+        threads = [
+            threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        self.assertFalse(any(thread.is_alive() for thread in threads), "a transaction hangs")
+        return outcomes
+
+    def _assert_one_winner(self, outcomes, refusal):
+        self.assertEqual(outcomes.count("ok"), 1, outcomes)
+        (loser,) = [outcome for outcome in outcomes if outcome != "ok"]
+        self.assertRegex(loser, refusal)
+        return outcomes.index("ok")
+
+    def _purge(self, partner_ids):
+        """Remove what the test committed for these people, register rows included (by SQL:
+        nothing else may delete them), then the people."""
+        with self._cursor() as cr:
+            env = self._race_env(cr)
+            partners = env["res.partner"].browse(partner_ids).exists()
+            members = env["coop.member"].search([("partner_id", "in", partners.ids)])
+            cr.execute(
+                "DELETE FROM coop_share_operation WHERE member_id = ANY(%s)"
+                " OR counterpart_member_id = ANY(%s)",
+                [members.ids, members.ids],
+            )
+            env.invalidate_all()
+            payments = env["account.payment"].search([("partner_id", "in", partners.ids)])
+            payments.action_draft()
+            payments.with_context(force_delete=True).unlink()
+            moves = env["account.move"].search(
+                [
+                    "|",
+                    ("partner_id", "in", partners.ids),
+                    ("line_ids.partner_id", "in", partners.ids),
+                ]
+            )
+            moves.filtered(lambda move: move.state == "posted").button_draft()
+            moves.with_context(force_delete=True).unlink()
+            for model, domain in (
+                ("coop.subscription.request", [("partner_id", "in", partners.ids)]),
+                ("coop.redemption.request", [("member_id", "in", members.ids)]),
+                ("coop.member", [("id", "in", members.ids)]),
+            ):
+                ids = env[model].search(domain).ids
+                cr.execute(
+                    "DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)", [model, ids]
+                )
+                if model == "coop.member":
+                    for table in ("coop_member_period", "coop_member_college_history"):
+                        cr.execute(f"DELETE FROM {table} WHERE member_id = ANY(%s)", [ids])  # noqa: S608
+                cr.execute(f'DELETE FROM "{env[model]._table}" WHERE id = ANY(%s)', [ids])  # noqa: S608
+            # The payment wizards of _coop_record_payment (transient, vacuumed later).
+            cr.execute(
+                "DELETE FROM account_payment_register WHERE partner_id = ANY(%s)", [partners.ids]
+            )
+            env.invalidate_all()
+            partners.unlink()
+            cr.commit()  # pylint: disable=invalid-commit
+
+    @mute_logger("odoo.sql_db")
+    def _drop_company(self, company_id):
+        """Remove a test cooperative, or archive it when other modules still refer to it."""
+        with self._cursor() as cr:
+            env = self._race_env(cr)
+            company = env["res.company"].browse(company_id)
+            sequence = company.coop_member_sequence_id
+            company.coop_member_sequence_id = False
+            sequence.unlink()
+            env["coop.college"].search([("company_id", "=", company_id)]).unlink()
+            cr.commit()  # pylint: disable=invalid-commit
+            try:
+                with cr.savepoint():
+                    partner = company.partner_id
+                    company.unlink()
+                    partner.unlink()
+            except Exception:  # noqa: BLE001 - e.g. the cooperative's forum refers to it
+                company.write({"active": False})
+            cr.commit()  # pylint: disable=invalid-commit
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentMembership(RaceCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.centre = cls.env.ref("coop_membership.coop_company_centre")
+        cls.share_class = cls.env.ref("coop_membership.share_class_centre")
+        cls.college = cls.env.ref("coop_membership.coop_college_centre_cons")
+
+    def _new_member(self, env, name, admit=False, company=None, college=None):
+        partner = env["res.partner"].create({"name": name, "email": f"{name.lower()}@example.org"})
+        member = env["coop.member"].create(
+            {
+                "partner_id": partner.id,
+                "company_id": (company or self.centre).id,
+                "college_id": (college or self.college).id,
+            }
+        )
+        if admit:
+            member.action_admit()
+        return member
+
+    def test_same_subscription_accepted_then_paid_twice_at_once(self):
+        """Two accountants accept the same request, then record its payment, at once."""
+        with self._cursor() as cr:
+            env = self._race_env(cr)
+            partner = env["res.partner"].create(
+                {"name": "Racing Subscriber", "email": "racing.subscriber@example.org"}
+            )
+            request = env["coop.subscription.request"].create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": self.centre.id,
+                    "college_id": self.college.id,
+                    "share_class_id": self.share_class.id,
+                    "quantity": 2,
+                }
+            )
+            request.action_submit()
+            cr.commit()  # pylint: disable=invalid-commit
+            request_id, partner_id, request_name = request.id, partner.id, request.name
+        try:
+
+            def accept(env):
+                env["coop.subscription.request"].browse(request_id).action_validate()
+
+            def pay(env):
+                env["coop.subscription.request"].browse(request_id)._coop_record_payment()
+
+            sylvie = self._user("sylvie")
+            outcomes = self._race(accept, accept, user=sylvie, company=self.centre.id)
+            self._assert_one_winner(outcomes, "is Waiting for Payment: this step is not possible")
+            with self._cursor() as cr:
+                request = self._race_env(cr)["coop.subscription.request"].browse(request_id)
+                invoices = self._race_env(cr)["account.move"].search(
+                    [("invoice_origin", "=", request_name)]
+                )
+                self.assertEqual(invoices, request.invoice_id, "one capital release invoice")
+                self.assertEqual(request.state, "waiting_payment")
+
+            outcomes = self._race(pay, pay, user=sylvie, company=self.centre.id)
+            self._assert_one_winner(outcomes, "is Paid: this step is not possible")
+            with self._cursor() as cr:
+                env = self._race_env(cr)
+                request = env["coop.subscription.request"].browse(request_id)
+                payments = request.invoice_id._get_reconciled_payments()
+                operations = env["coop.share.operation"].search([("note", "=", request_name)])
+                self.assertEqual(len(payments), 1, "one payment recorded")
+                self.assertEqual(request.state, "paid")
+                self.assertEqual(operations, request.operation_id, "one register operation")
+                self.assertEqual((operations.state, operations.quantity), ("confirmed", 2))
+                member = request.member_id
+                self.assertEqual(member.state, "member")
+                self.assertEqual(len(member.period_ids), 1, "admitted once")
+        finally:
+            self._purge([partner_id])
+
+    def test_admissions_at_once_get_distinct_numbers(self):
+        """Two officers admit at once: different people get different numbers; the same
+        candidate is admitted once; a new cooperative gets one number sequence."""
+        with self._cursor() as cr:
+            env = self._race_env(cr)
+            candidates = [self._new_member(env, f"Racing Candidate {i}") for i in range(3)]
+            first, second, same = (member.id for member in candidates)
+            company = env["res.company"].create({"name": "Racing Cooperative"})
+            college = env["coop.college"].create(
+                {"name": "All", "code": "ALL", "company_id": company.id}
+            )
+            founders = [
+                self._new_member(env, f"Racing Founder {i}", company=company, college=college)
+                for i in range(2)
+            ]
+            newcomers = [member.id for member in founders]
+            partner_ids = [member.partner_id.id for member in candidates + founders]
+            cr.commit()  # pylint: disable=invalid-commit
+            company_id = company.id
+        try:
+
+            def admit(member_id, env):
+                env["coop.member"].browse(member_id).action_admit()
+
+            officer = self._user("thomas")
+            outcomes = self._race(
+                functools.partial(admit, first),
+                functools.partial(admit, second),
+                user=officer,
+                company=self.centre.id,
+            )
+            self.assertEqual(outcomes, ["ok", "ok"])
+            outcomes = self._race(
+                functools.partial(admit, same),
+                functools.partial(admit, same),
+                user=officer,
+                company=self.centre.id,
+            )
+            self._assert_one_winner(outcomes, "Admission is not possible for .*Member")
+            # The cooperative's first admissions: both create its member sequence.
+            outcomes = self._race(
+                functools.partial(admit, newcomers[0]), functools.partial(admit, newcomers[1])
+            )
+            self.assertEqual(outcomes, ["ok", "ok"])
+            with self._cursor() as cr:
+                env = self._race_env(cr)
+                Member = env["coop.member"]
+                centre = Member.browse([first, second, same])
+                self.assertEqual(centre.mapped("state"), ["member"] * 3)
+                self.assertEqual(len(set(centre.mapped("member_number"))), 3)
+                self.assertEqual(len(Member.browse(same).period_ids), 1, "admitted once")
+                founders = Member.browse(newcomers)
+                self.assertEqual(sorted(founders.mapped("member_number")), ["000001", "000002"])
+                sequences = env["ir.sequence"].search(
+                    [("company_id", "=", company_id), ("code", "=", "coop.member")]
+                )
+                self.assertEqual(sequences, founders.company_id.coop_member_sequence_id)
+        finally:
+            self._purge(partner_ids)
+            self._drop_company(company_id)
+
+    def test_same_shares_redeemed_twice_at_once(self):
+        """The board approves twice the same redemption, then two redemptions of the same
+        shares, at once: the shares leave the register once."""
+        with self._cursor() as cr:
+            env = self._race_env(cr)
+            member = self._new_member(env, "Racing Holder", admit=True)
+            subscription = env["coop.share.operation"].create(
+                {
+                    "member_id": member.id,
+                    "company_id": self.centre.id,
+                    "share_class_id": self.share_class.id,
+                    "quantity": 4,
+                }
+            )
+            subscription.action_confirm()
+            partner_id = member.partner_id.id
+            Request = env["coop.redemption.request"]
+            same, first, second = (
+                Request.create(
+                    {
+                        "member_id": member.id,
+                        "company_id": self.centre.id,
+                        "share_class_id": self.share_class.id,
+                        "redemption_type": "partial",
+                        "quantity": quantity,
+                    }
+                ).id
+                for quantity in (1, 2, 2)
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+            member_id = member.id
+        try:
+
+            def approve(request_id, env):
+                env["coop.redemption.request"].browse(request_id).action_approve()
+
+            sylvie = self._user("sylvie")
+            outcomes = self._race(
+                functools.partial(approve, same),
+                functools.partial(approve, same),
+                user=sylvie,
+                company=self.centre.id,
+            )
+            self._assert_one_winner(outcomes, "cannot go through this step in its state")
+            # 3 shares left: either redemption of 2 may pass, not both.
+            outcomes = self._race(
+                functools.partial(approve, first),
+                functools.partial(approve, second),
+                user=sylvie,
+                company=self.centre.id,
+            )
+            winner = self._assert_one_winner(outcomes, "holds 1 shares .*: 2 cannot be redeemed")
+            with self._cursor() as cr:
+                env = self._race_env(cr)
+                operations = env["coop.share.operation"].search([("member_id", "=", member_id)])
+                redeemed = env["coop.redemption.request"].browse([same, [first, second][winner]])
+                refused = env["coop.redemption.request"].browse([first, second][1 - winner])
+                self.assertEqual(redeemed.mapped("state"), ["approved", "approved"])
+                self.assertEqual(
+                    operations.filtered(lambda op: op.operation_type == "redemption"),
+                    redeemed.operation_id,
+                    "one register operation per approved redemption",
+                )
+                self.assertEqual(len(redeemed.move_id), 2)
+                self.assertEqual(
+                    (refused.state, refused.operation_id, refused.move_id),
+                    ("draft", env["coop.share.operation"], env["account.move"]),
+                )
+                holdings = env["coop.share.operation"]._coop_holdings([member_id])
+                self.assertEqual(holdings[(member_id, self.share_class.id)], 1)
+        finally:
+            self._purge([partner_id])
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentSecretBallot(ConcurrentVoteData, RaceCase):
+    """The same voter's secret ballot sent twice at once: one participation, one slot."""
+
+    @mute_logger("odoo.sql_db")  # the cleanup may only archive the test cooperative
+    def test_same_secret_ballot_twice_at_once(self):
+        company_id, assembly_id, resolution_id, voter_id = self._setup_committed(secret=True)
+        try:
+
+            def vote(choice, env):
+                env["coop.resolution"].browse(resolution_id).cast_vote(voter_id, choice, "in_room")
+
+            outcomes = self._race(functools.partial(vote, "yes"), functools.partial(vote, "no"))
+            winner = self._assert_one_winner(outcomes, "already voted")
+            with self._cursor() as cr:
+                cr.execute("SELECT COUNT(*) FROM coop_ballot WHERE voter_id = %s", [voter_id])
+                self.assertEqual(cr.fetchone()[0], 1, "one participation")
+                cr.execute(
+                    "SELECT choice FROM coop_ballot_secret WHERE resolution_id = %s AND used",
+                    [resolution_id],
+                )
+                self.assertEqual(cr.fetchall(), [(["yes", "no"][winner],)], "one urn slot used")
+                env = self._race_env(cr)
+                resolution = env["coop.resolution"].browse(resolution_id)
+                resolution.action_close_vote()
+                self.assertEqual(resolution.expressed_count, 1)
+                check = resolution.assembly_id.verify_audit_chain()
+                self.assertTrue(check["ok"], check["message"])
+                cr.rollback()
+        finally:
+            self._cleanup(company_id, assembly_id)
