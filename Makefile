@@ -4,6 +4,7 @@
 #   make test    throwaway database, install every coop module with demo data, pytest-odoo
 #   make lint    ruff + ruff format --check + pylint-odoo
 #   make bench   fresh database without demo data, run tests/bench/bench_*.py
+#   make backup  pg_dump -Fc of DB + its filestore, with checksums; make restore into a new DB
 #
 # Everything (Python venv, Odoo, PostgreSQL, Debian packages) is checked on every call and
 # only done when missing, so a second call is quick.
@@ -17,7 +18,7 @@ MAKEFLAGS += --no-print-directory
 # ---- knobs (override on the command line: make run DB=x PORT=8070) ------------------------
 # Generic names are taken from the command line only, never from a same-named environment
 # variable that some other tool set (CI images often export PORT or PYTHON).
-$(foreach v,DB PORT TEST_PORT PYTHON ADDONS_DIR MODULES,$(if $(filter environment,$(origin $(v))),$(eval undefine $(v))))
+$(foreach v,DB PORT TEST_PORT PYTHON ADDONS_DIR MODULES BACKUP TARGET FORCE,$(if $(filter environment,$(origin $(v))),$(eval undefine $(v))))
 DB         ?= coop_demo
 PORT       ?= 8069
 TEST_PORT  ?= 8079
@@ -30,6 +31,10 @@ ADDONS_DIR ?= $(CURDIR)/addons
 ODOO_TARBALL_URL ?= https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz
 PYTEST_ARGS ?=
 ALLOW_WARNINGS ?=
+BACKUP_DIR ?= $(CURDIR)/backups
+BACKUP     ?=
+TARGET     ?=
+FORCE      ?=
 
 VENV       := $(CURDIR)/.venv
 PY         := $(VENV)/bin/python
@@ -56,7 +61,7 @@ PIP = "$(PY)" -m pip install -q --disable-pip-version-check 2> >(grep -v "^WARNI
 # psql/dropdb against the local server as the current user (unix socket, like Odoo).
 PSQL := psql -X -q -v ON_ERROR_STOP=1 -d postgres -tA
 
-.PHONY: help venv odoo deps pg conf node_modules run test lint bench clean distclean
+.PHONY: help venv odoo deps pg conf node_modules run test lint bench backup restore clean distclean
 
 help:
 	@echo "make run      serve Odoo on PORT=$(PORT) with database DB=$(DB) (created with demo data once)"
@@ -64,6 +69,8 @@ help:
 	echo "make lint     ruff check, ruff format --check, pylint-odoo"
 	echo "make bench    database $(BENCH_DB) without demo data, then tests/bench (BENCH=pattern SCALE=0.1)"
 	echo "make i18n     refresh addons/*/i18n: export each <module>.pot, merge it into fr.po (msgmerge)"
+	echo "make backup   pg_dump -Fc of DB=$(DB) and its filestore into BACKUP_DIR=$(BACKUP_DIR)/<db>-<date>"
+	echo "make restore  BACKUP=<backup dir> into a new database TARGET (default <db>_restored; FORCE=1 replaces it)"
 	echo "make clean    drop test/bench databases, remove generated configs and caches"
 	echo "make distclean  clean + drop DB=$(DB) + remove .venv, .odoo (downloaded Odoo, filestores), node_modules"
 	echo "helpers: venv odoo pg deps conf node_modules.  Odoo comes from the Python, ODOO_SRC=/path, or a download."
@@ -360,6 +367,88 @@ bench: conf
 	"$(PY)" -m odoo -c "$(RUN_CONF)" -d "$(BENCH_DB)" -i "$$mods" --without-demo=all \
 	  --stop-after-init --log-level=warn
 	BENCH="$(BENCH)" SCALE="$(SCALE)" "$(PY)" tests/bench/run.py -c "$(RUN_CONF)" -d "$(BENCH_DB)"
+
+# ---- make backup / make restore --------------------------------------------------------------
+# A backup is a directory: db.dump (pg_dump -Fc), filestore.tar.gz (DATA_DIR/filestore/<db>)
+# and manifest.sha256 (checksums of both, `sha256sum -c` format). The database is dumped first:
+# Odoo only adds files to a filestore (its garbage collector removes those of deleted
+# attachments once a day), so every file the dump refers to is still there for the tar.
+backup:
+	@command -v pg_dump >/dev/null || { echo "backup: pg_dump is missing (postgresql-client)" >&2; exit 1; }
+	if [ -z "$$($(PSQL) -c "select 1 from pg_database where datname = '$(DB)'")" ]; then
+	  echo "backup: there is no database $(DB) (DB=name)" >&2; exit 1
+	fi
+	dest="$(BACKUP_DIR)/$(DB)-$$(date +%Y%m%d_%H%M%S)"
+	[ ! -e "$$dest" ] || { echo "backup: $$dest already exists" >&2; exit 1; }
+	mkdir -p "$$dest.part"
+	trap 'rm -rf "$$dest.part"' EXIT
+	trap 'exit 130' INT TERM
+	pg_dump -Fc --no-owner -f "$$dest.part/db.dump" "$(DB)"
+	store="$(DATA_DIR)/filestore/$(DB)"
+	if [ -d "$$store" ]; then
+	  tar -C "$$store" -czf "$$dest.part/filestore.tar.gz" .
+	else
+	  echo "backup: no filestore at $$store: the backup holds an empty one" >&2
+	  tar -czf "$$dest.part/filestore.tar.gz" -T /dev/null
+	fi
+	(cd "$$dest.part" && sha256sum db.dump filestore.tar.gz > manifest.sha256)
+	mv "$$dest.part" "$$dest"
+	echo "backup: $(DB) saved in $$dest ($$(du -sh "$$dest" | cut -f1))"
+	echo "backup: restore it with: make restore BACKUP=$$dest [TARGET=name]"
+
+# Restores into a new database (TARGET, default <source db>_restored) and its filestore, after
+# checking the checksums; an existing database is replaced only with FORCE=1.
+restore:
+	@src="$(BACKUP)"
+	if [ -z "$$src" ]; then
+	  echo "restore: name the backup: make restore BACKUP=$(BACKUP_DIR)/<db>-<date> [TARGET=name] [FORCE=1]" >&2
+	  exit 1
+	fi
+	for f in db.dump filestore.tar.gz manifest.sha256; do
+	  [ -f "$$src/$$f" ] || { echo "restore: $$src/$$f is missing: not a backup of make backup" >&2; exit 1; }
+	done
+	if ! (cd "$$src" && sha256sum --check --strict --quiet manifest.sha256); then
+	  echo "restore: the checksums of $$src do not match its manifest: damaged backup, nothing restored" >&2
+	  exit 1
+	fi
+	source_db=$$(pg_restore --list "$$src/db.dump" 2>/dev/null | sed -n 's/^;[[:space:]]*[Dd]bname: //p' || true)
+	[ -n "$$source_db" ] || { echo "restore: $$src/db.dump is not a pg_dump -Fc archive" >&2; exit 1; }
+	target="$(TARGET)"
+	target="$${target:-$${source_db}_restored}"
+	if [[ ! "$$target" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]*$$ ]]; then
+	  echo "restore: '$$target' is not a database name Odoo accepts" >&2; exit 1
+	fi
+	store="$(DATA_DIR)/filestore/$$target"
+	if [ -n "$$($(PSQL) -c "select 1 from pg_database where datname = '$$target'")" ]; then
+	  if [ "$(FORCE)" != 1 ]; then
+	    echo "restore: database $$target exists: choose another TARGET=, or FORCE=1 to replace it" >&2
+	    exit 1
+	  fi
+	  echo "restore: FORCE=1: dropping database $$target and its filestore"
+	  dropdb --force "$$target"
+	  rm -rf "$$store"
+	elif [ -e "$$store" ]; then
+	  if [ "$(FORCE)" != 1 ]; then
+	    echo "restore: $$store exists (filestore without database): remove it, or FORCE=1" >&2
+	    exit 1
+	  fi
+	  rm -rf "$$store"
+	fi
+	done=""
+	cleanup() { [ -n "$$done" ] || { dropdb --if-exists --force "$$target" 2>/dev/null || true; rm -rf "$$store"; }; }
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
+	echo "restore: $$src ($$source_db) into database $$target"
+	# As Odoo creates its databases: UTF-8, 'C' collation, from template0.
+	createdb -T template0 -E UTF8 --lc-collate=C "$$target"
+	# One transaction: all or nothing, and several times faster than a commit per object.
+	pg_restore --no-owner --single-transaction -d "$$target" "$$src/db.dump"
+	mkdir -p "$$store"
+	tar -C "$$store" -xzf "$$src/filestore.tar.gz"
+	done=1
+	echo "restore: database $$target and filestore $$store restored"
+	echo "restore: on a test server, neutralize it before serving it (no mail, no bank sync):"
+	echo "         $(PY) -m odoo neutralize -c $(RUN_CONF) -d $$target"
 
 # ---- cleaning --------------------------------------------------------------------------------
 clean:
