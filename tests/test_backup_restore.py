@@ -37,10 +37,16 @@ REGISTER_TOTALS = """
 @tagged("post_install", "-at_install")
 class TestBackupRestore(TransactionCase):
     def _make(self, target, check=True, **variables):
+        # Run by `make test`: none of its variables may reach this make.
+        env = {
+            name: value
+            for name, value in exec_pg_environ().items()
+            if name not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
+        }
         result = subprocess.run(
             ["make", "-C", str(REPO), "--no-print-directory", target]
             + [f"{name}={value}" for name, value in variables.items()],
-            env=exec_pg_environ(),
+            env=env,
             capture_output=True,
             text=True,
             timeout=300,
