@@ -81,6 +81,9 @@ class CoopAssemblyVoter(models.Model):
                         _("Attendance is recorded while the assembly is convened or open.")
                     )
             if vals.get("proxy_holder_id"):
+                # Before the database's own check, which would only say "bad query".
+                if vals["proxy_holder_id"] in self.ids:
+                    raise ValidationError(_("A member cannot hold their own proxy."))
                 vals["attendance"] = "represented"
             elif vals.get("attendance") and vals["attendance"] != "represented":
                 vals["proxy_holder_id"] = False
@@ -190,7 +193,12 @@ class CoopAssemblyVoter(models.Model):
         return True
 
     def action_give_proxy(self, holder):
-        """Record that these voters are represented by ``holder``."""
+        """Record that these voters are represented by ``holder`` (a voter or its id)."""
+        holder = self.env["coop.input.mixin"]._coop_records(
+            self._name, holder, _("Choose the proxy holder among the members of the census.")
+        )
+        if not holder:
+            raise UserError(_("Choose the proxy holder among the members of the census."))
         self.write({"proxy_holder_id": holder.id})
         return True
 

@@ -104,9 +104,12 @@ class CoopPoll(models.Model):
     def answer(self, member, options):
         """Record ``member``'s answer (``coop.poll.option`` records or ids)."""
         self.ensure_one()
-        member = self.env["coop.member"].browse(member) if isinstance(member, int) else member
-        options = self.env["coop.poll.option"].browse(
-            options if isinstance(options, list) else options.ids
+        Input = self.env["coop.input.mixin"]
+        member = Input._coop_records(
+            "coop.member", member, _("Choose the membership answering the poll.")
+        )
+        options = Input._coop_records(
+            "coop.poll.option", options, _("Choose among the options of this poll."), many=True
         )
         user = self.env.user
         if not (

@@ -531,8 +531,13 @@ class CoopResolution(models.Model):
         """
         self.ensure_one()
         Voter = self.env["coop.assembly.voter"]
-        voter = Voter.browse(voter) if isinstance(voter, int) else voter
-        cast_by = Voter.browse(cast_by) if isinstance(cast_by, int) else (cast_by or Voter)
+        Input = self.env["coop.input.mixin"]
+        voter = Input._coop_records(Voter._name, voter, _("This voter does not exist."))
+        cast_by = (
+            Input._coop_records(Voter._name, cast_by, _("This proxy holder does not exist."))
+            if cast_by
+            else Voter
+        )
         self._check_vote_access(voter, channel, cast_by)
         resolution = self.sudo()
         voter = voter.sudo()
@@ -549,15 +554,20 @@ class CoopResolution(models.Model):
 
         An empty list is a blank ballot.
         """
-        Candidacy = self.env["coop.candidacy"].sudo()
-        if isinstance(candidacies, models.BaseModel):
-            candidacies = candidacies.ids
-        if not isinstance(candidacies, (list, tuple)):
+        if not isinstance(candidacies, (list, tuple, models.BaseModel)):
             raise UserError(_("An election ballot lists the approved candidates."))
-        chosen = Candidacy.browse(sorted(set(candidacies)))
-        if len(chosen.exists()) != len(chosen) or any(
-            c.resolution_id != self or c.state != "submitted" for c in chosen
-        ):
+        chosen = (
+            self.env["coop.input.mixin"]
+            .sudo()
+            ._coop_records(
+                "coop.candidacy",
+                candidacies,
+                _("Approve only the standing candidates of this election."),
+                many=True,
+            )
+            .sorted("id")
+        )
+        if any(c.resolution_id != self or c.state != "submitted" for c in chosen):
             raise UserError(_("Approve only the standing candidates of this election."))
         if len(chosen) > self.seats:
             raise UserError(
@@ -603,9 +613,9 @@ class CoopResolution(models.Model):
                     assembly=assembly.name,
                 )
             )
-        if self.kind == "motion" and choice not in dict(CHOICES):
+        if self.kind == "motion" and (not isinstance(choice, str) or choice not in dict(CHOICES)):
             raise UserError(_("A vote is yes, no or abstain."))
-        if channel not in dict(CHANNELS):
+        if not isinstance(channel, str) or channel not in dict(CHANNELS):
             raise UserError(_("Unknown voting channel %(channel)s.", channel=channel))
         if channel == "proxy":
             if not cast_by or voter.proxy_holder_id != cast_by:

@@ -1,3 +1,4 @@
+from . import coop_input_mixin
 from . import ir_sequence
 from . import res_company
 from . import coop_college

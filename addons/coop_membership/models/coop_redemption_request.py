@@ -21,9 +21,10 @@ COMPUTED_FIELDS = {"refund_unit_value", "nominal_amount", "refund_amount"}
 class CoopRedemptionRequest(models.Model):
     _name = "coop.redemption.request"
     _description = "Share Redemption Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "coop.input.mixin"]
     _order = "id desc"
     _check_company_auto = True
+    _coop_minimums = {"quantity": 1, "loss_per_share": 0}
 
     name = fields.Char(string="Reference", readonly=True, copy=False, default="/")
     company_id = fields.Many2one(
@@ -177,6 +178,7 @@ class CoopRedemptionRequest(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._coop_check_vals(vals_list)
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = (
@@ -226,6 +228,7 @@ class CoopRedemptionRequest(models.Model):
                     "set only by its actions (Board Approval, Pay Refund, Cancel)."
                 )
             )
+        self._coop_check_vals([vals])
         return super().write(vals)
 
     def _action_write(self, vals):

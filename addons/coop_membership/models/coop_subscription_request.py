@@ -16,9 +16,10 @@ INVOICED_FIELDS = {"college_id", "share_class_id", "quantity"}
 class CoopSubscriptionRequest(models.Model):
     _name = "coop.subscription.request"
     _description = "Share Subscription Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "coop.input.mixin"]
     _order = "id desc"
     _check_company_auto = True
+    _coop_minimums = {"quantity": 1}
 
     name = fields.Char(string="Reference", readonly=True, copy=False, default="/")
     company_id = fields.Many2one(
@@ -115,6 +116,7 @@ class CoopSubscriptionRequest(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._coop_check_vals(vals_list)
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = (
@@ -154,6 +156,7 @@ class CoopSubscriptionRequest(models.Model):
                     fields=", ".join(sorted(self._fields[f].string for f in frozen)),
                 )
             )
+        self._coop_check_vals([vals])
         return super().write(vals)
 
     def _action_write(self, vals):

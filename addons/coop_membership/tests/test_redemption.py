@@ -256,8 +256,11 @@ class TestRedemption(CoopCapitalTestCommon):
         draft = self._redemption(self.big, 1, redemption_type="partial")
         with self.assertRaisesRegex(UserError, "cannot be typed in"):
             draft.write({"refund_amount": 5000.0})
-        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+        with self.assertRaisesRegex(ValidationError, "Loss Per Share: give at least 0"):
             draft.write({"loss_per_share": -10.0})
+        # Past the typed-value checks, the database still refuses it.
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            draft._action_write({"loss_per_share": -10.0})
             draft.flush_recordset()
         self.assertEqual(redemption.state, "approved")
         self.assertEqual(redemption.operation_id.state, "confirmed")

@@ -11,6 +11,7 @@ class CoopShareTransferWizard(models.TransientModel):
     """
 
     _name = "coop.share.transfer.wizard"
+    _inherit = ["coop.input.mixin"]
     _description = "Transfer Shares Between Members"
 
     member_id = fields.Many2one("coop.member", string="Giving member", required=True, readonly=True)
@@ -33,6 +34,15 @@ class CoopShareTransferWizard(models.TransientModel):
     quantity = fields.Integer(required=True, default=1)
     date = fields.Date(required=True, default=fields.Date.context_today)
     note = fields.Text(help="Board decision or agreement behind the transfer.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._coop_check_vals(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._coop_check_vals([vals])
+        return super().write(vals)
 
     @api.model
     def default_get(self, fields_list):

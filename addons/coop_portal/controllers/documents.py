@@ -27,13 +27,14 @@ class CoopDocuments(CoopPortal):
         Document = request.env["coop.document"].sudo()
         base = self._coop_document_domain()
         domain = list(base)
-        search = (search or "").strip()[:100]
+        # Control characters mean nothing in a search, and PostgreSQL refuses NUL.
+        search = "".join(c for c in str(search or "") if ord(c) >= 32).strip()[:100]
         if search:
             domain += ["|", ("name", "ilike", search), ("description", "ilike", search)]
         filters = {
             field: int(value)
             for field, value in (("category_id", category), ("year", year), ("company_id", company))
-            if str(value).isdigit()
+            if str(value).isascii() and str(value).isdigit() and len(str(value)) < 10
         }
         domain += [(field, "=", value) for field, value in filters.items()]
         # One pass over what the member may read gives the filters' choices and, unless

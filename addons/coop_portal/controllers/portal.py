@@ -369,7 +369,7 @@ class CoopPortal(CustomerPortal):
                 key = f"{prefix}{resolution.id}_voted"
                 if post.get(key):
                     picked = request.httprequest.form.getlist(f"{prefix}{resolution.id}")
-                    choices[resolution.id] = [int(c) for c in picked if c.isdigit()]
+                    choices[resolution.id] = [int(c) for c in picked if c.isascii() and c.isdigit()]
             elif post.get(f"{prefix}{resolution.id}"):
                 choices[resolution.id] = post[f"{prefix}{resolution.id}"]
         return choices

@@ -1,6 +1,8 @@
 from odoo import _, api, models
 from odoo.exceptions import AccessError, UserError
 
+from .res_partner import _as_id
+
 # Assemblies a member sees in the portal: from the convocation on.
 PORTAL_ASSEMBLY_STATES = ("convened", "open", "closed")
 # Resolutions shown to members: on the agenda, being voted, or decided.
@@ -67,7 +69,8 @@ class CoopAssemblyVoter(models.Model):
         Never a full list: at least three characters of a name, or an exact number.
         """
         self.ensure_one()
-        term = (term or "").strip()
+        # Control characters mean nothing in a name, and PostgreSQL refuses NUL.
+        term = "".join(c for c in str(term or "") if ord(c) >= 32).strip()
         # Not a member directory: only a voter who may give their proxy searches.
         if len(term) < 3 or not self._portal_can_give_proxy():
             return self.browse()
@@ -92,11 +95,7 @@ class CoopAssemblyVoter(models.Model):
         voter.member_id._portal_check_can_act()
         if voter.assembly_id.state not in ("convened", "open"):
             raise UserError(_("Proxies are given before the assembly closes."))
-        try:
-            holder_id = int(holder_id)
-        except (TypeError, ValueError):
-            holder_id = 0
-        holder = self.sudo().browse(holder_id).exists()
+        holder = self.sudo().browse(_as_id(holder_id)).exists()
         if (
             not holder
             or holder.assembly_id != voter.assembly_id
@@ -164,7 +163,7 @@ class CoopAssemblyVoter(models.Model):
                 raise AccessError(_("You do not hold this member's proxy."))
             channel = "proxy"
             cast_by = holder
-        if not choices:
+        if not choices or not isinstance(choices, dict):
             raise UserError(_("Choose your vote on at least one resolution."))
         resolutions = voter._portal_resolutions()
         ballots = self.env["coop.ballot"]

@@ -19,8 +19,17 @@ PROFILE_FIELDS = (
 
 
 def _as_id(raw):
-    """A record id typed in a form, or 0 (which matches nothing) for anything else."""
-    return int(raw) if str(raw).isdigit() else 0
+    """A record id typed in a form, or 0 (which matches nothing) for anything else.
+
+    ASCII digits only: str.isdigit() also accepts "²" or "١", which int() refuses or
+    reads as another number; and no more than a database id can hold.
+    """
+    if isinstance(raw, bool) or not isinstance(raw, (str, int)):
+        return 0
+    raw = str(raw).strip()
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10:
+        return 0
+    return int(raw) if int(raw) <= 2**31 - 1 else 0
 
 
 class ResPartner(models.Model):
@@ -83,9 +92,7 @@ class ResPartner(models.Model):
                     _("%s is too long (256 characters at most).", self._fields[field].string)
                 )
             if field == "country_id":
-                country = (
-                    self.env["res.country"].browse(int(raw)).exists() if raw.isdigit() else None
-                )
+                country = self.env["res.country"].browse(_as_id(raw)).exists()
                 if raw and not country:
                     raise UserError(_("Choose a country from the list."))
                 vals[field] = country.id if country else False
@@ -183,7 +190,7 @@ class ResPartner(models.Model):
         Theme = self.env["coop.engagement.theme"].sudo()
 
         def records(model, raw_ids, label):
-            ids = {int(i) for i in raw_ids if str(i).isdigit()}
+            ids = {_as_id(i) for i in raw_ids} - {0}
             if len(ids) != len(set(raw_ids)):
                 raise UserError(_("Choose %s from the list.", label))
             found = model.search([("id", "in", list(ids))])
