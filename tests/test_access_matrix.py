@@ -100,12 +100,11 @@ WRITE_VALUES = {
     "coop.local.group.membership": lambda rec: {"role": "contact"},
 }
 
-# Reviewed cell by cell. Known hole, expected denied until fixed (the test fails meanwhile):
-# res.partner × off_b "rwcu" and × mod_b "r---" today: a member's contact card has no
-# company (a person may belong to several cooperatives), so Odoo's partner rules let the
-# staff of any cooperative read the name, email, address and engagement profile (skills,
-# themes, availability) of another cooperative's members, and an officer (partner manager)
-# edit or delete it. The paper label wizard exports the same addresses (TestForgedIds).
+# Reviewed cell by cell. res.partner × off_b / mod_b: a member's contact card has no
+# company (a person may belong to several cooperatives), so Odoo's rules alone let the
+# staff of any cooperative read and edit another cooperative's members; coop_membership's
+# rule res_partner_rule_coop_member_company closes it (this row found the hole). The
+# paper label wizard checks the same rule on its recipients (TestForgedIds).
 EXPECTED = """
 model                               mbr_a  mbr_b  off_a  off_b  mod_a  mod_b  acct_a mgr_a  public
 coop.action.call                    ----   ----   rwcu   ----   rwcu   ----   r---   rwcu   ----
@@ -588,8 +587,7 @@ WIZARD_VALS = {
         "exit_type": "request",
         "reason": "Forged",
     },
-    # Known hole (see EXPECTED, res.partner): any internal user prints or exports the
-    # postal addresses of another cooperative's members. Refused once partners are scoped.
+    # Another cooperative's members' postal addresses: refused (see EXPECTED, res.partner).
     "coop.paper.label.wizard": lambda t: {
         "partner_ids": [Command.set(t["coop.member"].partner_id.ids)]
     },

@@ -18,6 +18,10 @@ class CoopPaperLabelWizard(models.TransientModel):
     csv_filename = fields.Char()
 
     def _coop_check_addresses(self):
+        # The recipients as stored, not as the rules filter them: a contact card the
+        # user may not read (another cooperative's member) refuses the whole sheet.
+        recipients = self.sudo().partner_ids.with_env(self.env)
+        recipients.check_access("read")
         missing = self.partner_ids.filtered(lambda p: not p._coop_has_postal_address())
         if missing:
             raise UserError(
