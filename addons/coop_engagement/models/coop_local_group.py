@@ -169,17 +169,7 @@ class CoopLocalGroup(models.Model):
         """Write to the group: a new mass mailing to its list (drafted, sent by the user)."""
         self.ensure_one()
         mailing_list = self._coop_mailing_list()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "mailing.mailing",
-            "view_mode": "form",
-            "target": "current",
-            "context": {
-                "default_mailing_model_id": self.env["ir.model"]._get_id("mailing.list"),
-                "default_contact_list_ids": [mailing_list.id],
-                "default_subject": self.name,
-            },
-        }
+        return mailing_list._coop_action_new_mailing(self.name)
 
     def action_join(self, partner, role="member"):
         """Add a person to the group (they may belong to several groups)."""

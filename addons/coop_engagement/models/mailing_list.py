@@ -15,3 +15,18 @@ class MailingList(models.Model):
         ondelete="cascade",
         help="Only the staff of this cooperative see the list and write to it.",
     )
+
+    def _coop_action_new_mailing(self, subject):
+        """A new mass mailing to this list, drafted in the form for the user to send."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mailing.mailing",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_mailing_model_id": self.env["ir.model"]._get_id("mailing.list"),
+                "default_contact_list_ids": [self.id],
+                "default_subject": subject,
+            },
+        }

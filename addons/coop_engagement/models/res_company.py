@@ -104,14 +104,4 @@ class ResCompany(models.Model):
                 _("Select this cooperative in the company switcher to write to its members.")
             )
         mailing_list = self._coop_newsletter_list()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "mailing.mailing",
-            "view_mode": "form",
-            "target": "current",
-            "context": {
-                "default_mailing_model_id": self.env["ir.model"]._get_id("mailing.list"),
-                "default_contact_list_ids": [mailing_list.id],
-                "default_subject": self.name,
-            },
-        }
+        return mailing_list._coop_action_new_mailing(self.name)
