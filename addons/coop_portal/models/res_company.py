@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 
 
 class ResCompany(models.Model):
@@ -7,6 +7,18 @@ class ResCompany(models.Model):
     # Paths for record rules: "member of this cooperative" is then evaluated in SQL at
     # each query, never frozen in the rule cache of a user (ir.rule caches per uid).
     coop_member_ids = fields.One2many("coop.member", "company_id", string="Members")
+    # The same path for the members-only rules (forums, events), through a searchable field:
+    # Odoo checks a rule on records in hand (check_access) with filtered_domain, in Python,
+    # which would load every membership of the cooperative to test the user's own (seconds
+    # per forum page at 12,000 members); the compute reads the user's memberships only,
+    # the search is the SQL subquery on memberships.
+    coop_user_is_member = fields.Boolean(
+        compute="_compute_coop_user_is_member",
+        search="_search_coop_user_is_member",
+        string="Current User Is a Member",
+        help="The current user, or their organisation, is an active member of this "
+        "cooperative (record rules).",
+    )
     coop_forum_id = fields.Many2one(
         "forum.forum",
         string="Members' Forum",
@@ -15,6 +27,32 @@ class ResCompany(models.Model):
         help="The forum of the cooperative's members, created with the first general "
         "assembly convened or from this button.",
     )
+
+    @api.model
+    def _coop_user_member_domain(self):
+        partner = self.env.user.partner_id
+        return [
+            ("is_active_member", "=", True),
+            ("partner_id", "in", [partner.id, partner.commercial_partner_id.id]),
+        ]
+
+    @api.depends_context("uid")
+    @api.depends("coop_member_ids.is_active_member", "coop_member_ids.partner_id")
+    def _compute_coop_user_is_member(self):
+        # As superuser: rules evaluate this for portal users, who cannot read memberships.
+        members = (
+            self.env["coop.member"]
+            .sudo()
+            .search(self._coop_user_member_domain() + [("company_id", "in", self.ids)])
+        )
+        for company in self:
+            company.coop_user_is_member = company in members.company_id
+
+    def _search_coop_user_is_member(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(f"coop_user_is_member {operator} {value!r}")
+        domain = [("coop_member_ids", "any", self._coop_user_member_domain())]
+        return domain if (operator == "=") == value else ["!", *domain]
 
     def _coop_forum(self):
         """The cooperative's forum, created on first use (one per cooperative)."""
