@@ -21,19 +21,42 @@ own /my; anonymous visitors.
   members-only events with coop_portal's global rule; every event public (one UPDATE),
   rule still active; rule archived (Odoo's own /event). Queries and p50 / p95, ratios to
   the last round.
-- The forum is not built yet: no posts, no /forum (said in the output).
+- 50,000 forum posts (set-based) in the 10 cooperatives' members-only forums (a fifth
+  questions, the others answers; two thirds of the questions tagged; one in 50 deleted),
+  and as many as in one of them (5,000) in an ordinary public Odoo forum, the baseline
+  (same mode and karma thresholds, no cooperative). Each forum has a thread of 20 answers.
+  Pages: the index (first page), a tag page, the thread and /forum, as the member for the
+  forum of their cooperative and for the public forum, and as the portal user without
+  membership for the public forum. Queries first with 5,000 posts in the cooperatives'
+  forums (500 in the public one) then with 50,000 (5,000): the counts must not change;
+  p50 / p95 of each cooperative page against the same page of the public forum (target
+  1.5×); then the public forum again with coop_portal's forum rules archived (Odoo's own
+  /forum).
 
 The pages are served as in bench_portal: registry in test mode on the bench cursor,
 werkzeug's Client on odoo.http.root, nothing committed.
 """
 
 import datetime
+import re
 import statistics
 
 from bench_membership import _setup as setup_members
-from common import Browser, clone_rows, p95, portal_users, ratio, report, sample_latency, scaled
+from common import (
+    LOOPBACK,
+    Browser,
+    clone_rows,
+    p95,
+    portal_users,
+    ratio,
+    report,
+    sample_latency,
+    scaled,
+)
 
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
+
+from odoo.addons.coop_portal.models.forum_forum import COOP_FORUM_KARMA
 
 N_DOCUMENTS = 20_000
 N_DOCUMENTS_FIRST = 2_000
@@ -44,6 +67,16 @@ N_REQUESTS_EVENTS = 30
 N_WARMUP = 3
 SEARCH = "Bench document 17"  # 17, 170..179, 1700..1799, 17000..17999
 SEARCH_YEAR = 2020  # finds number 170 (first cooperative) and others
+N_POSTS = 50_000  # in the 10 cooperatives' forums; the baseline forum as many as one
+N_POSTS_FIRST = 5_000
+N_THREAD_ANSWERS = 20
+# Tags, authors, deleted and tagged questions follow the question number with periods of
+# 6, 10, 50, 3 and 5: the 900 questions of the second round shift the first pages by a
+# multiple of each, so both rounds show the same kind of page (same query count if bounded).
+N_FORUM_TAGS = 6
+N_AUTHORS = 10
+N_REQUESTS_FORUM = 30
+FORUM_RATIO = 1.5  # p50 of a cooperative forum page against the same page of the baseline
 
 
 def _setup_people(env, companies):
@@ -371,16 +404,323 @@ def _measure_events(env, browsers, anonymous):
     return bounded
 
 
+def _setup_forums(env, companies):
+    """The 10 cooperatives' forums and the public baseline forum, tags and authors.
+
+    The baseline is an ordinary Odoo forum (privacy public, no cooperative) in the same
+    mode and with the same karma thresholds as the cooperatives' forums, so that both
+    render the same page (answer form, vote buttons): what differs is coop_portal's rules.
+    Each forum gets the same N_FORUM_TAGS tags (plus the cooperatives' own tags, copied to
+    the baseline). The authors are portal users with some karma: Odoo hides the posts of
+    0-karma authors in the baseline forum.
+    """
+    forums = env["forum.forum"]
+    for company in companies:
+        forums |= company._coop_forum()
+    own_tags = forums[0].tag_ids.mapped("name")  # theme tags, general assembly
+    public = env["forum.forum"].create(
+        {
+            "name": "Bench public forum",
+            "privacy": "public",
+            "mode": forums[0].mode,
+            "default_order": forums[0].default_order,
+            **COOP_FORUM_KARMA,
+        }
+    )
+    forums |= public
+    names = [f"Bench tag {k}" for k in range(N_FORUM_TAGS)]
+    env["forum.tag"].create(
+        [{"forum_id": f.id, "name": name} for f in forums for name in names]
+        + [{"forum_id": public.id, "name": name} for name in own_tags]
+    )
+    authors = portal_users(env, [f"author{k}" for k in range(N_AUTHORS)])
+    authors.write({"karma": 10})
+    env.flush_all()
+    return forums, authors
+
+
+def _add_posts(env, forums, authors, per_forum, first):
+    """``per_forum`` posts in every forum of ``forums``, set-based: a fifth questions
+    (numbered from ``first`` in each forum), the others answers. The round's first
+    question of each forum gets N_THREAD_ANSWERS answers, the other answers are spread
+    over its other questions. Two thirds of the questions have a tag, one in five
+    another; one in 50 is deleted (inactive). Return the question ids, forum by forum
+    within each number ([number * len(forums) + forum index])."""
+    cr = env.cr
+    n_forums = len(forums)
+    n_questions = max(2, per_forum // 5)
+    n_answers = max(N_THREAD_ANSWERS + 1, per_forum - n_questions)
+    start = datetime.datetime.now().replace(microsecond=0) - datetime.timedelta(days=30)
+    template = env["forum.post"].create(
+        {"forum_id": forums[-1].id, "name": "Bench template", "content": "<p>Bench</p>"}
+    )
+    forum = SQL("(mod(g - 1, %s) + 1)", n_forums)  # index in forums, 1-based
+    number = SQL("((g - 1) / %s + %s)", n_forums, first)  # question number in its forum
+    author = SQL("(%s::int[])[mod(%s, %s) + 1]", authors.ids, number, len(authors))
+    date = SQL(
+        "%s::timestamp + (%s * %s + %s) * interval '1 minute'", start, number, n_forums, forum
+    )
+    qids = clone_rows(
+        env,
+        "forum_post",
+        template.id,
+        n_questions * n_forums,
+        {
+            "forum_id": SQL("(%s::int[])[%s]", forums.ids, forum),
+            "name": SQL("'Bench question ' || %s", number),
+            "content": SQL(
+                "'<p>How does the cooperative decide on point ' || %s || '?</p>'", number
+            ),
+            "plain_content": SQL(
+                "'How does the cooperative decide on point ' || %s || '?'", number
+            ),
+            "create_uid": author,
+            "write_uid": author,
+            "create_date": date,
+            "write_date": date,
+            "last_activity_date": date,
+            "views": SQL("mod(g * 7, 300)"),
+            "active": SQL("mod(%s, 50) <> 49", number),
+            "child_count": SQL("0"),
+        },
+    )
+    # The k-th answer of a forum in this round: to the round's first question for
+    # k < N_THREAD_ANSWERS, then in turn to the others.
+    k = SQL("((g - 1) / %s)", n_forums)
+    parent = SQL(
+        "CASE WHEN %(k)s < %(thread)s THEN 0 ELSE 1 + mod(%(k)s - %(thread)s, %(others)s) END",
+        k=k,
+        thread=N_THREAD_ANSWERS,
+        others=n_questions - 1,
+    )
+    answer_author = SQL("(%s::int[])[mod(g, %s) + 1]", authors.ids, len(authors))
+    answer_date = SQL(  # after its question
+        "%s::timestamp + ((%s + %s) * %s + %s) * interval '1 minute' "
+        "+ (%s + 1) * interval '1 second'",
+        start,
+        parent,
+        first,
+        n_forums,
+        forum,
+        k,
+    )
+    clone_rows(
+        env,
+        "forum_post",
+        template.id,
+        n_answers * n_forums,
+        {
+            "forum_id": SQL("(%s::int[])[%s]", forums.ids, forum),
+            "parent_id": SQL("(%s::int[])[%s * %s + %s]", qids, parent, n_forums, forum),
+            "name": SQL("'Re: Bench question ' || (%s + %s)", parent, first),
+            "content": SQL("'<p>Bench answer ' || g || ': the members vote on it.</p>'"),
+            "plain_content": SQL("'Bench answer ' || g || ': the members vote on it.'"),
+            "create_uid": answer_author,
+            "write_uid": answer_author,
+            "create_date": answer_date,
+            "write_date": answer_date,
+            "last_activity_date": answer_date,
+            "views": SQL("0"),
+            "child_count": SQL("0"),
+        },
+    )
+    cr.execute(
+        SQL(
+            """
+            DELETE FROM forum_post WHERE id = %(template)s;
+            UPDATE forum_post p SET child_count = c.n
+              FROM (SELECT parent_id, count(*) AS n FROM forum_post
+                     WHERE parent_id = ANY(%(qids)s) GROUP BY parent_id) c
+             WHERE p.id = c.parent_id;
+            WITH q AS (
+                SELECT u.id, (u.ord - 1) / %(n)s + %(first)s AS number, p.forum_id
+                  FROM unnest(%(qids)s::int[]) WITH ORDINALITY u(id, ord)
+                  JOIN forum_post p ON p.id = u.id
+            )
+            INSERT INTO forum_tag_rel (forum_post_id, forum_tag_id)
+                 SELECT q.id, t.id FROM q
+                   JOIN forum_tag t ON t.forum_id = q.forum_id
+                    AND (t.name = 'Bench tag ' || mod(q.number, %(tags)s) AND mod(q.number, 3) <> 2
+                         OR t.name = 'Bench tag ' || mod(q.number + 1, %(tags)s)
+                            AND mod(q.number, 5) = 0);
+            UPDATE forum_tag t
+               SET posts_count = (SELECT count(*) FROM forum_tag_rel r
+                                    JOIN forum_post p ON p.id = r.forum_post_id
+                                   WHERE r.forum_tag_id = t.id AND p.state = 'active')
+             WHERE t.forum_id = ANY(%(forums)s);
+            ANALYZE forum_post, forum_tag_rel, forum_tag;
+            """,
+            template=template.id,
+            qids=qids,
+            n=n_forums,
+            first=first,
+            tags=N_FORUM_TAGS,
+            forums=forums.ids,
+        )
+    )
+    env.invalidate_all()
+    return qids
+
+
+def _forum_routes(env, forums, threads, browsers):
+    member, _few, odoo_user = browsers
+    slug = env["ir.http"]._slug
+    urls = {}
+    for label, forum, thread in (
+        ("coop", forums[0], threads[0]),
+        ("public", forums[-1], threads[1]),
+    ):
+        tag = forum.tag_ids.filtered(lambda t: t.name == "Bench tag 0")
+        urls[label] = {
+            "index": f"/forum/{slug(forum)}",
+            "tag": f"/forum/{slug(forum)}/tag/{slug(tag)}/questions",
+            f"thread ({N_THREAD_ANSWERS})": f"/forum/{slug(forum)}/{slug(thread)}",
+        }
+    routes = {f"member: coop {page}": (member, url) for page, url in urls["coop"].items()}
+    routes["member: /forum"] = (member, "/forum")
+    routes.update({f"member: public {p}": (member, url) for p, url in urls["public"].items()})
+    routes.update(
+        {f"no membership: public {p}": (odoo_user, url) for p, url in urls["public"].items()}
+    )
+    routes["no membership: /forum"] = (odoo_user, "/forum")
+    return routes
+
+
+def _check_forum(routes, forums, browsers, anonymous):
+    """The pages show what they should (a bench of an empty or refused page is void)."""
+    for label in ("member: coop", "member: public", "no membership: public"):
+        browser, url = routes[f"{label} index"]
+        body = browser.get(url)[2]
+        assert 1 <= len(set(re.findall(r"Bench question (\d+)", body))) <= 10, label
+        browser, url = routes[f"{label} thread ({N_THREAD_ANSWERS})"]
+        assert browser.get(url)[2].count("<p>Bench answer ") == N_THREAD_ANSWERS, label
+        browser, url = routes[f"{label} tag"]
+        assert 1 <= len(set(re.findall(r"Bench question (\d+)", browser.get(url)[2]))) <= 10
+    coop, public = routes["member: coop index"][1], routes["member: public index"][1]
+    body = routes["member: /forum"][0].get("/forum")[2]
+    assert f'"{coop}"' in body and f'"{public}"' in body
+    body = routes["no membership: /forum"][0].get("/forum")[2]
+    assert f'"{coop}"' not in body and f'"{public}"' in body
+    # The cooperative's forum is closed to the portal user without membership and to
+    # anonymous visitors (Odoo logs the refusals).
+    for browser in (browsers[2], anonymous):
+        with mute_logger("odoo.http"):
+            response = browser.client.get(routes["member: coop index"][1], environ_base=LOOPBACK)
+        assert response.status_code != 200, response.status_code
+
+
+def _print_forum_latency(samples, pairs):
+    """p50 / p95 of every route, and of each route against its reference in ``pairs``."""
+    for name, values in samples.items():
+        p50 = statistics.median(values)
+        line = f"{name}: p50 {p50 * 1000:.1f} ms, p95 {p95(values) * 1000:.1f} ms"
+        if name in pairs:
+            ref = samples[pairs[name]]
+            line += (
+                f" (ratio p50 {ratio(p50, statistics.median(ref))}, "
+                f"p95 {ratio(p95(values), p95(ref))} vs {pairs[name]})"
+            )
+        print(line, flush=True)
+
+
+def _measure_forum(env, forums, authors, browsers, anonymous):
+    """Posts in two rounds (N_POSTS_FIRST then N_POSTS in the cooperatives' forums, the
+    baseline forum as many as one of them): queries of every route in both rounds; then
+    p50 / p95 against the baseline forum, and the baseline forum with coop_portal's
+    forum rules archived (Odoo's own /forum)."""
+    n_coop = len(forums) - 1
+    per_forum = max(N_THREAD_ANSWERS * 2, scaled(N_POSTS) // n_coop)
+    per_forum_first = max(N_THREAD_ANSWERS * 2, scaled(N_POSTS_FIRST) // n_coop)
+    qids = _add_posts(env, forums, authors, per_forum_first, 0)
+    threads = env["forum.post"].browse([qids[0], qids[len(forums) - 1]])
+    routes = _forum_routes(env, forums, threads, browsers)
+    _check_forum(routes, forums, browsers, anonymous)
+    counts_first = _queries(routes)
+    n_questions_first = len(qids) // len(forums)
+    _add_posts(env, forums, authors, per_forum - per_forum_first, n_questions_first)
+    _check_forum(routes, forums, browsers, anonymous)
+    counts = _queries(routes)
+    env.cr.execute(
+        "SELECT count(*), count(*) FILTER (WHERE forum_id = %s) FROM forum_post "
+        "WHERE forum_id = ANY(%s)",
+        [forums[-1].id, forums.ids],
+    )
+    total, baseline = env.cr.fetchone()
+    print(
+        f"forum: {total - baseline} posts in the {n_coop} cooperatives' forums "
+        f"({per_forum_first * n_coop} in the first round), {baseline} in the public one; "
+        f"a fifth questions, a thread of {N_THREAD_ANSWERS} answers in each"
+    )
+    grows = []
+    for name in routes:
+        same = counts[name] == counts_first[name]
+        if not same:
+            grows.append(name)
+        print(
+            f"queries {name}: {counts[name]} with {per_forum} posts per forum, "
+            f"{counts_first[name]} with {per_forum_first}" + ("" if same else "  <-- GROWS")
+        )
+    pairs = {
+        f"member: coop {page}": f"member: public {page}"
+        for page in ("index", "tag", f"thread ({N_THREAD_ANSWERS})")
+    }
+    pairs["member: /forum"] = "no membership: /forum"
+    excess = []
+    for name, ref in pairs.items():
+        print(f"queries {name} vs {ref}: {counts[name]} vs {counts[ref]}")
+        if counts[name] - counts[ref] > 2:
+            excess.append(name)
+    # Odoo's /my of the user without membership, untouched by the forum rules: the drift
+    # of the machine between this sampling and the one with the rules archived.
+    drift = {"Odoo /my (drift)": (routes["no membership: /forum"][0], "/my")}
+    samples = sample_latency({**routes, **drift}, N_REQUESTS_FORUM)
+    _print_forum_latency(samples, pairs)
+    slow = [
+        name
+        for name, ref in pairs.items()
+        if statistics.median(samples[name]) > FORUM_RATIO * statistics.median(samples[ref])
+    ]
+    # Odoo's own /forum: the same public routes with coop_portal's forum rules archived
+    # (its can_view search stays, it is code).
+    public = {name: route for name, route in routes.items() if "public" in name}
+    public["no membership: /forum"] = routes["no membership: /forum"]
+    rules = (
+        env.ref("coop_portal.forum_forum_rule_coop_members")
+        | env.ref("coop_portal.forum_post_rule_coop_members")
+        | env.ref("coop_portal.forum_tag_rule_coop_members")
+    )
+    rules.active = False
+    env.flush_all()
+    try:
+        counts_odoo = _queries(public)
+        samples_odoo = sample_latency({**public, **drift}, N_REQUESTS_FORUM)
+    finally:
+        rules.active = True
+        env.flush_all()
+    print("public forum, coop_portal's forum rules archived (Odoo's own /forum):")
+    for name in [*public, *drift]:
+        values, ref = samples[name], samples_odoo[name]
+        p50, ref50 = statistics.median(values), statistics.median(ref)
+        print(
+            f"{name} [rules archived]: {counts_odoo.get(name, '-')} queries, p50 "
+            f"{ref50 * 1000:.1f} ms, p95 {p95(ref) * 1000:.1f} ms; with the "
+            f"rules: {counts.get(name, '-')} queries, p50 {ratio(p50, ref50)}, "
+            f"p95 {ratio(p95(values), p95(ref))}"
+        )
+    return grows, excess, slow
+
+
 def run(env):
     n_members = scaled(120_000, 100)
     n_documents = scaled(N_DOCUMENTS, 100)
     companies, _seconds = setup_members(env, n_members)
     users, groups = _setup_people(env, companies)
     n_events = _setup_events(env, companies, users)
+    forums, authors = _setup_forums(env, companies)
     print(
         f"generated {n_members} members over {len(companies)} companies, {n_events} events "
-        f"(a third members-only), {n_documents} documents (below); the forum is not built "
-        f"yet: no posts, /forum not measured"
+        f"(a third members-only), {n_documents} documents and {scaled(N_POSTS)} forum posts "
+        f"(below)"
     )
     registry = env.registry
     env.flush_all()
@@ -392,6 +732,9 @@ def run(env):
         browsers.append(anonymous)
         grows = _measure_portal(env, companies, groups, users, browsers[:3], n_documents)
         excess = _measure_events(env, browsers[:3], anonymous)
+        forum_grows, forum_excess, forum_slow = _measure_forum(
+            env, forums, authors, browsers[:3], anonymous
+        )
     finally:
         for browser in browsers:
             browser.close()
@@ -399,6 +742,10 @@ def run(env):
     print(
         f"target: documents and /my/events queries bounded: "
         f"{'OK' if not grows else 'FAILED: ' + ', '.join(grows)}; /event queries within 2 of "
-        f"Odoo's own: {'OK' if not excess else 'ABOVE: ' + ', '.join(excess)}; "
-        f"forum: not built"
+        f"Odoo's own: {'OK' if not excess else 'ABOVE: ' + ', '.join(excess)}; forum queries "
+        f"bounded: {'OK' if not forum_grows else 'FAILED: ' + ', '.join(forum_grows)}, "
+        f"within 2 of the public forum: "
+        f"{'OK' if not forum_excess else 'ABOVE: ' + ', '.join(forum_excess)}, p50 within "
+        f"{FORUM_RATIO}× of the public forum: "
+        f"{'OK' if not forum_slow else 'ABOVE: ' + ', '.join(forum_slow)}"
     )
