@@ -249,3 +249,17 @@ class TestPortalAccessibility(CoopPortalCase):
         for url in (f"/forum/{forum.id}", thread.website_url):
             with self.subTest(url=url):
                 self.assert_accessible(url, login="bernard")
+
+    def test_event_pages_with_webinar_and_waiting_list(self):
+        workshop = self.env.ref("coop_portal.event_ara_members_workshop")
+        url = f"/event/{workshop.id}/register"
+        # Bernard is registered: the webinar block is shown to him.
+        with self.subTest(url=url, login="bernard"):
+            self.assert_accessible(url, login="bernard")
+        # Full event: Romain sees "Join the waiting list", then his number.
+        workshop.seats_max = 1
+        with self.subTest(url=url, login="romain"):
+            self.assert_accessible(url, login="romain")
+        workshop._coop_join_waitlist(self.member_romain.partner_id)
+        with self.subTest(url=url, login="romain", waiting=True):
+            self.assert_accessible(url, login="romain")
