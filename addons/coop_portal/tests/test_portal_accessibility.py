@@ -118,6 +118,13 @@ void (async () => {
 
 AUDIT_PAGE = "await coopAudit(window, location.pathname + location.search);"
 
+WAIT_EDITOR = """
+    const editor = "#post_reply .note-editable, #post_reply .odoo-editor-editable";
+    for (let i = 0; i < 150 && !document.querySelector(editor); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+"""
+
 # Bernard picks "For" on the first open resolution, checks his vote (confirmation page),
 # then confirms it (receipt).
 VOTE_STEPS = """
@@ -246,9 +253,14 @@ class TestPortalAccessibility(CoopPortalCase):
         self.assembly.resolution_ids._coop_open_forum_threads()
         forum = self.env.ref("coop_membership.coop_company_ara")._coop_forum()
         thread = self.env.ref("coop_governance.coop_resolution_ara_statutes").coop_forum_post_id
-        for url in (f"/forum/{forum.id}", thread.website_url):
-            with self.subTest(url=url):
-                self.assert_accessible(url, login="bernard")
+        with self.subTest(url=f"/forum/{forum.id}"):
+            self.assert_accessible(f"/forum/{forum.id}", login="bernard")
+        # The thread's answer editor loads after the page: audit once it is there (a page
+        # closed while it loads fails the browser test).
+        with self.subTest(url=thread.website_url):
+            self.assert_accessible(
+                thread.website_url, login="bernard", steps=WAIT_EDITOR + AUDIT_PAGE
+            )
 
     def test_event_pages_with_webinar_and_waiting_list(self):
         workshop = self.env.ref("coop_portal.event_ara_members_workshop")
