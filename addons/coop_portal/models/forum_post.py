@@ -140,9 +140,7 @@ class ForumPost(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _coop_unlink_by_moderators(self):
-        coop = self.filtered(lambda p: p.sudo().forum_id.coop_company_id)
-        if coop and not self.env.su:
-            coop._coop_check(need_moderator=True)
+        self._coop_check_moderation()
 
     def validate(self):
         self._coop_check_moderation()
