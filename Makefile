@@ -24,6 +24,8 @@ PORT       ?= 8069
 TEST_PORT  ?= 8079
 BENCH_DB   ?= coop_bench
 BENCH      ?=
+FAULTS_DB  ?= coop_faults
+FAULTS_PORT ?= 8290
 SCALE      ?= 1.0
 ODOO_SRC   ?=
 PYTHON     ?=
@@ -61,13 +63,14 @@ PIP = "$(PY)" -m pip install -q --disable-pip-version-check 2> >(grep -v "^WARNI
 # psql/dropdb against the local server as the current user (unix socket, like Odoo).
 PSQL := psql -X -q -v ON_ERROR_STOP=1 -d postgres -tA
 
-.PHONY: help venv odoo deps pg conf node_modules run test lint bench backup restore clean distclean
+.PHONY: help venv odoo deps pg conf node_modules run test lint bench faults backup restore clean distclean
 
 help:
 	@echo "make run      serve Odoo on PORT=$(PORT) with database DB=$(DB) (created with demo data once)"
 	echo "make test     throwaway database + every coop module with demo data + pytest-odoo"
 	echo "make lint     ruff check, ruff format --check, pylint-odoo"
 	echo "make bench    database $(BENCH_DB) without demo data, then tests/bench (BENCH=pattern SCALE=0.1)"
+	echo "make faults   $(FAULTS_DB) with demo data, Odoo --workers: workers killed mid-vote/payment/export, PostgreSQL restarted mid-votes"
 	echo "make i18n     refresh addons/*/i18n: export each <module>.pot, merge it into fr.po (msgmerge)"
 	echo "make backup   pg_dump -Fc of DB=$(DB) and its filestore into BACKUP_DIR=$(BACKUP_DIR)/<db>-<date>"
 	echo "make restore  BACKUP=<backup dir> into a new database TARGET (default <db>_restored; FORCE=1 replaces it)"
@@ -367,6 +370,25 @@ bench: conf
 	"$(PY)" -m odoo -c "$(RUN_CONF)" -d "$(BENCH_DB)" -i "$$mods" --without-demo=all \
 	  --stop-after-init --log-level=warn
 	BENCH="$(BENCH)" SCALE="$(SCALE)" "$(PY)" tests/bench/run.py -c "$(RUN_CONF)" -d "$(BENCH_DB)"
+
+# ---- make faults ----------------------------------------------------------------------------
+# Fault injection against Odoo --workers on PORT FAULTS_PORT (tests/bench/faults.py): a worker
+# killed in the middle of a vote, a payment, an export; PostgreSQL restarted during a burst of
+# votes (the restart stops every database of the machine: the script waits while a load test
+# runs). Fresh database with demo data, dropped at the end.
+faults: conf
+	@mods="$(MODULES)"
+	[ -n "$$mods" ] || { echo "faults: no coop_* module in $(ADDONS_DIR)" >&2; exit 1; }
+	cleanup() {
+	  PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists --force "$(FAULTS_DB)" 2>/dev/null || true
+	  rm -rf "$(DATA_DIR)/filestore/$(FAULTS_DB)"
+	}
+	cleanup
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
+	echo "faults: installing $$mods into $(FAULTS_DB) (with demo data)"
+	"$(PY)" -m odoo -c "$(TEST_CONF)" -d "$(FAULTS_DB)" -i "$$mods" --stop-after-init --log-level=warn
+	"$(PY)" tests/bench/faults.py -c "$(TEST_CONF)" -d "$(FAULTS_DB)" --port "$(FAULTS_PORT)"
 
 # ---- make backup / make restore --------------------------------------------------------------
 # A backup is a directory: db.dump (pg_dump -Fc), filestore.tar.gz (DATA_DIR/filestore/<db>)

@@ -6,6 +6,7 @@ in-process benches, requests here cross a socket, a prefork worker and its own c
 a worker can be killed like in production.
 """
 
+import importlib.util
 import os
 import signal
 import subprocess
@@ -20,6 +21,24 @@ import psutil
 ROOT = Path(__file__).resolve().parents[2]
 #: The README's sizing: (2 x cores) + 1 HTTP workers.
 DEFAULT_WORKERS = 2 * (os.cpu_count() or 1) + 1
+
+
+def odoo_launcher():
+    """How to start Odoo: through a script, never ``python -m odoo``.
+
+    The prefork master starts the long-polling process as ``python sys.argv[0] gevent``;
+    with ``-m odoo`` that is ``odoo/__main__.py``, which cannot run as a script (relative
+    import): the gevent process would die and be respawned forever.
+    """
+    script = Path(sys.executable).with_name("odoo")  # the venv's console script
+    if script.is_file():
+        return [sys.executable, str(script)]
+    spec = importlib.util.find_spec("odoo")
+    for location in (spec and spec.submodule_search_locations) or ():
+        odoo_bin = Path(location).parent / "odoo-bin"  # a source tree
+        if odoo_bin.is_file():
+            return [sys.executable, str(odoo_bin)]
+    return [sys.executable, "-m", "odoo"]
 
 
 class LiveOdoo:
@@ -38,7 +57,7 @@ class LiveOdoo:
 
     def command(self):
         return [
-            sys.executable, "-m", "odoo", "-c", self.conf, "-d", self.db,
+            *odoo_launcher(), "-c", self.conf, "-d", self.db,
             f"--db-filter=^{self.db}$", f"--workers={self.workers}",
             f"--max-cron-threads={self.cron}", "--http-interface=127.0.0.1",
             f"--http-port={self.port}", f"--gevent-port={self.port + 1}",
