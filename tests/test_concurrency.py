@@ -387,3 +387,64 @@ class TestConcurrentSecretBallot(ConcurrentVoteData, RaceCase):
                 cr.rollback()
         finally:
             self._cleanup(company_id, assembly_id)
+
+    @mute_logger("odoo.sql_db")
+    def test_different_voters_at_once_never_wait_or_fail(self):
+        """Thousands vote in the last hour: two voters casting at the same moment must both
+        be stored at the first try (no lock shared by every voter, nothing to replay), and
+        their ballots take their places in the audit chain afterwards."""
+        company_id, assembly_id, resolution_id, _voter_id = self._setup_committed(secret=True)
+        try:
+            with self._cursor() as cr:
+                cr.execute(
+                    "SELECT id FROM coop_assembly_voter WHERE assembly_id = %s ORDER BY id",
+                    [assembly_id],
+                )
+                voters = [row[0] for row in cr.fetchall()]
+            barrier = threading.Barrier(2, timeout=30)
+            outcomes = [None, None]
+
+            def vote(index):
+                try:
+                    with self._cursor() as cr:
+                        env = self._race_env(cr)
+                        cr.execute("SELECT 1")  # both snapshots before any ballot
+                        barrier.wait()
+                        resolution = env["coop.resolution"].browse(resolution_id)
+                        resolution.cast_vote(voters[index], ("yes", "no")[index], "in_room")
+                        env.flush_all()
+                        barrier.wait()  # both ballots written, neither committed yet
+                    outcomes[index] = "ok"
+                except Exception as error:  # noqa: BLE001 - reported by the assertion
+                    outcomes[index] = repr(error)
+
+            threads = [threading.Thread(target=vote, args=(i,)) for i in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(60)
+            self.assertEqual(outcomes, ["ok", "ok"])
+            with self._cursor() as cr:
+                cr.execute(
+                    "SELECT count(*), count(chain_index) FROM coop_ballot WHERE assembly_id = %s",
+                    [assembly_id],
+                )
+                self.assertEqual(cr.fetchone(), (2, 0), "stored, not linked yet")
+                cr.execute(
+                    "SELECT choice FROM coop_ballot_secret WHERE resolution_id = %s AND used "
+                    "ORDER BY choice DESC",
+                    [resolution_id],
+                )
+                self.assertEqual(cr.fetchall(), [("yes",), ("no",)])
+                env = self._race_env(cr)
+                env["coop.assembly"]._cron_link_ballots()
+                cr.execute(
+                    "SELECT chain_index FROM coop_ballot WHERE assembly_id = %s ORDER BY id",
+                    [assembly_id],
+                )
+                self.assertEqual(cr.fetchall(), [(1,), (2,)])
+                check = env["coop.assembly"].browse(assembly_id).verify_audit_chain()
+                self.assertTrue(check["ok"], check["message"])
+                cr.rollback()
+        finally:
+            self._cleanup(company_id, assembly_id)

@@ -14,6 +14,7 @@
         "security/coop_governance_security.xml",
         "security/ir.model.access.csv",
         "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
         "report/coop_governance_reports.xml",
         "wizard/coop_wizard_views.xml",
         "views/coop_assembly_views.xml",

@@ -1,3 +1,4 @@
+import hashlib
 import json
 
 from odoo import _, api, fields, models
@@ -17,6 +18,9 @@ class CoopBallot(models.Model):
 
     Every ballot is a link of the assembly's audit chain: ``hash`` is the SHA-256 of
     the previous link's hash followed by the canonical content (see ``_canonical``).
+    The voter's ``receipt`` (SHA-256 of the content) is stored with the ballot; its place
+    in the chain (``chain_index``, ``prev_hash``, ``hash``) is filled once, shortly after
+    commit, by ``coop.assembly._link_ballots``.
     For secret resolutions ``choice`` stays empty: the choice goes to an anonymous
     ``coop.ballot.secret`` slot that nothing links back to this record.
     Ballots are written by ``coop.resolution.cast_vote`` only and never changed.
@@ -24,7 +28,7 @@ class CoopBallot(models.Model):
 
     _name = "coop.ballot"
     _description = "Ballot"
-    _order = "assembly_id, chain_index"
+    _order = "assembly_id, chain_index, id"
 
     assembly_id = fields.Many2one("coop.assembly", required=True, readonly=True, index=True)
     resolution_id = fields.Many2one(
@@ -45,7 +49,10 @@ class CoopBallot(models.Model):
     cast_by_id = fields.Many2one(
         "coop.assembly.voter", string="Cast by Proxy Holder", readonly=True
     )
-    chain_index = fields.Integer(readonly=True)
+    receipt = fields.Char(
+        readonly=True, help="SHA-256 of the ballot's content, shown to the voter on their receipt."
+    )
+    chain_index = fields.Integer(readonly=True, help="Empty until linked into the audit chain.")
     prev_hash = fields.Char(readonly=True)
     hash = fields.Char(readonly=True)
 
@@ -89,6 +96,12 @@ class CoopBallot(models.Model):
         if approvals:
             content["approvals"] = approvals
         return json.dumps(content, sort_keys=True, separators=(",", ":"))
+
+    @api.model
+    def _receipt(self, assembly_id, *content):
+        """The voter's receipt: the canonical content without its place in the chain."""
+        canonical = self._canonical(assembly_id, 0, *content)
+        return hashlib.sha256(canonical.encode()).hexdigest()
 
     def write(self, vals):
         if vals:

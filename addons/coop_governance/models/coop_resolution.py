@@ -7,7 +7,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_compare
 
-from .coop_assembly import GENESIS_HASH
 from .coop_ballot import CHANNELS, CHOICES
 
 VOTED_STATES = ("voting", "adopted", "rejected")
@@ -328,6 +327,7 @@ class CoopResolution(models.Model):
     def action_close_vote(self):
         """Close the vote: count, store the results per college and the outcome."""
         self._check_resolution_state(("voting",), _("Closing the vote"))
+        self.assembly_id._link_ballots()
         for resolution in self.filtered(lambda r: r.kind == "election"):
             resolution._close_election()
         for resolution in self.filtered(lambda r: r.kind == "motion"):
@@ -666,8 +666,13 @@ class CoopResolution(models.Model):
         )
 
     def _record_ballot(self, voter, choice, channel, cast_by, approvals=""):
-        """Append the ballot to the assembly's audit chain (serialised per assembly)."""
-        assembly = self.assembly_id
+        """Store the ballot; it takes its place in the audit chain shortly after.
+
+        Nothing here updates a row that every voter shares: the chain is linked after
+        commit (``coop.assembly._link_ballots``, every minute and when the vote closes),
+        so thousands of voters do not fail on each other's commits (PostgreSQL's
+        repeatable read refuses to lock a row updated since the transaction began).
+        """
         if channel == "online" and voter.attendance == "absent":
             voter.write({"attendance": "remote"})
         elif channel == "postal" and voter.attendance == "absent":
@@ -677,38 +682,16 @@ class CoopResolution(models.Model):
         cr = self.env.cr
         try:
             with cr.savepoint():
-                # The lock serialises the chain; the unique index stops double votes
-                # even from concurrent transactions.
-                cr.execute(
-                    """
-                    SELECT a.ballot_seq,
-                           (SELECT b.hash FROM coop_ballot b
-                             WHERE b.assembly_id = a.id AND b.chain_index = a.ballot_seq)
-                      FROM coop_assembly a
-                     WHERE a.id = %s
-                       FOR UPDATE
-                    """,
-                    [assembly.id],
-                )
-                seq, previous = cr.fetchone()
-                index = (seq or 0) + 1
-                previous = previous or GENESIS_HASH
+                # A shared lock: voters never wait for each other, closing the vote (an
+                # update of this row) waits for the ballots being cast, and a voter whose
+                # transaction began before the close committed fails to lock
+                # (serialization), is retried by Odoo and refused by _check_vote.
+                cr.execute("SELECT 1 FROM coop_resolution WHERE id = %s FOR SHARE", [self.id])
                 stored_choice = False if self.secret else choice
                 stored_approvals = "" if self.secret else approvals
-                content = Ballot._canonical(
-                    assembly.id,
-                    index,
-                    self.id,
-                    voter.id,
-                    stored_choice,
-                    channel,
-                    cast_by.id,
-                    voter.college_id.id,
-                    stored_approvals,
-                )
                 ballot = Ballot.create(
                     {
-                        "assembly_id": assembly.id,
+                        "assembly_id": self.assembly_id.id,
                         "resolution_id": self.id,
                         "voter_id": voter.id,
                         "company_id": voter.company_id.id,
@@ -718,20 +701,23 @@ class CoopResolution(models.Model):
                         "secret": self.secret,
                         "channel": channel,
                         "cast_by_id": cast_by.id,
-                        "chain_index": index,
-                        "prev_hash": previous,
-                        "hash": assembly._hash_link(previous, content),
+                        "receipt": Ballot._receipt(
+                            self.assembly_id.id,
+                            self.id,
+                            voter.id,
+                            stored_choice,
+                            channel,
+                            cast_by.id,
+                            voter.college_id.id,
+                            stored_approvals,
+                        ),
                     }
                 )
                 Ballot.flush_model()
-                cr.execute(
-                    "UPDATE coop_assembly SET ballot_seq = %s WHERE id = %s", [index, assembly.id]
-                )
                 if self.secret:
                     self._drop_in_urn(voter.college_id.id, choice, approvals)
         except psycopg2.errors.UniqueViolation as e:
             raise UserError(self._already_voted_message(voter)) from e
-        assembly.invalidate_recordset(["ballot_seq"])
         return ballot
 
     def _drop_in_urn(self, college_id, choice, approvals=""):

@@ -220,8 +220,13 @@ class TestVote(GovernanceCommon):
         ballots = self.env["coop.ballot"].concat(
             *(resolution.cast_vote(v, "yes", "in_room") for v in voters)
         )
+        # Stored with their receipt; linked into the chain after commit, in their order.
+        self.assertEqual(ballots.mapped("chain_index"), [0, 0, 0])
+        self.assertTrue(all(ballots.mapped("receipt")))
+        self.assertEqual(self.assembly._link_ballots(), 3)
         self.assertEqual(ballots.mapped("chain_index"), [1, 2, 3])
         self.assertEqual(ballots[1].prev_hash, ballots[0].hash)
+        self.assertEqual(self.assembly._link_ballots(), 0)
         self.assertTrue(self.assembly.verify_audit_chain()["ok"])
         with self.assertRaisesRegex(UserError, "cannot be changed"):
             ballots[1].write({"choice": "no"})

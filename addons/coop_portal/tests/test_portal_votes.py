@@ -109,7 +109,7 @@ class TestPortalVotes(CoopPortalCase):
         self.assertEqual(len(ballots), len(resolutions))
         self.assertEqual(set(ballots.mapped("channel")), {"online"})
         for ballot in ballots:
-            self.assertIn(ballot.hash[:16], receipt)
+            self.assertIn(ballot.receipt[:16], receipt)
         # A secret ballot keeps no choice next to the voter.
         secret = ballots.filtered("secret")
         self.assertTrue(secret)
