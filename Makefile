@@ -26,6 +26,11 @@ BENCH_DB   ?= coop_bench
 BENCH      ?=
 FAULTS_DB  ?= coop_faults
 FAULTS_PORT ?= 8290
+LOAD_DB    ?= coop_load
+LOAD_PORT  ?= 8369
+LOAD_TIME  ?= 180
+LOAD_VOTE_USERS ?= 24
+LOAD_REBUILD ?=
 SCALE      ?= 1.0
 ODOO_SRC   ?=
 PYTHON     ?=
@@ -41,6 +46,7 @@ FORCE      ?=
 VENV       := $(CURDIR)/.venv
 PY         := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.requirements.stamp
+LOAD_VENV  := $(CURDIR)/.venv-load
 ODOO_DIR   := $(CURDIR)/.odoo
 DATA_DIR   := $(ODOO_DIR)/data
 RUN_CONF   := $(CURDIR)/.odoo.conf
@@ -63,7 +69,7 @@ PIP = "$(PY)" -m pip install -q --disable-pip-version-check 2> >(grep -v "^WARNI
 # psql/dropdb against the local server as the current user (unix socket, like Odoo).
 PSQL := psql -X -q -v ON_ERROR_STOP=1 -d postgres -tA
 
-.PHONY: help venv odoo deps pg conf node_modules run test lint bench faults backup restore clean distclean
+.PHONY: help venv odoo deps pg conf node_modules run test lint bench faults loadtest backup restore clean distclean
 
 help:
 	@echo "make run      serve Odoo on PORT=$(PORT) with database DB=$(DB) (created with demo data once)"
@@ -71,6 +77,7 @@ help:
 	echo "make lint     ruff check, ruff format --check, pylint-odoo"
 	echo "make bench    database $(BENCH_DB) without demo data, then tests/bench (BENCH=pattern SCALE=0.1)"
 	echo "make faults   $(FAULTS_DB) with demo data, Odoo --workers: workers killed mid-vote/payment/export, PostgreSQL restarted mid-votes"
+	echo "make loadtest Odoo --workers + Locust on $(LOAD_DB) (120,000 members, AG of 30,000 voters): LOAD_TIME=$(LOAD_TIME) s"
 	echo "make i18n     refresh addons/*/i18n: export each <module>.pot, merge it into fr.po (msgmerge)"
 	echo "make backup   pg_dump -Fc of DB=$(DB) and its filestore into BACKUP_DIR=$(BACKUP_DIR)/<db>-<date>"
 	echo "make restore  BACKUP=<backup dir> into a new database TARGET (default <db>_restored; FORCE=1 replaces it)"
@@ -371,6 +378,29 @@ bench: conf
 	  --stop-after-init --log-level=warn
 	BENCH="$(BENCH)" SCALE="$(SCALE)" "$(PY)" tests/bench/run.py -c "$(RUN_CONF)" -d "$(BENCH_DB)"
 
+# ---- make loadtest ---------------------------------------------------------------------------
+# Odoo multi-process on a database at federation scale, driven by Locust from loopback
+# (tests/bench/loadtest.py). Locust lives in its own venv: its pins (gevent, Werkzeug,
+# requests, psutil) are newer than Odoo 18's. The template database is built once
+# (LOAD_REBUILD=1 rebuilds it); each run works on a fresh copy.
+loadtest: conf
+	@mods="$(MODULES)"
+	[ -n "$$mods" ] || { echo "loadtest: no coop_* module in $(ADDONS_DIR)" >&2; exit 1; }
+	if [ ! -x "$(LOAD_VENV)/bin/python" ]; then
+	  base=$$("$(PY)" -c 'import sys; print(sys._base_executable)')
+	  echo "loadtest: creating $(LOAD_VENV) from $$base"
+	  "$$base" -m venv "$(LOAD_VENV)"
+	fi
+	if [ ! -f "$(LOAD_VENV)/.stamp" ] || [ requirements-load.txt -nt "$(LOAD_VENV)/.stamp" ]; then
+	  echo "loadtest: pip install -r requirements-load.txt into $(LOAD_VENV)"
+	  "$(LOAD_VENV)/bin/python" -m pip install -q --disable-pip-version-check -r requirements-load.txt \
+	    2> >(grep -v "^WARNING: Location '.*' is ignored" >&2)
+	  touch "$(LOAD_VENV)/.stamp"
+	fi
+	SCALE="$(SCALE)" LOAD_TIME="$(LOAD_TIME)" "$(PY)" tests/bench/loadtest.py -c "$(RUN_CONF)" \
+	  --modules "$$mods" --template "$(LOAD_DB)_tpl" --db "$(LOAD_DB)" --port "$(LOAD_PORT)" \
+	  --vote-users "$(LOAD_VOTE_USERS)" $(if $(LOAD_REBUILD),--rebuild)
+
 # ---- make faults ----------------------------------------------------------------------------
 # Fault injection against Odoo --workers on PORT FAULTS_PORT (tests/bench/faults.py): a worker
 # killed in the middle of a vote, a payment, an export; PostgreSQL restarted during a burst of
@@ -475,7 +505,7 @@ restore:
 # ---- cleaning --------------------------------------------------------------------------------
 clean:
 	@if command -v psql >/dev/null && $(PSQL) -c 'select 1' >/dev/null 2>&1; then
-	  for db in $$($(PSQL) -c "select datname from pg_database where datname like 'coop\_test\_%' or datname = '$(BENCH_DB)'"); do
+	  for db in $$($(PSQL) -c "select datname from pg_database where datname like 'coop\_test\_%' or datname in ('$(BENCH_DB)', '$(LOAD_DB)', '$(LOAD_DB)_tpl')"); do
 	    # no --force: a database in use belongs to a run still going on
 	    if dropdb --if-exists "$$db" 2>/dev/null; then
 	      echo "clean: dropped database $$db"; rm -rf "$(DATA_DIR)/filestore/$$db"
@@ -491,7 +521,7 @@ distclean: clean
 	@if command -v psql >/dev/null && $(PSQL) -c 'select 1' >/dev/null 2>&1; then
 	  echo "distclean: dropping database $(DB)"; dropdb --if-exists --force "$(DB)"
 	fi
-	rm -rf "$(VENV)" "$(ODOO_DIR)" node_modules
+	rm -rf "$(VENV)" "$(LOAD_VENV)" "$(ODOO_DIR)" node_modules
 
 # ---- make i18n -------------------------------------------------------------------------------
 # Throwaway database with every coop module and French; per module, export the template

@@ -23,7 +23,9 @@ def _scale():
     return float(os.environ.get("SCALE", "1.0"))
 
 
-def _setup(env, n_members):
+def _setup(env, n_members, first_percent=0):
+    """10 cooperatives and ``n_members`` memberships; ``first_percent`` % of the people go to
+    the first cooperative before the rest is spread evenly (a large regional cooperative)."""
     Company = env["res.company"]
     companies = Company.create(
         [
@@ -81,13 +83,22 @@ def _setup(env, n_members):
                     DATE '2015-01-01' + (p.rn %% 3650)::int,
                     now(), now()
                FROM p
-               JOIN c ON c.idx = p.rn %% %s
+               JOIN c ON c.idx = CASE WHEN p.rn %% 100 < %s THEN 0 ELSE p.rn %% %s END
                JOIN col ON col.company_id = c.id
                        AND col.k = CASE WHEN p.rn %% 10 < 6 THEN 0 ELSE p.rn %% 5 END
         """,
-        [N_COMPANIES],
+        [first_percent, N_COMPANIES],
     )
     cr.execute("UPDATE coop_member SET member_number = NULL WHERE state = 'candidate'")
+    # Stored related fields the ORM would have filled (currency of amounts, place).
+    cr.execute(
+        """
+        UPDATE coop_member m SET currency_id = c.currency_id, city = p.city, zip = p.zip
+          FROM res_company c, res_partner p
+         WHERE c.id = m.company_id AND p.id = m.partner_id AND m.company_id = ANY(%s)
+        """,
+        [companies.ids],
+    )
     cr.execute(
         """
         INSERT INTO coop_member_period (member_id, partner_id, company_id, member_number, date_from)

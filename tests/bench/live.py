@@ -6,6 +6,7 @@ in-process benches, requests here cross a socket, a prefork worker and its own c
 a worker can be killed like in production.
 """
 
+import configparser
 import importlib.util
 import os
 import signal
@@ -41,6 +42,20 @@ def odoo_launcher():
     return [sys.executable, "-m", "odoo"]
 
 
+def production_limits():
+    """The limit_* options of odoo.conf.example, as command-line flags: the run is sized
+    like the deployment the README describes (e.g. the cron worker's time limit, which
+    Odoo's own scan of HTML fields for unused snippets needs on a large database)."""
+    parser = configparser.ConfigParser(inline_comment_prefixes=(";",))
+    parser.read(ROOT / "odoo.conf.example")
+    options = parser["options"] if parser.has_section("options") else {}
+    return [
+        f"--{key.replace('_', '-')}={value}"
+        for key, value in options.items()
+        if key.startswith("limit_")
+    ]
+
+
 class LiveOdoo:
     """``with LiveOdoo(conf, db, port) as server:`` a multi-process Odoo serving ``db``."""
 
@@ -62,6 +77,7 @@ class LiveOdoo:
             f"--max-cron-threads={self.cron}", "--http-interface=127.0.0.1",
             f"--http-port={self.port}", f"--gevent-port={self.port + 1}",
             f"--logfile={self.log}", "--log-level=warn", "--no-database-list",
+            *production_limits(),
             *self.extra,
         ]  # fmt: skip
 
