@@ -250,6 +250,12 @@ class TestCapitalReports(CoopCapitalTestCommon):
         # The file is served from the wizard (vacuumed), not left as an attachment, and
         # only to the accountant who asked for it.
         self.assertIn(f"model=coop.capital.report.wizard&id={wizard.id}", action["url"])
+        # Served as a spreadsheet: guessing the type from the first KB of a large XLSX
+        # (a zip read from its end) fails.
+        self.assertIn(
+            "mimetype=application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            action["url"],
+        )
         self.assertTrue(wizard.file_name.startswith("capital_variation_"))
         book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.file_data)))
         self.assertIn("Capital variation", book.sheetnames)

@@ -6,6 +6,9 @@ from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
 
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 class CoopCapitalReportWizard(models.TransientModel):
     _name = "coop.capital.report.wizard"
     _description = "Capital Reports"
@@ -81,8 +84,10 @@ class CoopCapitalReportWizard(models.TransientModel):
         self.write({"file_data": base64.b64encode(content), "file_name": filename})
         return {
             "type": "ir.actions.act_url",
+            # The type is given: Odoo would otherwise guess it from the first KB of
+            # the file, where a large XLSX's zip directory cannot be read (a warning).
             "url": f"/web/content/?model={self._name}&id={self.id}&field=file_data"
-            "&filename_field=file_name&download=true",
+            f"&filename_field=file_name&download=true&mimetype={XLSX_MIMETYPE}",
             "target": "self",
         }
 
