@@ -580,7 +580,7 @@ class TestBadInputModels(BadInputMixin, TransactionCase):
         queries = [
             "SELECT count(*) FROM coop_ballot",
             "SELECT count(*) FROM coop_ballot_secret WHERE used",
-            "SELECT sum(ballot_seq) FROM coop_assembly",
+            "SELECT count(chain_index) FROM coop_ballot",
         ]
 
         @HYPOTHESIS

@@ -212,7 +212,6 @@ def _bulk_ballots(env, assembly, resolutions, skip):
         rows,
         page_size=5000,
     )
-    cr.execute("UPDATE coop_assembly SET ballot_seq = %s WHERE id = %s", [index, assembly.id])
     for (resolution_id, college_id), count in count_by_urn.items():
         cr.execute(
             "UPDATE coop_ballot_secret SET used = TRUE, choice = (ARRAY['yes', 'no', 'abstain'])"

@@ -186,6 +186,14 @@ def prepare_accounts(args, summary, path):
         # The last twentieth of the census logins hold proxies (load_db makes them).
         voters = rows[: min(args.voters, len(rows) - len(rows) // 21)]
         holders = rows[len(voters) :]
+        # In a running deployment the daily jobs are not all due in the hour of the vote,
+        # as they are in a database made a minute ago: they wait until tomorrow, except
+        # the one that links the ballots into the audit chain (every minute).
+        link_cron = env.ref("coop_governance.ir_cron_coop_link_ballots")
+        cr.execute(
+            "UPDATE ir_cron SET nextcall = now() + interval '1 day' WHERE id <> %s",
+            [link_cron.id],
+        )
         # They follow the assembly online (a proxy holder must attend: no chains).
         cr.execute(
             "UPDATE coop_assembly_voter SET attendance = 'remote' WHERE id = ANY(%s)",

@@ -180,8 +180,10 @@ class Voter(FastHttpUser):
             headers=headers,
             name="proxy: give",
             catch_response=True,
+            allow_redirects=False,  # the assembly page it redirects to is not this route
         ) as response:
-            if response.status_code == 200 and "proxy_given" in (response.url or ""):
+            location = response.headers.get("Location") or ""
+            if response.status_code == 303 and "proxy_given" in location:
                 outcome["proxies"][str(account["voter"])] = holder
             else:
                 response.failure("proxy refused")

@@ -9,6 +9,8 @@ from odoo.tools import SQL
 # Attendance values that count for the quorum (a postal ballot counts as attending).
 ATTENDING = ("present", "remote", "represented", "postal")
 GENESIS_HASH = "0" * 64
+#: First key of the advisory lock that serialises the linking of an assembly's ballots.
+CHAIN_LOCK = 7_431_001
 # Set only by the assembly's actions (see _action_write).
 ACTION_FIELDS = {
     "state",
@@ -125,7 +127,6 @@ class CoopAssembly(models.Model):
         copy=False,
         help="SHA-256 of the last ballot of the audit chain; written in the minutes at closing.",
     )
-    ballot_seq = fields.Integer(readonly=True, copy=False, default=0)
     chair_signed_on = fields.Datetime(string="Signed by the Chair", readonly=True, copy=False)
     secretary_signed_on = fields.Datetime(
         string="Signed by the Secretary", readonly=True, copy=False
@@ -554,26 +555,27 @@ class CoopAssembly(models.Model):
     def _link_ballots(self):
         """Link the ballots committed since the last run into each assembly's chain.
 
-        One linker at a time per assembly (row lock; it is the only writer of
-        ``ballot_seq``), in the order ballots were stored. Runs every minute (cron), when a
-        vote closes and before the audit chain is verified. Return the number linked.
+        One linker at a time per assembly (advisory lock, not a lock of the assembly's row:
+        every ballot being cast checks that row's key, and a row updated or locked for
+        update under it would make it wait or fail), in the order ballots were stored.
+        Runs every minute (cron), when a vote closes and before the chain is verified.
+        Return the number linked.
         """
         Ballot = self.env["coop.ballot"]
         Ballot.flush_model()
         cr = self.env.cr
         linked = 0
         for assembly in self:
+            cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CHAIN_LOCK, assembly.id])
             cr.execute(
                 """
-                SELECT a.ballot_seq,
-                       (SELECT b.hash FROM coop_ballot b
-                         WHERE b.assembly_id = a.id AND b.chain_index = a.ballot_seq)
-                  FROM coop_assembly a WHERE a.id = %s FOR UPDATE
+                SELECT chain_index, hash FROM coop_ballot
+                 WHERE assembly_id = %s AND chain_index IS NOT NULL
+              ORDER BY chain_index DESC LIMIT 1
                 """,
                 [assembly.id],
             )
-            index, previous = cr.fetchone()
-            index, previous = index or 0, previous or GENESIS_HASH
+            index, previous = cr.fetchone() or (0, GENESIS_HASH)
             cr.execute(
                 """
                 SELECT id, resolution_id, voter_id, COALESCE(choice, ''), channel,
@@ -603,12 +605,8 @@ class CoopAssembly(models.Model):
                 """,
                 [list(column) for column in zip(*rows, strict=True)],
             )
-            cr.execute(
-                "UPDATE coop_assembly SET ballot_seq = %s WHERE id = %s", [index, assembly.id]
-            )
             linked += len(rows)
         Ballot.invalidate_model(["chain_index", "prev_hash", "hash"])
-        self.invalidate_recordset(["ballot_seq"])
         return linked
 
     @api.model
@@ -631,7 +629,8 @@ class CoopAssembly(models.Model):
         self.ensure_one()
         self.env["coop.ballot"].flush_model()
         self.env.cr.execute(
-            "SELECT hash FROM coop_ballot WHERE assembly_id = %s ORDER BY chain_index DESC LIMIT 1",
+            "SELECT hash FROM coop_ballot WHERE assembly_id = %s AND chain_index IS NOT NULL "
+            "ORDER BY chain_index DESC LIMIT 1",
             [self.id],
         )
         row = self.env.cr.fetchone()
