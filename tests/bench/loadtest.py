@@ -240,7 +240,11 @@ def run_locust(args, server, accounts_path, outcome_path):
         LOAD_OUTCOME=str(outcome_path),
         LOAD_VOTERS=str(args.vote_users),
     )
-    users = args.vote_users + 10 + 4 + 3 + 1
+    # The other kinds of users: LOAD_READERS, LOAD_REFERENCE, LOAD_OFFICERS, LOAD_ACCOUNTANTS.
+    others = {"LOAD_READERS": 10, "LOAD_REFERENCE": 4, "LOAD_OFFICERS": 3, "LOAD_ACCOUNTANTS": 1}
+    users = args.vote_users + sum(
+        int(os.environ[k]) if os.environ.get(k, "").strip() else v for k, v in others.items()
+    )
     command = [
         str(args.locust), "-f", str(HERE / "locustfile.py"), "--headless",
         "--host", server.base_url, "-u", str(users), "-r", "5", "-t", f"{args.time}s",

@@ -44,8 +44,10 @@ def choices_of(voter_id, resolutions):
     return {str(r): rng.choice(("yes", "yes", "no", "abstain")) for r in resolutions}
 
 
-def _env(name):
-    return int(os.environ.get(name) or 0)
+def _env(name, default):
+    """A user count from the environment (0 leaves that kind of user out)."""
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
 
 
 @events.quitting.add_listener
@@ -109,7 +111,7 @@ class LoggedIn(FastHttpUser):
 class Voter(FastHttpUser):
     """Member after member of the census: open the assembly, confirm, cast."""
 
-    fixed_count = _env("LOAD_VOTERS") or 24
+    fixed_count = _env("LOAD_VOTERS", 24)
     wait_time = constant(0)
 
     @task
@@ -193,7 +195,7 @@ class Voter(FastHttpUser):
 class MemberReader(LoggedIn):
     """A member of another cooperative: logs in, reads their pages."""
 
-    fixed_count = _env("LOAD_READERS") or 10
+    fixed_count = _env("LOAD_READERS", 10)
     wait_time = between(0.5, 2)
     role = "readers"
     landing = "/my/cooperative"
@@ -214,7 +216,7 @@ class MemberReader(LoggedIn):
 class OdooReference(LoggedIn):
     """A portal user without membership: Odoo's own /my, the reference."""
 
-    fixed_count = _env("LOAD_REFERENCE") or 4
+    fixed_count = _env("LOAD_REFERENCE", 4)
     wait_time = between(0.5, 2)
     role = "reference"
     landing = "/my"
@@ -227,7 +229,7 @@ class OdooReference(LoggedIn):
 class Officer(LoggedIn):
     """Back office: Odoo's /web, and member searches over JSON-RPC."""
 
-    fixed_count = _env("LOAD_OFFICERS") or 3
+    fixed_count = _env("LOAD_OFFICERS", 3)
     wait_time = between(1, 3)
     role = "officer"
     landing = "/web"
@@ -258,7 +260,7 @@ class Officer(LoggedIn):
 class Accountant(LoggedIn):
     """The accountant exports the register of members and movements."""
 
-    fixed_count = _env("LOAD_ACCOUNTANTS") or 1
+    fixed_count = _env("LOAD_ACCOUNTANTS", 1)
     wait_time = between(20, 40)
     role = "accountant"
     landing = "/web"
