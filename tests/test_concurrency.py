@@ -13,6 +13,7 @@ two register numbers given at once (coop_membership TestShareConcurrency).
 
 import functools
 import threading
+import time
 
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
@@ -445,6 +446,62 @@ class TestConcurrentSecretBallot(ConcurrentVoteData, RaceCase):
                 self.assertEqual(cr.fetchall(), [(1,), (2,)])
                 check = env["coop.assembly"].browse(assembly_id).verify_audit_chain()
                 self.assertTrue(check["ok"], check["message"])
+                cr.rollback()
+        finally:
+            self._cleanup(company_id, assembly_id)
+
+    @mute_logger("odoo.sql_db")
+    def test_ballot_committed_while_the_vote_closes_is_never_left_out(self):
+        """The close began (its snapshot) before a ballot being cast committed: its tally
+        cannot see that ballot, so the close is refused, and closing again counts it."""
+        company_id, assembly_id, resolution_id, voter_id = self._setup_committed()
+        try:
+            cast, committed = threading.Event(), threading.Event()
+            outcomes = {}
+
+            def vote():
+                try:
+                    with self._cursor() as cr:
+                        env = self._race_env(cr)
+                        resolution = env["coop.resolution"].browse(resolution_id)
+                        resolution.cast_vote(voter_id, "yes", "in_room")
+                        env.flush_all()
+                        cast.set()
+                    outcomes["vote"] = "ok"
+                except Exception as error:  # noqa: BLE001 - reported by the assertion
+                    outcomes["vote"] = repr(error)
+                finally:
+                    cast.set()
+                    committed.set()
+
+            def close():
+                try:
+                    with self._cursor() as cr:
+                        env = self._race_env(cr)
+                        cr.execute("SELECT 1")  # the close's snapshot: before the commit
+                        cast.wait(30)
+                        committed.wait(30)
+                        env["coop.resolution"].browse(resolution_id).action_close_vote()
+                    outcomes["close"] = "ok"
+                except UserError as error:
+                    outcomes["close"] = error.args[0]
+                except Exception as error:  # noqa: BLE001 - reported by the assertion
+                    outcomes["close"] = repr(error)
+
+            threads = [threading.Thread(target=close), threading.Thread(target=vote)]
+            threads[0].start()
+            time.sleep(0.5)  # the close's transaction begins first
+            threads[1].start()
+            for thread in threads:
+                thread.join(60)
+            self.assertEqual(outcomes["vote"], "ok")
+            self.assertRegex(outcomes["close"], "close it again")
+            with self._cursor() as cr:
+                env = self._race_env(cr)
+                resolution = env["coop.resolution"].browse(resolution_id)
+                self.assertEqual(resolution.state, "voting", "nothing closed")
+                resolution.action_close_vote()
+                self.assertEqual(resolution.yes_count, 1, "the late ballot is counted")
                 cr.rollback()
         finally:
             self._cleanup(company_id, assembly_id)

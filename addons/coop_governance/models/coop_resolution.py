@@ -324,9 +324,37 @@ class CoopResolution(models.Model):
             [self.id, self.assembly_id.id],
         )
 
+    def _lock_for_closing(self):
+        """Make sure the tally sees every ballot of these resolutions.
+
+        The row lock waits for the ballots being cast (they hold a share lock on their
+        resolution) and stops new ones. A ballot committed after this transaction began
+        is invisible to it (repeatable read): a fresh transaction counts the committed
+        ballots, and if it finds more the close is refused, to be done again.
+        """
+        cr = self.env.cr
+        if not self:
+            return
+        cr.execute("SELECT id FROM coop_resolution WHERE id = ANY(%s) FOR UPDATE", [self.ids])
+        self.env["coop.ballot"].flush_model()
+        query = "SELECT count(*) FROM coop_ballot WHERE resolution_id = ANY(%s)"
+        cr.execute(query, [self.ids])
+        seen = cr.fetchone()[0]
+        with self.env.registry.cursor() as fresh:
+            fresh.execute(query, [self.ids])
+            committed = fresh.fetchone()[0]
+        if committed > seen:
+            raise UserError(
+                _(
+                    "Ballots were being cast while the vote closed: close it again to count "
+                    "them all."
+                )
+            )
+
     def action_close_vote(self):
         """Close the vote: count, store the results per college and the outcome."""
         self._check_resolution_state(("voting",), _("Closing the vote"))
+        self._lock_for_closing()
         self.assembly_id._link_ballots()
         for resolution in self.filtered(lambda r: r.kind == "election"):
             resolution._close_election()
