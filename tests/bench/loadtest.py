@@ -291,7 +291,8 @@ def check(args, summary, accounts, outcome):
             failures.append(f"{len(missing)} accepted votes not fully stored: {missing[:5]}")
         unexpected = [v for v in by_voter if v not in accepted]
         # A vote whose answer was lost (client error) may still be stored: report it apart.
-        lost_answers = [v for v in unexpected if v in set(outcome["failed"])]
+        failed = set(outcome["failed"])
+        lost_answers = [v for v in unexpected if v in failed]
         strangers = [v for v in unexpected if v not in lost_answers]
         facts["stored votes whose answer the client lost"] = len(lost_answers)
         if strangers:

@@ -567,15 +567,7 @@ class CoopAssembly(models.Model):
         linked = 0
         for assembly in self:
             cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CHAIN_LOCK, assembly.id])
-            cr.execute(
-                """
-                SELECT chain_index, hash FROM coop_ballot
-                 WHERE assembly_id = %s AND chain_index IS NOT NULL
-              ORDER BY chain_index DESC LIMIT 1
-                """,
-                [assembly.id],
-            )
-            index, previous = cr.fetchone() or (0, GENESIS_HASH)
+            index, previous = assembly._audit_chain_tail()
             cr.execute(
                 """
                 SELECT id, resolution_id, voter_id, COALESCE(choice, ''), channel,
@@ -625,16 +617,20 @@ class CoopAssembly(models.Model):
         assemblies = self.browse([row[0] for row in self.env.cr.fetchall()])
         return assemblies._link_ballots()
 
-    def _audit_chain_head(self):
+    def _audit_chain_tail(self):
+        """(index, hash) of the last linked ballot; (0, genesis) for an empty chain."""
         self.ensure_one()
         self.env["coop.ballot"].flush_model()
         self.env.cr.execute(
-            "SELECT hash FROM coop_ballot WHERE assembly_id = %s AND chain_index IS NOT NULL "
+            "SELECT chain_index, hash FROM coop_ballot "
+            "WHERE assembly_id = %s AND chain_index IS NOT NULL "
             "ORDER BY chain_index DESC LIMIT 1",
             [self.id],
         )
-        row = self.env.cr.fetchone()
-        return row[0] if row else GENESIS_HASH
+        return self.env.cr.fetchone() or (0, GENESIS_HASH)
+
+    def _audit_chain_head(self):
+        return self._audit_chain_tail()[1]
 
     def verify_audit_chain(self):
         """Recompute the chain; return {'ok', 'broken_ballot', 'message'}.
@@ -644,6 +640,7 @@ class CoopAssembly(models.Model):
         the results stored when each vote closed.
         """
         self.ensure_one()
+        self.env["coop.ballot"].flush_model()
         if self.state != "closed":
             self._link_ballots()  # a closed assembly's chain is only read
         self.env.cr.execute(
