@@ -52,3 +52,18 @@ def _odoo_errors_fail_the_test():
     if handler.records:
         lines = [f"{r.levelname} {r.name}: {r.getMessage()}" for r in handler.records]
         pytest.fail("Odoo logged errors during this test:\n" + "\n".join(lines), pytrace=False)
+
+
+def pytest_runtest_call(item):
+    """Watch the test method's body: business flows act as the role user (role_guard.py)."""
+    if odoo is None or not hasattr(item, "instance"):
+        return
+    try:
+        from odoo.addons.coop_membership.tests import role_guard
+    except ImportError:  # the suite's addons are not on this Odoo's path
+        return
+    from odoo.modules.registry import Registry
+
+    role_guard.install(Registry(odoo.tests.common.get_db_name()))
+    reason = getattr(type(item.instance), "_coop_superuser_reason", None)
+    item.obj = role_guard.watch_test(item.obj, reason)

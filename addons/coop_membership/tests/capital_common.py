@@ -1,4 +1,5 @@
 from odoo.addons.coop_membership.tests.common import CoopTestCommon
+from odoo.addons.coop_membership.tests.role_guard import superuser_setup
 
 
 class CoopCapitalTestCommon(CoopTestCommon):
@@ -51,5 +52,6 @@ class CoopCapitalTestCommon(CoopTestCommon):
             vals["date"] = date
         operation = cls.env["coop.share.operation"].create(vals)
         if confirm:
-            operation.action_confirm()
+            with superuser_setup("arrange: shares held before the flow under test"):
+                operation.action_confirm()
         return operation

@@ -3,6 +3,8 @@ from contextlib import contextmanager
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
+from .role_guard import superuser_setup
+
 
 class CoopTestCommon(TransactionCase):
     """Two regional SCICs under a federation, five colleges each, one officer each.
@@ -98,5 +100,6 @@ class CoopTestCommon(TransactionCase):
             {"partner_id": partner.id, "company_id": company.id, "college_id": college.id}
         )
         if admit:
-            member.action_admit(admission_date=admission_date)
+            with superuser_setup("arrange: an admitted member for the flow under test"):
+                member.action_admit(admission_date=admission_date)
         return member
