@@ -12,8 +12,11 @@ from .common import CoopTestCommon
 @tagged("post_install", "-at_install")
 class TestMember(CoopTestCommon):
     def test_admission_gives_next_number_and_opens_a_period(self):
-        first = self._create_member("First")
-        second = self._create_member("Second")
+        """The officer admits two people: consecutive numbers, an open membership period."""
+        first = self._create_member("First", admit=False).with_user(self.officer_a)
+        second = self._create_member("Second", admit=False).with_user(self.officer_a)
+        first.action_admit()
+        second.action_admit()
         self.assertEqual(first.state, "member")
         self.assertTrue(first.member_number)
         self.assertEqual(int(second.member_number), int(first.member_number) + 1)
@@ -25,7 +28,9 @@ class TestMember(CoopTestCommon):
         self.assertEqual(in_b.member_number, first.member_number)
 
     def test_exit_then_readmission_gives_a_new_number_never_reused(self):
+        """A member leaves and comes back: the officer's new admission gives a new number."""
         member = self._create_member("Returning", admission_date=date(2020, 3, 1))
+        member = member.with_user(self.officer_a)
         old_number = member.member_number
         member.action_request_exit(request_date=date(2025, 1, 10), reason="Moving")
         self.assertEqual(member.state, "resigning")
@@ -50,7 +55,8 @@ class TestMember(CoopTestCommon):
         self.assertNotIn(newcomer.member_number, (old_number, member.member_number))
 
     def test_member_number_cannot_be_edited(self):
-        member = self._create_member("Fixed")
+        """The officer cannot type a member number, a status or move a member to another coop."""
+        member = self._create_member("Fixed").with_user(self.officer_a)
         with self.assertRaisesRegex(UserError, "only through the admission and exit actions"):
             member.member_number = "999999"
         with self.assertRaisesRegex(UserError, "only through the admission and exit actions"):
@@ -60,7 +66,7 @@ class TestMember(CoopTestCommon):
         self.assertEqual(member.state, "member")
         self.assertEqual(member.company_id, self.company_a)
         with self.assertRaisesRegex(UserError, "starts as a candidate"):
-            self.env["coop.member"].create(
+            self.env["coop.member"].with_user(self.officer_a).create(
                 {
                     "partner_id": self.env["res.partner"].create({"name": "Forged"}).id,
                     "company_id": self.company_a.id,
@@ -71,9 +77,10 @@ class TestMember(CoopTestCommon):
 
     @mute_logger("odoo.sql_db")
     def test_duplicate_membership_is_refused(self):
+        """The officer cannot register the same person twice in one cooperative."""
         member = self._create_member("Once")
         with self.assertRaises(psycopg2.IntegrityError), self.cr.savepoint():
-            self.env["coop.member"].create(
+            self.env["coop.member"].with_user(self.officer_a).create(
                 {
                     "partner_id": member.partner_id.id,
                     "company_id": self.company_a.id,
@@ -85,13 +92,22 @@ class TestMember(CoopTestCommon):
         )
 
     def test_one_person_in_two_cooperatives_is_one_partner(self):
+        """Hélène joins a second cooperative: one contact, a membership in each."""
         member_a = self._create_member("Helene")
-        member_b = self.env["coop.member"].create(
-            {
-                "partner_id": member_a.partner_id.id,
-                "company_id": self.company_b.id,
-                "college_id": self.college_b_cons.id,
-            }
+        officer_b = self._create_user(
+            "officer_ab", "coop_membership.group_coop_officer", self.company_b, self.company_a
+        )
+        member_b = (
+            self.env["coop.member"]
+            .with_user(officer_b)
+            .with_company(self.company_b)
+            .create(
+                {
+                    "partner_id": member_a.partner_id.id,
+                    "company_id": self.company_b.id,
+                    "college_id": self.college_b_cons.id,
+                }
+            )
         )
         member_b.action_admit()
         partner = member_a.partner_id
@@ -118,9 +134,10 @@ class TestMember(CoopTestCommon):
         )
 
     def test_college_of_another_company_is_refused(self):
+        """A member of coop A cannot be put in a college of coop B."""
         partner = self.env["res.partner"].create({"name": "Cross"})
         with self.assertRaises(UserError):
-            self.env["coop.member"].create(
+            self.env["coop.member"].with_user(self.officer_a).create(
                 {
                     "partner_id": partner.id,
                     "company_id": self.company_a.id,
@@ -130,11 +147,12 @@ class TestMember(CoopTestCommon):
         self.assertFalse(self.env["coop.member"].search([("partner_id", "=", partner.id)]))
         member = self._create_member("Moving college")
         with self.assertRaises(UserError):
-            member.college_id = self.college_b_cons
+            member.with_user(self.officer_a).college_id = self.college_b_cons
         self.assertEqual(member.college_id, self.college_a_cons)
 
     def test_deceased_cannot_be_admitted_or_exit(self):
-        member = self._create_member("Late")
+        """After the officer records a death, no admission or exit can follow."""
+        member = self._create_member("Late").with_user(self.officer_a)
         member.action_record_death(death_date=date.today(), note="Letter from the family")
         self.assertEqual(member.state, "deceased")
         number = member.member_number
@@ -146,7 +164,8 @@ class TestMember(CoopTestCommon):
         self.assertEqual(member.state, "deceased")
 
     def test_preconditions_of_each_action(self):
-        candidate = self._create_member("Cand", admit=False)
+        """Each of the officer's actions refuses a member in the wrong state, clearly."""
+        candidate = self._create_member("Cand", admit=False).with_user(self.officer_a)
         with self.assertRaisesRegex(UserError, "not possible"):
             candidate.action_request_exit()
         with self.assertRaisesRegex(UserError, "not possible"):
@@ -155,7 +174,7 @@ class TestMember(CoopTestCommon):
         with self.assertRaisesRegex(UserError, "Choose a college"):
             candidate.action_admit()
         self.assertFalse(candidate.member_number)
-        member = self._create_member("Active")
+        member = self._create_member("Active").with_user(self.officer_a)
         with self.assertRaisesRegex(UserError, "not possible"):
             member.action_admit()
         with self.assertRaisesRegex(UserError, "reason"):
@@ -169,23 +188,27 @@ class TestMember(CoopTestCommon):
         self.assertEqual(member.exit_reason, "Board decision of 2026-10-01")
 
     def test_withdraw_exit_request(self):
-        member = self._create_member("Hesitant")
+        """A member who asked to leave changes her mind: the officer withdraws the request."""
+        member = self._create_member("Hesitant").with_user(self.officer_a)
         member.action_request_exit()
         member.action_cancel_exit_request()
         self.assertEqual(member.state, "member")
         self.assertFalse(member.exit_request_date)
 
     def test_admitted_membership_cannot_be_deleted(self):
-        member = self._create_member("Registered")
+        """The officer cannot delete an admitted member, only a candidate."""
+        member = self._create_member("Registered").with_user(self.officer_a)
         with self.assertRaisesRegex(UserError, "legal register"):
             member.unlink()
         candidate = self._create_member("Withdrawn candidacy", admit=False)
+        candidate = candidate.with_user(self.officer_a)
         candidate.unlink()
         self.assertFalse(candidate.exists())
 
     def test_college_at_date_follows_history(self):
+        """The college a member belonged to at a past date comes from the history."""
         member = self._create_member("Switcher", admission_date=date(2020, 3, 1))
-        member.college_id = self.colleges_a[1]
+        member.with_user(self.officer_a).college_id = self.colleges_a[1]
         Member = self.env["coop.member"]
         self.assertEqual(
             Member._college_at_date(member.ids, date(2021, 1, 1)),
@@ -202,9 +225,12 @@ class TestMember(CoopTestCommon):
         self.assertEqual(Member._college_at_date(member.ids, date(2000, 1, 1)), {})
 
     def test_exit_wizard(self):
+        """The officer excludes a member through the exit dialog, which asks for the reason."""
         member = self._create_member("Wizard")
-        wizard = self.env["coop.member.exit.wizard"].create(
-            {"member_id": member.id, "exit_type": "exclude", "date": date.today()}
+        wizard = (
+            self.env["coop.member.exit.wizard"]
+            .with_user(self.officer_a)
+            .create({"member_id": member.id, "exit_type": "exclude", "date": date.today()})
         )
         with self.assertRaisesRegex(UserError, "reason"):
             wizard.action_apply()
@@ -213,6 +239,7 @@ class TestMember(CoopTestCommon):
         self.assertEqual(member.state, "excluded")
 
     def test_contact_split(self):
+        """Members are split between email and paper by their contact preferences."""
         Partner = self.env["res.partner"]
         by_mail = Partner.create({"name": "Mail", "email": "mail@example.org"})
         paper = Partner.create(
