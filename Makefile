@@ -294,14 +294,37 @@ run: conf
 	fi
 	echo
 	echo "Odoo 18.0 — database $(DB) — http://localhost:$(PORT)/odoo"
-	echo "Logins (login / password):"
-	echo "  admin / admin"
-	psql -X -d "$(DB)" -tA -F' ' -c "
-	  select distinct u.login from res_users u
-	  join ir_model_data d on d.model = 'res.users' and d.res_id = u.id
-	  where u.active and u.login <> 'admin'
-	    and (d.module like 'coop\_%' or (d.module = 'base' and d.name = 'user_demo'))
-	  order by 1" | while read -r login; do echo "  $$login / $$login"; done
+	echo "Logins (login / password — who, role, cooperative where they land):"
+	echo "  admin / admin — administrator, every cooperative"
+	# Role = the user's coop groups (implied ones folded: a manager does everything).
+	psql -X -d "$(DB)" -tA -F'|' -c "
+	  with roles(module, xmlid, label, rank) as (values
+	    ('coop_membership', 'group_coop_manager', 'direction (every role)', 1),
+	    ('coop_governance', 'group_governance_officer', 'secrétariat des AG (governance officer)', 2),
+	    ('coop_membership', 'group_coop_officer', 'sociétariat (officer)', 3),
+	    ('coop_membership', 'group_coop_accountant', 'comptable (accountant)', 4),
+	    ('coop_engagement', 'group_coop_moderator', 'chargée de vie coopérative (moderator)', 5),
+	    ('base', 'group_portal', 'member (member space /my)', 6))
+	  select u.login, p.name,
+	         coalesce((select string_agg(r.label, ', ' order by r.rank) from roles r
+	                     join ir_model_data g on g.module = r.module and g.name = r.xmlid
+	                                         and g.model = 'res.groups'
+	                     join res_groups_users_rel gu on gu.gid = g.res_id and gu.uid = u.id
+	                    where r.rank = 1 or not exists (
+	                          select 1 from ir_model_data m join res_groups_users_rel mu
+	                              on mu.gid = m.res_id and mu.uid = u.id
+	                           where m.module = 'coop_membership' and m.name = 'group_coop_manager')
+	                       or r.rank = 5), 'user'),
+	         c.name
+	    from res_users u
+	    join res_partner p on p.id = u.partner_id
+	    join res_company c on c.id = u.company_id
+	   where u.active and u.login <> 'admin'
+	     and exists (select 1 from ir_model_data d where d.model = 'res.users' and d.res_id = u.id
+	                   and (d.module like 'coop\_%' or (d.module = 'base' and d.name = 'user_demo')))
+	   order by 1" | while IFS='|' read -r login name role company; do
+	  echo "  $$login / $$login — $$name, $$role, $$company"
+	done
 	echo
 	exec "$${odoo[@]}" --http-port="$(PORT)"
 
