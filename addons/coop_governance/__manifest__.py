@@ -27,6 +27,7 @@
     ],
     "demo": [
         "demo/coop_governance_demo.xml",
+        "demo/res_users_demo.xml",
     ],
     "installable": True,
 }

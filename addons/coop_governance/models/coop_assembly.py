@@ -3,7 +3,7 @@ import math
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 # Attendance values that count for the quorum (a postal ballot counts as attending).
@@ -366,11 +366,38 @@ class CoopAssembly(models.Model):
         return True
 
     def action_close(self):
-        """Close: end the votes still open, number the minutes, store the chain head."""
+        """Close: end the votes still open, number the minutes, store the chain head.
+
+        The governance officer of the assembly's cooperative closes; what the law
+        requires then (results, seals, minutes number, chain head) is written by the
+        system, since nobody may write it by hand.
+        """
+        self._check_can_close()
         self._check_assembly_state(("open",), _("Closing"))
+        self.sudo()._close()
+        return True
+
+    def _check_can_close(self):
+        """Raise unless the user runs the assemblies of these assemblies' cooperatives."""
+        if self.env.su:
+            return
+        if not self.env.user.has_group("coop_governance.group_governance_officer"):
+            raise AccessError(
+                _(
+                    "Only the secretary of the general assemblies (Governance Officer) "
+                    "closes votes and assemblies."
+                )
+            )
+        # Write access: the assembly's cooperative is one of the user's (a national
+        # assembly is closed by the federation's officers).
+        self.check_access("write")
+        self.resolution_ids.check_access("write")
+
+    def _close(self):
+        """Close the assemblies; privileged, called after ``_check_can_close``."""
         for assembly in self:
             voting = assembly.resolution_ids.filtered(lambda r: r.state == "voting")
-            voting.action_close_vote()
+            voting._close_vote()
             assembly.resolution_ids.filtered(
                 lambda r: r.state in ("draft", "proposed")
             )._action_write({"state": "withdrawn"})
@@ -384,7 +411,6 @@ class CoopAssembly(models.Model):
                     "audit_head": assembly._audit_chain_head(),
                 }
             )
-        return True
 
     def action_cancel(self):
         self._check_assembly_state(("draft", "convened"), _("Cancelling"))
@@ -506,9 +532,10 @@ class CoopAssembly(models.Model):
         return self.env.ref("coop_governance.action_report_convocation").report_action(paper)
 
     def action_print_minutes(self):
+        """Print the minutes; while the assembly is open they print as a marked draft."""
         self.ensure_one()
-        if self.state != "closed":
-            raise UserError(_("The minutes are printed once the assembly is closed."))
+        if self.state not in ("open", "closed"):
+            raise UserError(_("The minutes are printed once the assembly is open (as a draft)."))
         return self.env.ref("coop_governance.action_report_minutes").report_action(self)
 
     def _minutes_attendance(self):

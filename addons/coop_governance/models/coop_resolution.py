@@ -354,8 +354,33 @@ class CoopResolution(models.Model):
             )
 
     def action_close_vote(self):
-        """Close the vote: count, store the results per college and the outcome."""
+        """Close the vote: count, store the results per college and the outcome.
+
+        Closing is the governance officer's step: the results, seals and candidates'
+        scores it stores are written by the system once that right is checked (nobody
+        may create or edit them by hand).
+        """
+        self._check_can_close()
         self._check_resolution_state(("voting",), _("Closing the vote"))
+        self.sudo()._close_vote()
+        return True
+
+    def _check_can_close(self):
+        """Raise unless the user runs the assemblies of these resolutions' cooperatives."""
+        if self.env.su:
+            return
+        if not self.env.user.has_group("coop_governance.group_governance_officer"):
+            raise AccessError(
+                _(
+                    "Only the secretary of the general assemblies (Governance Officer) "
+                    "closes votes and assemblies."
+                )
+            )
+        # Write access on the resolutions: the assembly's cooperative is one of the user's.
+        self.check_access("write")
+
+    def _close_vote(self):
+        """Count and store the outcome; privileged, called after ``_check_can_close``."""
         self._lock_for_closing()
         self.assembly_id._link_ballots()
         for resolution in self.filtered(lambda r: r.kind == "election"):
@@ -395,7 +420,6 @@ class CoopResolution(models.Model):
             )
         for resolution in self:
             resolution._action_write({"result_seal": resolution._result_seal()})
-        return True
 
     def _close_election(self):
         ranking = self._election_results()

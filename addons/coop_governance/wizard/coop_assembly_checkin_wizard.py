@@ -61,6 +61,7 @@ class CoopAssemblyCheckinWizard(models.TransientModel):
         message = self._apply()
         return {
             "type": "ir.actions.act_window",
+            "name": _("Check-in"),
             "res_model": self._name,
             "view_mode": "form",
             "target": "new",

@@ -36,6 +36,7 @@ class CoopVoteWizard(models.TransientModel):
         self.resolution_id.cast_vote(self.voter_id, self.choice, self.channel, self.cast_by_id)
         return {
             "type": "ir.actions.act_window",
+            "name": _("Record a vote"),
             "res_model": self._name,
             "view_mode": "form",
             "target": "new",
