@@ -17,6 +17,7 @@
         "security/ir.model.access.csv",
         "security/coop_capital_security.xml",
         "data/coop_capital_data.xml",
+        "data/res_company_data.xml",
         "data/coop_capital_mail_templates.xml",
         "wizard/coop_member_exit_wizard_views.xml",
         "views/coop_college_views.xml",

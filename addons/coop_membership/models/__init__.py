@@ -16,5 +16,6 @@ from . import coop_member_capital
 from . import coop_subscription_request
 from . import account_move
 from . import account_move_line
+from . import account_payment_method_line
 from . import coop_redemption_request
 from . import coop_capital_report

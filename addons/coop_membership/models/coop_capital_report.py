@@ -16,6 +16,7 @@ except ImportError:  # optional: the register is then compressed by zlib, more s
 from odoo import _, api, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+from odoo.tools.misc import format_date, get_lang
 
 from .coop_share_operation import SIGNED_CAPITAL_SQL
 
@@ -36,6 +37,19 @@ XML_FORBIDDEN = bytes(c for c in range(32) if c not in (9, 10, 13))
 SHEET_PART = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
 SHEET_DIMENSION = re.compile(r'<dimension ref="([A-Z]+\d+):([A-Z]+)(\d+)"/>')
 XLSX_FETCH_SIZE = 5000
+# strftime directives of Odoo's language date formats, as Excel number format codes.
+EXCEL_DATE_CODES = {
+    "%d": "dd",
+    "%e": "d",
+    "%m": "mm",
+    "%Y": "yyyy",
+    "%y": "yy",
+    "%b": "mmm",
+    "%B": "mmmm",
+    "%a": "ddd",
+    "%A": "dddd",
+}
+EXCEL_DATE_DIRECTIVE = re.compile(r"%.")
 
 
 class CoopCapitalReport(models.AbstractModel):
@@ -171,11 +185,28 @@ class CoopCapitalReport(models.AbstractModel):
         )
 
     @api.model
+    def _xlsx_date_format(self):
+        """The reader's date format as an Excel number format (dd/mm/yyyy in French).
+
+        Dates are written as real date cells (sortable, filterable) shown in this format.
+        """
+        date_format = get_lang(self.env).date_format or ""
+        if any(
+            directive not in EXCEL_DATE_CODES
+            for directive in EXCEL_DATE_DIRECTIVE.findall(date_format)
+        ):
+            return "dd/mm/yyyy"
+        return EXCEL_DATE_DIRECTIVE.sub(lambda match: EXCEL_DATE_CODES[match[0]], date_format)
+
+    @api.model
     def _members_per_college_sheet(self, book, companies, colleges_by_year, header, bold, total):
-        """Members per college at each year end: per cooperative, then consolidated by
-        college code (the federation matches colleges by code), then the total."""
+        """Members per college at each year end: per cooperative, then, for several
+        cooperatives, consolidated by college code (the federation matches colleges by
+        code), then the total."""
         sheet = book.add_worksheet(_("Members per college"))
-        sheet.set_column(0, 2, 32)
+        day = book.add_format({"num_format": self._xlsx_date_format(), "align": "left"})
+        sheet.set_column(0, 0, 12)
+        sheet.set_column(1, 2, 32)
         sheet.write_row(0, 0, [_("Date"), _("Cooperative"), _("College"), _("Members")], header)
         colleges = {college.id: college for college in self._report_colleges(companies)}
         company_names = {company.id: company.name for company in companies}
@@ -188,16 +219,17 @@ class CoopCapitalReport(models.AbstractModel):
                 counts.items(), key=lambda item: (company_names.get(item[0][0], ""), item[0][1])
             ):
                 college = colleges.get(college_id)
+                sheet.write_datetime(row, 0, end, day)
                 sheet.write_row(
-                    row,
-                    0,
-                    [str(end), company_names.get(company_id, ""), college.name or "", count],
+                    row, 1, [company_names.get(company_id, ""), college.name or "", count]
                 )
                 by_code.setdefault(college.code or college.name, [college.name, 0])[1] += count
                 row += 1
             last = row - 1
-            for name, count in sorted(by_code.values()):
-                sheet.write_row(row, 0, [str(end), consolidated_label, name, count])
+            # A single cooperative's figures are its own: no consolidated rows.
+            for name, count in sorted(by_code.values()) if len(companies) > 1 else ():
+                sheet.write_datetime(row, 0, end, day)
+                sheet.write_row(row, 1, [consolidated_label, name, count])
                 row += 1
             sheet.write(row, 2, _("Total members"), bold)
             members = sum(counts.values())
@@ -307,7 +339,7 @@ class CoopCapitalReport(models.AbstractModel):
         cr = self.env.cr
         cr.execute(
             SQL(
-                """SELECT c.name, m.member_number, p.name, col.code, m.admission_date,
+                """SELECT c.name, m.member_number, p.name, m.college_id, m.admission_date,
                           m.exit_date, h.quantity, h.amount
                      FROM %s
                  ORDER BY c.name, m.member_number""",
@@ -315,17 +347,27 @@ class CoopCapitalReport(models.AbstractModel):
             )
         )
         members = cr.fetchall()
+        # Colleges by name, in the reader's language (the code is for the federation).
+        colleges = {college.id: college.name for college in self._report_colleges(companies)}
+        members = [(*row[:3], colleges.get(row[3], ""), *row[4:]) for row in members]
         cr.execute(
             SQL(
-                """SELECT c.name, o.name, o.date, o.operation_type, o.is_reversal,
-                          m.member_number, p.name, cm.member_number, sc.code,
-                          o.quantity, o.unit_value, o.amount
+                """SELECT c.name, o.name, o.recording_date, o.date, o.operation_type,
+                          o.is_reversal, m.member_number, p.name, cm.member_number, sc.code,
+                          o.quantity, o.unit_value, o.amount, o.signed_quantity,
+                          o.signed_amount
                      FROM %s
-                 ORDER BY c.name, o.date, o.id""",
+                 ORDER BY %s""",
                 self._register_movements_from(companies, date_from, date_to),
+                SQL(", ").join(self._register_movements_order()),
             )
         )
         return members, cr.fetchall()
+
+    @api.model
+    def _register_movements_order(self):
+        """Movements in the order of the register: recording, as their numbers."""
+        return [SQL("c.name"), SQL("o.recording_date"), SQL("o.name"), SQL("o.id")]
 
     # ------------------------------------------------------------------
     # XLSX
@@ -367,7 +409,15 @@ class CoopCapitalReport(models.AbstractModel):
         sheet.set_column(0, 0, 32)
         sheet.set_column(1, len(labels) - 1, 16)
         sheet.write(0, 0, _("Capital variation"), title)
-        sheet.write(1, 0, _("From %(start)s to %(end)s", start=date_from, end=date_to))
+        sheet.write(
+            1,
+            0,
+            _(
+                "From %(start)s to %(end)s",
+                start=format_date(self.env, date_from),
+                end=format_date(self.env, date_to),
+            ),
+        )
         row = 3
         money_cols = {1, 2, 3, 4, 5, 6}
         colleges_by_year = {}
@@ -398,6 +448,10 @@ class CoopCapitalReport(models.AbstractModel):
                     else:
                         sheet.write_number(row, col, float(values[key]), fmt)
                 row += 1
+            if len(companies) < 2:
+                # One cooperative: its row is the total, no consolidated row.
+                row += 2
+                continue
             sheet.write(row, 0, _("Federation (consolidated)"), bold)
             for col in range(1, len(labels)):
                 cell_from = xlsxwriter.utility.xl_rowcol_to_cell(first, col)
@@ -429,7 +483,7 @@ class CoopCapitalReport(models.AbstractModel):
         # constant_memory (not in_memory, which would override it): no Python loop over the
         # empty body rows before the total row.
         book = xlsxwriter.Workbook(output, {"constant_memory": True})
-        day = book.add_format({"num_format": "yyyy-mm-dd"})
+        day = book.add_format({"num_format": self._xlsx_date_format()})
         money = book.add_format({"num_format": "#,##0.00"})
         # xlsxwriter numbers the cell styles in the order it meets them; the rendered cells
         # need theirs now, so these two are numbered first.
@@ -456,10 +510,11 @@ class CoopCapitalReport(models.AbstractModel):
         )
         movements = self._xlsx_rows_query(
             self._register_movements_from(companies, date_from, date_to),
-            [SQL("c.name"), SQL("o.date"), SQL("o.id")],
+            self._register_movements_order(),
             [
                 ("shared", SQL("(%s::jsonb ->> o.company_id::text)", shared["company"]), None),
                 ("text", SQL("o.name"), None),
+                ("date", SQL("o.recording_date"), day_style),
                 ("date", SQL("o.date"), day_style),
                 ("shared", SQL("(%s::jsonb ->> o.operation_type)", shared["type"]), None),
                 ("shared", SQL("CASE WHEN o.is_reversal THEN %s END", shared["yes"]), None),
@@ -470,12 +525,20 @@ class CoopCapitalReport(models.AbstractModel):
                 ("number", SQL("o.quantity"), None),
                 ("number", SQL("o.unit_value"), money_style),
                 ("number", SQL("o.amount"), money_style),
+                ("number", SQL("o.signed_quantity"), None),
+                ("number", SQL("o.signed_amount"), money_style),
             ],
+            sums=[SQL("o.signed_quantity"), SQL("o.signed_amount::float8")],
         )
         n_members, members_body, (shares, capital) = self._xlsx_fetch_rows(members)
-        n_movements, movements_body, _sums = self._xlsx_fetch_rows(movements)
+        n_movements, movements_body, (net_shares, change) = self._xlsx_fetch_rows(movements)
         self._register_xlsx_sheets(
-            book, day, money, date_to, n_members, n_movements, shares, round(capital, 2)
+            book,
+            day,
+            money,
+            date_to,
+            (n_members, shares, round(capital, 2)),
+            (n_movements, net_shares, round(change, 2)),
         )
         book.close()
         return self._xlsx_fill_bodies(
@@ -506,19 +569,26 @@ class CoopCapitalReport(models.AbstractModel):
         )
         return {
             "company": indexes((company.id, company.name) for company in companies),
-            "college": indexes((college.id, college.code) for college in colleges),
+            # Names, in the reader's language: the code is the federation's matching key.
+            "college": indexes((college.id, college.name) for college in colleges),
             "class": indexes((share_class.id, share_class.code) for share_class in classes),
             "type": indexes(self._register_operation_types().items()),
             "yes": str(table._get_shared_string_index(_("Yes"))),
         }
 
     @api.model
-    def _register_xlsx_sheets(
-        self, book, day, money, date_to, n_members, n_movements, shares, capital
-    ):
-        """The register's sheets without their body rows."""
+    def _register_xlsx_sheets(self, book, day, money, date_to, members, movements):
+        """The register's sheets without their body rows.
+
+        ``members`` and ``movements`` are (row count, total of shares, total of capital):
+        held at ``date_to`` for the members, signed changes for the movements.
+        """
+        n_members, shares, capital = members
+        n_movements, net_shares, change = movements
         header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         total = book.add_format({"bold": True, "num_format": "#,##0.00"})
+        total_int = book.add_format({"bold": True, "num_format": "0"})
+        at_date = format_date(self.env, date_to)
         labels = [
             _("Cooperative"),
             _("Member number"),
@@ -526,13 +596,13 @@ class CoopCapitalReport(models.AbstractModel):
             _("College"),
             _("Admission"),
             _("Exit"),
-            _("Shares at %(date)s", date=date_to),
-            _("Capital at %(date)s", date=date_to),
+            _("Shares at %(date)s", date=at_date),
+            _("Capital at %(date)s", date=at_date),
         ]
         sheet = book.add_worksheet(_("Members"))
         sheet.set_column(0, 0, 24)
         sheet.set_column(1, 1, 14)
-        sheet.set_column(2, 2, 32)
+        sheet.set_column(2, 3, 32)
         sheet.set_column(4, 5, 12, day)
         sheet.set_column(6, 7, 16, money)
         sheet.write_row(0, 0, labels, header)
@@ -542,12 +612,16 @@ class CoopCapitalReport(models.AbstractModel):
         # formula without recomputing it.
         if n_members:
             sheet.write(n_members + 1, 5, _("Total"), total)
-            sheet.write_formula(n_members + 1, 6, f"=SUM(G2:G{n_members + 1})", total, shares)
+            sheet.write_formula(n_members + 1, 6, f"=SUM(G2:G{n_members + 1})", total_int, shares)
             sheet.write_formula(n_members + 1, 7, f"=SUM(H2:H{n_members + 1})", total, capital)
+        # In the order of recording (the register numbers), the value date beside the
+        # recording date; the last two columns are signed (a redemption takes away) and
+        # add up to the change of the period.
         labels = [
             _("Cooperative"),
             _("Register number"),
-            _("Date"),
+            _("Recording date"),
+            _("Value date"),
             _("Type"),
             _("Reversal"),
             _("Member number"),
@@ -557,15 +631,24 @@ class CoopCapitalReport(models.AbstractModel):
             _("Shares"),
             _("Unit value"),
             _("Amount"),
+            _("Net shares"),
+            _("Capital change"),
         ]
         sheet = book.add_worksheet(_("Movements"))
         sheet.set_column(0, 1, 16)
-        sheet.set_column(2, 2, 12, day)
-        sheet.set_column(6, 6, 32)
-        sheet.set_column(10, 11, 14, money)
+        sheet.set_column(2, 3, 12, day)
+        sheet.set_column(7, 7, 32)
+        sheet.set_column(11, 12, 14, money)
+        sheet.set_column(13, 13, 12)
+        sheet.set_column(14, 14, 14, money)
         sheet.write_row(0, 0, labels, header)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(n_movements, 1), len(labels) - 1)
+        if n_movements:
+            last = n_movements + 1
+            sheet.write(last, 12, _("Total"), total)
+            sheet.write_formula(last, 13, f"=SUM(N2:N{last})", total_int, net_shares)
+            sheet.write_formula(last, 14, f"=SUM(O2:O{last})", total, change)
 
     # ------------------------------------------------------------------
     # Large sheets: body rows rendered by PostgreSQL

@@ -22,15 +22,23 @@ class CoopCapitalVariation(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Date(string="Year End", readonly=True)
     year = fields.Char(readonly=True)
-    opening = fields.Monetary(string="Opening Capital", readonly=True)
+    # Stocks (opening, closing, members at year end) are never summed: added across years
+    # or cooperatives they mean nothing, so no aggregator (the pivot and the grouped list
+    # show only flows, which add up).
+    opening = fields.Monetary(string="Opening Capital", readonly=True, aggregator=None)
     subscriptions = fields.Monetary(readonly=True)
     redemptions = fields.Monetary(readonly=True)
     conversions = fields.Monetary(readonly=True)
-    closing = fields.Monetary(string="Closing Capital", readonly=True)
+    change = fields.Monetary(
+        string="Capital Change",
+        readonly=True,
+        help="Closing minus opening capital: subscriptions, redemptions and conversions.",
+    )
+    closing = fields.Monetary(string="Closing Capital", readonly=True, aggregator=None)
     transfers = fields.Monetary(string="Transfers (volume)", readonly=True)
     members_in = fields.Integer(readonly=True)
     members_out = fields.Integer(readonly=True)
-    members_end = fields.Integer(string="Members at Year End", readonly=True)
+    members_end = fields.Integer(string="Members at Year End", readonly=True, aggregator=None)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -96,6 +104,7 @@ class CoopCapitalVariation(models.Model):
                        COALESCE(o.subscriptions, 0) AS subscriptions,
                        COALESCE(o.redemptions, 0) AS redemptions,
                        COALESCE(o.conversions, 0) AS conversions,
+                       COALESCE(o.capital, 0) AS change,
                        COALESCE(SUM(o.capital) OVER through, 0) AS closing,
                        COALESCE(o.transfers, 0) AS transfers,
                        COALESCE(mb.members_in, 0) AS members_in,

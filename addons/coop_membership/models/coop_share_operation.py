@@ -1,6 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, float_compare
+from odoo.tools import SQL, float_compare, sql
 
 from .coop_member import ACTIVE_STATES
 
@@ -8,6 +8,7 @@ from .coop_member import ACTIVE_STATES
 LEGAL_FIELDS = {
     "name",
     "date",
+    "recording_date",
     "member_id",
     "company_id",
     "share_class_id",
@@ -46,6 +47,15 @@ SIGNED_CAPITAL_SQL = """
           ELSE 0
       END"""
 
+# The same for the number of shares: transfers and conversions leave it unchanged.
+SIGNED_QUANTITY_SQL = """
+    CASE WHEN is_reversal THEN -1 ELSE 1 END
+    * CASE operation_type
+          WHEN 'subscription' THEN quantity
+          WHEN 'redemption' THEN -quantity
+          ELSE 0
+      END"""
+
 
 class CoopShareOperation(models.Model):
     _name = "coop.share.operation"
@@ -55,7 +65,21 @@ class CoopShareOperation(models.Model):
     _check_company_auto = True
 
     name = fields.Char(string="Register Number", readonly=True, copy=False, index="trigram")
-    date = fields.Date(required=True, default=fields.Date.context_today, index=True, tracking=True)
+    date = fields.Date(
+        string="Value Date",
+        required=True,
+        default=fields.Date.context_today,
+        index=True,
+        tracking=True,
+        help="Date from which the operation counts (a payment, a board decision), which may "
+        "be earlier than the day it is recorded.",
+    )
+    recording_date = fields.Date(
+        readonly=True,
+        copy=False,
+        help="Day the operation was entered in the register, when it got its number: "
+        "numbers follow the recording order, not the value dates.",
+    )
     company_id = fields.Many2one(
         "res.company",
         string="Cooperative",
@@ -89,11 +113,34 @@ class CoopShareOperation(models.Model):
         index=True,
         tracking=True,
     )
-    quantity = fields.Integer(required=True, default=1, tracking=True)
+    # Unsigned: group totals would add redemptions as positives (see signed_quantity).
+    quantity = fields.Integer(required=True, default=1, tracking=True, aggregator=None)
     unit_value = fields.Monetary(
         compute="_compute_unit_value", store=True, readonly=False, precompute=True
     )
-    amount = fields.Monetary(compute="_compute_amount", store=True, precompute=True)
+    amount = fields.Monetary(
+        compute="_compute_amount", store=True, precompute=True, aggregator=None
+    )
+    # What the operation adds to the cooperative's capital: the register's footer and group
+    # totals sum these (the unsigned quantity and amount add redemptions as positives).
+    signed_quantity = fields.Integer(
+        string="Net Shares",
+        compute="_compute_signed",
+        store=True,
+        precompute=True,
+        help="Shares added to (+) or removed from (-) the capital: subscriptions add, "
+        "redemptions remove, transfers and conversions leave the number unchanged; a "
+        "reversal counts with the opposite sign.",
+    )
+    signed_amount = fields.Monetary(
+        string="Capital Change",
+        compute="_compute_signed",
+        store=True,
+        precompute=True,
+        help="Change of the subscribed capital: subscriptions add, redemptions remove, a "
+        "conversion adds its change of value, transfers leave it unchanged; a reversal "
+        "counts with the opposite sign.",
+    )
     counterpart_member_id = fields.Many2one(
         "coop.member",
         string="Receiving Member",
@@ -149,6 +196,32 @@ class CoopShareOperation(models.Model):
         ),
     ]
 
+    def _auto_init(self):
+        # New columns on an existing register (100,000+ operations) are filled by one
+        # UPDATE each, with the SQL the reports use, rather than computed record by record.
+        cr = self.env.cr
+        new_columns = sql.table_exists(cr, self._table) and [
+            name
+            for name in ("signed_quantity", "signed_amount", "recording_date")
+            if not sql.column_exists(cr, self._table, name)
+        ]
+        if new_columns:
+            for name in new_columns:
+                sql.create_column(cr, self._table, name, self._fields[name].column_type[1])
+            cr.execute(
+                SQL(
+                    """UPDATE coop_share_operation
+                          SET signed_quantity = %s, signed_amount = %s,
+                              recording_date = COALESCE(
+                                  recording_date,
+                                  CASE WHEN state = 'confirmed'
+                                       THEN (create_date AT TIME ZONE 'UTC')::date END)""",
+                    SQL(SIGNED_QUANTITY_SQL),
+                    SQL(SIGNED_CAPITAL_SQL),
+                )
+            )
+        return super()._auto_init()
+
     def init(self):
         # The register sums amounts over every operation of 100,000+ members: PostgreSQL
         # adds integers several times faster than numerics. amount_units is the amount in
@@ -178,6 +251,23 @@ class CoopShareOperation(models.Model):
     def _compute_amount(self):
         for operation in self:
             operation.amount = operation.quantity * operation.unit_value
+
+    @api.depends("operation_type", "quantity", "amount", "target_unit_value", "is_reversal")
+    def _compute_signed(self):
+        # Same arithmetic as SIGNED_QUANTITY_SQL and SIGNED_CAPITAL_SQL.
+        for operation in self:
+            sign = -1 if operation.is_reversal else 1
+            quantity, amount = operation.quantity, operation.amount
+            if operation.operation_type == "subscription":
+                signed = (quantity, amount)
+            elif operation.operation_type == "redemption":
+                signed = (-quantity, -amount)
+            elif operation.operation_type == "conversion":
+                signed = (0, quantity * operation.target_unit_value - amount)
+            else:
+                signed = (0, 0.0)
+            operation.signed_quantity = sign * signed[0]
+            operation.signed_amount = sign * signed[1]
 
     @api.depends("name", "operation_type", "member_id")
     def _compute_display_name(self):
@@ -218,7 +308,7 @@ class CoopShareOperation(models.Model):
     def create(self, vals_list):
         operations = super().create(vals_list)
         # Checked on the records, not on vals: default_* context keys fill fields too.
-        if any(op.state != "draft" or op.name for op in operations):
+        if any(op.state != "draft" or op.name or op.recording_date for op in operations):
             raise UserError(
                 _(
                     "An operation starts as a draft; its Confirm action gives it its "
@@ -237,7 +327,7 @@ class CoopShareOperation(models.Model):
     def write(self, vals):
         if {"is_reversal", "reversed_operation_id"} & set(vals):
             raise UserError(_("A reversal is made only by the Reverse action of an operation."))
-        if {"state", "name"} & set(vals):
+        if {"state", "name", "recording_date"} & set(vals):
             raise UserError(
                 _(
                     "An operation is numbered and confirmed only by its Confirm action "
@@ -461,10 +551,17 @@ class CoopShareOperation(models.Model):
                 )
         self._check_holdings()
         self._check_capital_floor()
+        # Numbers follow the order of recording (a legal register is kept in the order
+        # of its entries); the value date may be earlier, when a payment is recorded late.
+        today = fields.Date.context_today(self)
         for operation in self.sorted(lambda op: (op.date, op.id)):
             sequence = operation.company_id._coop_get_share_sequence()
             operation._register_write(
-                {"name": sequence.next_by_id(sequence_date=operation.date), "state": "confirmed"}
+                {
+                    "name": sequence.next_by_id(sequence_date=today),
+                    "recording_date": today,
+                    "state": "confirmed",
+                }
             )
         return True
 

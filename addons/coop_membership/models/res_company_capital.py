@@ -2,8 +2,18 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 
+def _default_report_layout(env):
+    return env.ref("web.external_layout_standard", raise_if_not_found=False)
+
+
 class ResCompany(models.Model):
     _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
+
+    # A document layout from the start: without one, Odoo opens its layout wizard (in
+    # English, about event badges) before the first print of an administrator.
+    external_report_layout_id = fields.Many2one(
+        default=lambda self: _default_report_layout(self.env)
+    )
 
     coop_share_sequence_id = fields.Many2one(
         "ir.sequence",
@@ -76,6 +86,51 @@ class ResCompany(models.Model):
                         company=company.name,
                     )
                 )
+
+    @api.model
+    def _coop_set_report_layout(self):
+        """Give a document layout to the companies that have none (data of the module)."""
+        layout = _default_report_layout(self.env)
+        companies = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("external_report_layout_id", "=", False)])
+        )
+        if layout and companies:
+            companies.external_report_layout_id = layout
+        return True
+
+    def _coop_letterhead(self):
+        """Lines of the cooperative's letterhead on its legal documents.
+
+        Returns {"address": [lines], "legal": [lines]}: the legal form with the
+        mention of variable capital (required on a variable-capital company's documents),
+        SIRET, registry and VAT numbers when known.
+        """
+        self.ensure_one()
+        partner = self.partner_id
+        address = [
+            line
+            for line in (
+                self.street,
+                self.street2,
+                " ".join(part for part in (self.zip, self.city) if part),
+                self.country_id.name if self.country_id != self.env.ref("base.fr") else "",
+            )
+            if line
+        ]
+        forms = dict(self._fields["coop_legal_form"]._description_selection(self.env))
+        legal = []
+        if self.coop_legal_form:
+            legal.append(_("%(form)s with variable capital", form=forms[self.coop_legal_form]))
+        siret = partner.siret if "siret" in partner._fields else False
+        if siret:
+            legal.append(_("SIRET: %(siret)s", siret=siret))
+        if self.company_registry:
+            legal.append(_("Registry: %(registry)s", registry=self.company_registry))
+        if self.vat:
+            legal.append(_("VAT number: %(vat)s", vat=self.vat))
+        return {"address": address, "legal": legal}
 
     def _compute_coop_highest_capital(self):
         highest = self._coop_highest_capital_by_company()

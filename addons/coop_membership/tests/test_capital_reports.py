@@ -1,7 +1,7 @@
 import base64
 import io
 import zipfile
-from datetime import date
+from datetime import date, datetime
 
 import openpyxl
 from dateutil.relativedelta import relativedelta
@@ -12,12 +12,20 @@ from odoo.exceptions import AccessError, UserError
 from odoo.addons.coop_membership.models.coop_capital_report import VARIATION_COLUMNS
 
 from .capital_common import CoopCapitalTestCommon
+from .role_guard import superuser_setup
 
 
 class TestCapitalReports(CoopCapitalTestCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # The federation's accountant exports the registers of both cooperatives.
+        cls.accountant_ab = cls._create_user(
+            "accountant_ab",
+            "coop_membership.group_coop_accountant",
+            cls.company_a,
+            extra_companies=cls.company_b,
+        )
         cls.today = fields.Date.today()
         cls.year_start = date(cls.today.year, 1, 1)
         cls.year_end = date(cls.today.year, 12, 31)
@@ -39,9 +47,10 @@ class TestCapitalReports(CoopCapitalTestCommon):
         ).action_confirm()
         cls._subscribe(cls.m2, 3).action_reverse()
         cls.companies = cls.company_a | cls.company_b
-        cls.Report = cls.env["coop.capital.report"]
+        cls.Report = cls.env["coop.capital.report"].with_user(cls.accountant_ab)
 
     def test_variation_equals_raw_sql(self):
+        """The capital variation gives the register's own sums, year after year."""
         figures = self.Report._capital_variation(self.companies, self.year_start, self.year_end)
         self.env.cr.execute(
             """
@@ -80,9 +89,21 @@ class TestCapitalReports(CoopCapitalTestCommon):
         self.assertEqual(colleges[(self.company_a.id, self.college_a_cons.id)], 2)
 
     def test_variation_every_column_equals_raw_sql(self):
-        # A redemption and a conversion this year, and last year's subscription as opening.
-        self._subscribe(self.m3, 4, date=date(self.today.year - 1, 6, 1))
-        self.env["coop.share.operation"].create(
+        """Each column of the capital variation equals its raw sum over the register."""
+        # A redemption and a conversion this year, and last year's subscription as opening,
+        # recorded by B's accountant.
+        Operation = self.env["coop.share.operation"].with_user(self.accountant_b)
+        Operation.create(
+            {
+                "member_id": self.m3.id,
+                "company_id": self.company_b.id,
+                "share_class_id": self.class_b.id,
+                "operation_type": "subscription",
+                "quantity": 4,
+                "date": date(self.today.year - 1, 6, 1),
+            }
+        ).action_confirm()
+        Operation.create(
             {
                 "member_id": self.m3.id,
                 "company_id": self.company_b.id,
@@ -100,7 +121,7 @@ class TestCapitalReports(CoopCapitalTestCommon):
                 "nominal_value": 150.0,
             }
         )
-        self.env["coop.share.operation"].create(
+        Operation.create(
             {
                 "member_id": self.m3.id,
                 "company_id": self.company_b.id,
@@ -156,6 +177,8 @@ class TestCapitalReports(CoopCapitalTestCommon):
         self.assertEqual(figures[self.company_b.id]["closing"], 1200.0)
 
     def test_xlsx_files(self):
+        """The capital variation spreadsheet: closing capital as a formula, members per
+        college per cooperative and consolidated for the federation."""
         content = self.Report._capital_variation_xlsx(
             self.companies, date(self.today.year - 1, 1, 1), self.year_end
         )
@@ -171,7 +194,14 @@ class TestCapitalReports(CoopCapitalTestCommon):
         self.assertEqual(values["Capital variation"].cell(excel_row, 6).value, 350.0)
         # Members per college: per cooperative, consolidated, and a total formula.
         rows = list(values["Members per college"].iter_rows(values_only=True))
-        this_year = [row for row in rows if row[0] == str(self.year_end)]
+        # Year ends are real dates, in the reader's date format.
+        this_year = [
+            row for row in rows if isinstance(row[0], datetime) and row[0].date() == self.year_end
+        ]
+        first = next(index for index, row in enumerate(rows) if row in this_year)
+        self.assertEqual(
+            values["Members per college"].cell(first + 1, 1).number_format, "mm/dd/yyyy"
+        )
         consolidated = [row for row in this_year if row[1] == "Federation (consolidated)"]
         self.assertEqual({row[2]: row[3] for row in consolidated}, {"Consumers": 3})
         formulas = list(book["Members per college"].iter_rows(values_only=True))
@@ -180,8 +210,10 @@ class TestCapitalReports(CoopCapitalTestCommon):
         self.assertEqual(rows[total_index][3], 3)
 
     def test_register_xlsx(self):
+        """The register spreadsheet has the figures of the register query, escaped."""
         # Names that XML must escape, and a vertical tab pasted from a word processor.
-        self.m2.partner_id.name = "Claire <Martin> & \x0bfils"
+        with superuser_setup("a name pasted from a word processor"):
+            self.m2.partner_id.name = "Claire <Martin> & \x0bfils"
         members, movements = self.Report._register_rows(
             self.companies, self.year_start, self.year_end
         )
@@ -202,7 +234,9 @@ class TestCapitalReports(CoopCapitalTestCommon):
         self.assertEqual(claire[2], "Claire <Martin> & fils")
         self.assertEqual(claire[4].date(), self.m2.admission_date)
         self.assertIsNone(claire[5])
-        self.assertEqual(sheet.cell(2, 5).number_format, "yyyy-mm-dd")
+        # Colleges by name; dates as date cells in the reader's format (English here).
+        self.assertEqual(claire[3], "Consumers")
+        self.assertEqual(sheet.cell(2, 5).number_format, "mm/dd/yyyy")
         self.assertEqual(sheet.cell(2, 8).number_format, "#,##0.00")
         # Totals as formulas, with their values for spreadsheets that do not recompute.
         self.assertEqual(rows[-1][5:], ("Total", "=SUM(G2:G4)", "=SUM(H2:H4)"))
@@ -211,16 +245,22 @@ class TestCapitalReports(CoopCapitalTestCommon):
         self.assertEqual(values.cell(5, 8).value, sum(float(row[7]) for row in members))
         sheet = book["Movements"]
         rows = list(sheet.iter_rows(values_only=True))
-        self.assertEqual(len(rows), 7)
-        self.assertEqual([row[1] for row in rows[1:]], [row[1] for row in movements])
-        types = {row[3] for row in rows[1:]}
+        # Header, six movements, the total row.
+        self.assertEqual(len(rows), 8)
+        body = rows[1:-1]
+        self.assertEqual([row[1] for row in body], [row[1] for row in movements])
+        types = {row[4] for row in body}
         self.assertEqual(types, {"Subscription", "Transfer"})
-        self.assertEqual(sum(1 for row in rows[1:] if row[4] == "Yes"), 1)
-        transfer = next(row for row in rows[1:] if row[3] == "Transfer")
-        self.assertEqual(transfer[7], self.m2.member_number)
-        self.assertEqual(transfer[11], 50.0)
+        self.assertEqual(sum(1 for row in body if row[5] == "Yes"), 1)
+        transfer = next(row for row in body if row[4] == "Transfer")
+        self.assertEqual(transfer[8], self.m2.member_number)
+        self.assertEqual(transfer[12], 50.0)
+        # A transfer leaves the capital as it is; the reversal takes its subscription away.
+        self.assertEqual(transfer[13:], (0, 0.0))
+        self.assertEqual(rows[-1][12:], ("Total", "=SUM(N2:N7)", "=SUM(O2:O7)"))
 
     def test_register_xlsx_in_french(self):
+        """A French accountant gets French sheet names and operation types."""
         self.env["res.lang"]._activate_lang("fr_FR")
         self.env["ir.module.module"]._load_module_terms(["coop_membership"], ["fr_FR"])
         Report = self.Report.with_context(lang="fr_FR")
@@ -228,7 +268,7 @@ class TestCapitalReports(CoopCapitalTestCommon):
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
         self.assertEqual(book.sheetnames, ["Sociétaires", "Mouvements"])
         rows = list(book["Mouvements"].iter_rows(values_only=True))
-        self.assertIn("Souscription", {row[3] for row in rows[1:]})
+        self.assertIn("Souscription", {row[4] for row in rows[1:]})
 
     def test_register_xlsx_empty_year(self):
         """A year without members nor movements still gives a valid, empty register."""
@@ -240,6 +280,7 @@ class TestCapitalReports(CoopCapitalTestCommon):
         self.assertEqual(len(list(book["Movements"].iter_rows(values_only=True))), 1)
 
     def test_wizard_and_access(self):
+        """The accountant downloads from the wizard; others get nothing."""
         wizard = (
             self.env["coop.capital.report.wizard"]
             .with_user(self.accountant_a)
@@ -280,7 +321,8 @@ class TestCapitalReports(CoopCapitalTestCommon):
             self.Report._capital_variation(self.company_a, self.year_end, self.year_start)
 
     def test_pdf_reports(self):
-        ReportAction = self.env["ir.actions.report"]
+        """Certificate, tax attestation and register as the federation's accountant."""
+        ReportAction = self.env["ir.actions.report"].with_user(self.accountant_ab)
         html = ReportAction._render_qweb_html(
             "coop_membership.report_share_certificate", self.m1.ids
         )[0].decode()
@@ -296,8 +338,10 @@ class TestCapitalReports(CoopCapitalTestCommon):
         )
         # The reversed subscription does not count; Bernard subscribed too.
         self.assertEqual(members, self.m1 | self.m2 | self.m3)
-        wizard = self.env["coop.capital.report.wizard"].create(
-            {"company_ids": [(6, 0, self.companies.ids)], "report": "register_pdf"}
+        wizard = (
+            self.env["coop.capital.report.wizard"]
+            .with_user(self.accountant_ab)
+            .create({"company_ids": [(6, 0, self.companies.ids)], "report": "register_pdf"})
         )
         html = ReportAction._render_qweb_html("coop_membership.report_share_register", wizard.ids)[
             0
@@ -306,27 +350,32 @@ class TestCapitalReports(CoopCapitalTestCommon):
         # Amounts in the language's number format: 200 + 150 + 1,000 of capital.
         self.assertIn("1,350.00", html)
 
-    def test_certificate_for_accountants_only(self):
+    def test_certificate_for_the_staff_of_the_cooperative(self):
+        """Officers and accountants of A print A's certificates; a reader, or B's
+        member, gets nothing."""
         ReportAction = self.env["ir.actions.report"]
-        html = (
-            ReportAction.with_user(self.accountant_a)
-            ._render_qweb_html("coop_membership.report_share_certificate", self.m1.ids)[0]
-            .decode()
-        )
-        self.assertIn("Julien Lefèvre", html)
-        # The officer reads the member, but /report/pdf/... must not print the certificate.
-        self.assertTrue(self.m1.with_user(self.officer_a).has_access("read"))
-        with self.assertRaisesRegex(AccessError, "Only cooperative accountants"):
-            ReportAction.with_user(self.officer_a)._render_qweb_html(
+        for user in (self.accountant_a, self.officer_a):
+            html = (
+                ReportAction.with_user(user)
+                ._render_qweb_html("coop_membership.report_share_certificate", self.m1.ids)[0]
+                .decode()
+            )
+            self.assertIn("Julien Lefèvre", html)
+        # The reader sees the member, but /report/pdf/... must not print the certificate.
+        self.assertTrue(self.m1.with_user(self.reader_a).has_access("read"))
+        with self.assertRaisesRegex(AccessError, "Only cooperative officers and accountants"):
+            ReportAction.with_user(self.reader_a)._render_qweb_html(
                 "coop_membership.report_share_certificate", self.m1.ids
             )
-        # An accountant of A does not print the certificate of B's member.
-        with self.assertRaises(AccessError):
-            ReportAction.with_user(self.accountant_a)._render_qweb_html(
-                "coop_membership.report_share_certificate", self.m3.ids
-            )
+        # Staff of A do not print the certificate of B's member.
+        for user in (self.accountant_a, self.officer_a):
+            with self.assertRaises(AccessError):
+                ReportAction.with_user(user)._render_qweb_html(
+                    "coop_membership.report_share_certificate", self.m3.ids
+                )
 
     def test_tax_attestations_batch_as_the_web_client_prints_it(self):
+        """The accountant prints the year's attestations of A, not those of B."""
         wizard = (
             self.env["coop.capital.report.wizard"]
             .with_user(self.accountant_a)
@@ -358,9 +407,11 @@ class TestCapitalReports(CoopCapitalTestCommon):
             )
 
     def test_variation_pivot_gives_the_report_figures(self):
-        self._subscribe(self.m3, 4, date=date(self.today.year - 1, 6, 1))
+        """The capital variation pivot gives the spreadsheet's figures."""
+        with superuser_setup("last year's subscription, recorded then"):
+            self._subscribe(self.m3, 4, date=date(self.today.year - 1, 6, 1))
         self.env.flush_all()
-        Variation = self.env["coop.capital.variation"]
+        Variation = self.env["coop.capital.variation"].with_user(self.accountant_ab)
         for year in (self.today.year - 1, self.today.year):
             figures = self.Report._capital_variation(
                 self.companies, date(year, 1, 1), date(year, 12, 31)
@@ -377,13 +428,19 @@ class TestCapitalReports(CoopCapitalTestCommon):
                         float(figures[company.id][column]),
                         (year, company.name, column),
                     )
-        # The federation's consolidated movements, as the pivot adds them up.
+        # The federation's consolidated movements, as the pivot adds them up; the closing
+        # capital of the year is read cooperative by cooperative.
         groups = Variation.read_group(
             [("company_id", "in", self.companies.ids), ("year", "=", str(self.today.year))],
-            ["subscriptions:sum", "closing:sum"],
+            ["subscriptions", "change", "closing"],
             [],
         )
-        self.assertEqual(groups[0]["closing"], 350.0 + 1400.0)
+        self.assertEqual(groups[0]["subscriptions"], 350.0 + 1000.0)
+        self.assertNotIn("closing", groups[0])
+        closing = Variation.search(
+            [("company_id", "in", self.companies.ids), ("year", "=", str(self.today.year))]
+        ).mapped("closing")
+        self.assertEqual(sorted(closing), [350.0, 1400.0])
         # An accountant of A sees only A.
         rows = Variation.with_user(self.accountant_a).search([])
         self.assertEqual(rows.company_id, self.company_a)

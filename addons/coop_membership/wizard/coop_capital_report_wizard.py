@@ -104,10 +104,22 @@ class CoopCapitalReportWizard(models.TransientModel):
 
         return {
             "members": [(*row[:7], amount(row[7])) for row in members],
+            # (cooperative, number, recording date, value date, type, reversal, member,
+            # name, receiving member, class, shares, unit value, amount, net shares,
+            # capital change), in the order of recording.
             "movements": [
-                (*row[:3], types.get(row[3], row[3]), *row[4:11], amount(row[11]))
+                (
+                    *row[:4],
+                    types.get(row[4], row[4]),
+                    *row[5:12],
+                    amount(row[12]),
+                    row[13],
+                    amount(row[14]),
+                )
                 for row in movements
             ],
             "total_shares": sum(row[6] for row in members),
             "total_amount": amount(sum(row[7] for row in members)),
+            "total_net_shares": sum(row[13] for row in movements),
+            "total_change": amount(sum(row[14] for row in movements)),
         }

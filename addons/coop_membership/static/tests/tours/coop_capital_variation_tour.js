@@ -7,8 +7,9 @@ registry.category("web_tour.tours").add("coop_capital_variation_tour", {
     url: "/odoo/action-coop_membership.coop_capital_variation_action",
     steps: () => [
         {
-            content: "The pivot shows the closing capital",
-            trigger: ".o_pivot thead th:contains('Closing Capital')",
+            // Flows only: opening and closing capital do not add up across years.
+            content: "The pivot shows the subscriptions of each year",
+            trigger: ".o_pivot thead th:contains('Subscriptions')",
         },
         {
             content: "One row per year, 2025 among them",
@@ -20,7 +21,7 @@ registry.category("web_tour.tours").add("coop_capital_variation_tour", {
             run: "click",
         },
         {
-            content: "The graph is drawn",
+            content: "The capital curve is drawn",
             trigger: ".o_graph_renderer canvas",
         },
     ],
