@@ -6,6 +6,8 @@ from odoo import api
 from odoo.tests import TransactionCase
 from odoo.tools import mute_logger
 
+from .role_guard import superuser_setup
+
 
 class TestShareConcurrency(TransactionCase):
     """Two transactions confirming at once get distinct register numbers.
@@ -32,7 +34,8 @@ class TestShareConcurrency(TransactionCase):
                 for i in range(2)
             ]
         )
-        members.action_admit()
+        with superuser_setup("arrange: committed members for two concurrent transactions"):
+            members.action_admit()
         operations = env["coop.share.operation"].create(
             [
                 {

@@ -15,14 +15,17 @@ class TestShareTransferWizard(CoopCapitalTestCommon):
         cls.Operation = cls.env["coop.share.operation"]
 
     def _wizard(self, user=None, **values):
-        action = self.giver.with_user(user or self.env.user).action_open_transfer_wizard()
-        Wizard = self.env["coop.share.transfer.wizard"].with_user(user or self.env.user)
+        """The transfer dialog as the accountant (who records transfers) unless told."""
+        user = user or self.accountant_a
+        action = self.giver.with_user(user).action_open_transfer_wizard()
+        Wizard = self.env["coop.share.transfer.wizard"].with_user(user)
         form = Form(Wizard.with_context(**action["context"]))
         for name, value in values.items():
             setattr(form, name, value)
         return form
 
     def test_transfer_recorded_once_for_both_sides(self):
+        """The accountant records a transfer of 3 shares: one operation, both holdings move."""
         form = self._wizard(counterpart_member_id=self.receiver, quantity=3)
         # The giver's only class is proposed, with what they hold.
         self.assertEqual(form.share_class_id, self.class_a)
@@ -35,6 +38,7 @@ class TestShareTransferWizard(CoopCapitalTestCommon):
         self.assertEqual((self.giver.share_count, self.receiver.share_count), (7, 4))
 
     def test_refusals_store_nothing(self):
+        """Absurd quantities, everything, or a member of another coop: refused, nothing stored."""
         before = self.Operation.search_count([])
         for quantity in (0, -2, 11):
             wizard = self._wizard(counterpart_member_id=self.receiver, quantity=quantity).save()
@@ -54,6 +58,7 @@ class TestShareTransferWizard(CoopCapitalTestCommon):
         self.assertEqual((self.giver.share_count, self.receiver.share_count), (10, 1))
 
     def test_officer_cannot_transfer(self):
+        """Transfers are the accountant's: the officer cannot open one."""
         with self.assertRaises(AccessError):
             self.env["coop.share.transfer.wizard"].with_user(self.officer_a).create(
                 {
