@@ -30,6 +30,7 @@
         "views/res_company_views.xml",
         "views/res_users_views.xml",
         "views/event_event_views.xml",
+        "views/mailing_mailing_views.xml",
         "views/res_config_settings_views.xml",
         "views/coop_engagement_report_views.xml",
         "views/coop_engagement_menus.xml",

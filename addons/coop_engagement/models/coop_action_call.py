@@ -70,6 +70,12 @@ class CoopActionCall(models.Model):
         ),
     ]
 
+    def _creation_message(self):
+        # A code string, not the model's name from ir.model: records made while the
+        # module installs (demo data) are logged before its translations reach the
+        # database, which left "Local Group créé" in French chatters.
+        return _("Action call created")
+
     @api.depends("volunteer_ids.state")
     def _compute_volunteer_counts(self):
         for call in self:

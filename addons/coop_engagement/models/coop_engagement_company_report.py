@@ -1,4 +1,12 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
+
+# Shares computed from counts when rows are grouped (a mean of shares would weigh a
+# 10-member cooperative like a 10,000-member one): rate field -> (numerator, denominator).
+RATES = {
+    "active_rate": ("active_count", "rated_member_count"),
+    "very_active_rate": ("very_active_count", "rated_member_count"),
+}
 
 
 class CoopEngagementCompanyReport(models.Model):
@@ -13,7 +21,9 @@ class CoopEngagementCompanyReport(models.Model):
     _auto = False
     _order = "year desc, company_id"
 
-    year = fields.Integer(readonly=True, aggregator=None)
+    # Text, not a number: a year is a label, shown "2026" and not "2 026" in lists,
+    # pivots and exports whatever the language's thousands separator.
+    year = fields.Char(readonly=True)
     date = fields.Date(string="Year Start", readonly=True)
     company_id = fields.Many2one("res.company", string="Cooperative", readonly=True)
     member_count = fields.Integer(string="Members", readonly=True)
@@ -26,8 +36,26 @@ class CoopEngagementCompanyReport(models.Model):
     capital = fields.Float(string="Capital at Year End", readonly=True)
     active_count = fields.Integer(string="Active Members", readonly=True)
     very_active_count = fields.Integer(string="Very Active Members", readonly=True)
-    active_rate = fields.Float(string="Active (%)", readonly=True, aggregator="avg")
-    very_active_rate = fields.Float(string="Very Active (%)", readonly=True, aggregator="avg")
+    rated_member_count = fields.Integer(
+        string="Members Rated",
+        readonly=True,
+        help="Members whose engagement levels the active shares are computed on "
+        "(current year only).",
+    )
+    active_rate = fields.Float(
+        string="Active (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Active members out of the members rated; grouped rows recompute the share "
+        "from the counts.",
+    )
+    very_active_rate = fields.Float(
+        string="Very Active (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Very active members out of the members rated; grouped rows recompute the "
+        "share from the counts.",
+    )
     active_target_min = fields.Float(
         string="Active Target Min (%)", readonly=True, aggregator="avg"
     )
@@ -132,7 +160,7 @@ class CoopEngagementCompanyReport(models.Model):
                 WINDOW w AS (PARTITION BY y.company_id ORDER BY y.year)
             )
             SELECT cu.company_id * 10000 + cu.year AS id,
-                   cu.year,
+                   cu.year::varchar AS year,
                    make_date(cu.year, 1, 1) AS date,
                    cu.company_id,
                    cu.member_count::int AS member_count,
@@ -143,6 +171,8 @@ class CoopEngagementCompanyReport(models.Model):
                        AS active_count,
                    CASE WHEN cu.year = EXTRACT(YEAR FROM CURRENT_DATE) THEN lv.very_active END
                        AS very_active_count,
+                   CASE WHEN cu.year = EXTRACT(YEAR FROM CURRENT_DATE) THEN lv.members END
+                       AS rated_member_count,
                    CASE WHEN cu.year = EXTRACT(YEAR FROM CURRENT_DATE) THEN
                        ROUND(100.0 * lv.active / NULLIF(lv.members, 0), 2) END::float
                        AS active_rate,
@@ -169,3 +199,15 @@ class CoopEngagementCompanyReport(models.Model):
             )
             """
         )
+
+    def _read_group_select(self, aggregate_spec, query):
+        """Grouped shares are the share of the summed counts, not a mean of shares."""
+        fname, _sep, func = aggregate_spec.partition(":")
+        if fname in RATES and func in ("avg", "sum"):
+            numerator, denominator = RATES[fname]
+            return SQL(
+                "ROUND(100.0 * SUM(%s) / NULLIF(SUM(%s), 0), 2)::float",
+                self._field_to_sql(self._table, numerator, query),
+                self._field_to_sql(self._table, denominator, query),
+            )
+        return super()._read_group_select(aggregate_spec, query)

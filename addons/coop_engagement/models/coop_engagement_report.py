@@ -1,4 +1,11 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
+
+# Shares computed from counts when rows are grouped: rate field -> (numerator, denominator).
+RATES = {
+    "active_rate": ("active_count", "member_count"),
+    "very_active_rate": ("very_active_count", "member_count"),
+}
 
 
 class CoopEngagementReport(models.Model):
@@ -31,6 +38,24 @@ class CoopEngagementReport(models.Model):
     active_count = fields.Integer(string="Active", readonly=True)
     very_active_count = fields.Integer(string="Very Active", readonly=True)
     activity_count = fields.Integer(string="Activities", readonly=True)
+    active_rate = fields.Float(
+        string="Active (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of the members who are active, computed from the counts of the rows.",
+    )
+    very_active_rate = fields.Float(
+        string="Very Active (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of the members who are very active, computed from the counts of the rows.",
+    )
+    last_activity_date = fields.Date(
+        string="Last Activity",
+        readonly=True,
+        help="Date of the latest engagement activity of the membership: filter a year "
+        "to see who took part that year.",
+    )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -54,10 +79,30 @@ class CoopEngagementReport(models.Model):
                        1 AS member_count,
                        CASE WHEN m.is_engaged_active THEN 1 ELSE 0 END AS active_count,
                        CASE WHEN m.is_very_active THEN 1 ELSE 0 END AS very_active_count,
-                       (SELECT COUNT(*) FROM coop_engagement_activity a
-                         WHERE a.member_id = m.id) AS activity_count
+                       CASE WHEN m.is_engaged_active THEN 100.0 ELSE 0.0 END::float
+                           AS active_rate,
+                       CASE WHEN m.is_very_active THEN 100.0 ELSE 0.0 END::float
+                           AS very_active_rate,
+                       act.n AS activity_count,
+                       act.last_date AS last_activity_date
                   FROM coop_member m
+                  LEFT JOIN LATERAL (
+                       SELECT COUNT(*) AS n, MAX(a.date) AS last_date
+                         FROM coop_engagement_activity a
+                        WHERE a.member_id = m.id) act ON TRUE
                  WHERE m.state IN ('member', 'resigning')
             )
             """
         )
+
+    def _read_group_select(self, aggregate_spec, query):
+        """Grouped shares are the share of the summed counts, not a mean of shares."""
+        fname, _sep, func = aggregate_spec.partition(":")
+        if fname in RATES and func in ("avg", "sum"):
+            numerator, denominator = RATES[fname]
+            return SQL(
+                "ROUND(100.0 * SUM(%s) / NULLIF(SUM(%s), 0), 2)::float",
+                self._field_to_sql(self._table, numerator, query),
+                self._field_to_sql(self._table, denominator, query),
+            )
+        return super()._read_group_select(aggregate_spec, query)

@@ -1,7 +1,7 @@
 import re
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 
 class CoopLocalGroup(models.Model):
@@ -67,6 +67,12 @@ class CoopLocalGroup(models.Model):
             "A local group with this name already exists here.",
         ),
     ]
+
+    def _creation_message(self):
+        # A code string, not the model's name from ir.model: records made while the
+        # module installs (demo data) are logged before its translations reach the
+        # database, which left "Local Group créé" in French chatters.
+        return _("Local group created")
 
     @api.depends("name", "parent_id.complete_name")
     def _compute_complete_name(self):
@@ -168,8 +174,54 @@ class CoopLocalGroup(models.Model):
     def action_coop_group_mailing(self):
         """Write to the group: a new mass mailing to its list (drafted, sent by the user)."""
         self.ensure_one()
+        self._coop_check_group_writer()
+        # The list is created (as superuser) only once the caller's right is checked.
         mailing_list = self._coop_mailing_list()
         return mailing_list._coop_action_new_mailing(self.name)
+
+    def _coop_check_group_writer(self):
+        """Raise unless the current user may write to this group's members.
+
+        Email marketing users may; a moderator may for the groups she moderates (her
+        cooperatives' groups, or her groups and their sub-groups), without the email
+        marketing app over every cooperative's lists. Either way from the group's
+        cooperative, selected in the company switcher. Read as superuser to name the
+        group in the error, since the caller may not see it.
+        """
+        self.ensure_one()
+        user = self.env.user
+        group = self.sudo()
+        if user.has_group("mass_mailing.group_mass_mailing_user"):
+            allowed = self.has_access("read")
+        else:
+            allowed = user.has_group("coop_engagement.group_coop_moderator") and bool(
+                group.search_count(
+                    [
+                        ("id", "=", group.id),
+                        "|",
+                        ("company_id", "in", user.coop_moderated_company_ids.ids),
+                        ("id", "child_of", user.coop_moderated_group_ids.ids),
+                    ]
+                )
+            )
+        if not allowed:
+            raise AccessError(
+                _(
+                    "You cannot write to the local group %(group)s: only its moderators "
+                    "and email marketing users of %(company)s can.",
+                    group=group.complete_name,
+                    company=group.company_id.name,
+                )
+            )
+        if group.company_id not in self.env.companies:
+            raise AccessError(
+                _(
+                    "Select %(company)s in the company switcher to write to the local "
+                    "group %(group)s.",
+                    company=group.company_id.name,
+                    group=group.complete_name,
+                )
+            )
 
     def action_join(self, partner, role="member"):
         """Add a person to the group (they may belong to several groups)."""

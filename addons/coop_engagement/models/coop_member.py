@@ -26,8 +26,12 @@ from odoo.addons.coop_membership.models.coop_member import ACTIVE_STATES
 #      coordinating a local group now (current coordinators count whatever the date
 #      of their appointment).
 #
-# The window is the company's ``coop_engagement_window`` months back from today.
-# Active = democratic >= 3; very active = democratic >= 4 or militant >= 1.
+# The window is the company's ``coop_engagement_window`` months back from today;
+# an activity dated later than today (a proxy given for next month's assembly) counts
+# from its date on.
+# Very active = democratic >= 4 or militant >= 1 (the study's 2 %);
+# active = democratic >= 3 or very active (the study's 5-10 %, which include the 2 %:
+# a volunteer who does not vote is active too).
 # ---------------------------------------------------------------------------
 DEMOCRATIC_RULES = {
     "document_read": 2,
@@ -79,7 +83,7 @@ class CoopMember(models.Model):
         readonly=True,
         default=False,
         copy=False,
-        help="Democratic level 3 or more.",
+        help="Democratic level 3 or more, or very active.",
     )
     is_very_active = fields.Boolean(
         string="Very Active",
@@ -143,8 +147,8 @@ class CoopMember(models.Model):
         """SELECT (member_id, democratic, militant) for every membership of the companies.
 
         Applies the rules documented at the top of this file, in one statement; also
-        returns the stored levels (old_democratic, old_militant, was_very_active) so
-        that the caller writes only what changed.
+        returns the stored levels (old_democratic, old_militant, was_active,
+        was_very_active) so that the caller writes only what changed.
         """
         rules = SQL(", ").join(
             SQL(
@@ -165,6 +169,7 @@ class CoopMember(models.Model):
                   JOIN rule r ON r.activity_type = a.activity_type
                   JOIN res_company c ON c.id = a.company_id
                  WHERE a.company_id = ANY(%(companies)s)
+                   AND a.date <= %(today)s::date
                    AND a.date > %(today)s::date
                        - make_interval(months => COALESCE(c.coop_engagement_window, 24))
               GROUP BY a.partner_id, a.company_id
@@ -189,6 +194,7 @@ class CoopMember(models.Model):
             SELECT m.id AS member_id,
                    m.democratic_level AS old_democratic,
                    m.militant_level AS old_militant,
+                   COALESCE(m.is_engaged_active, FALSE) AS was_active,
                    COALESCE(m.is_very_active, FALSE) AS was_very_active,
                    CASE WHEN h.holds THEN GREATEST(1, COALESCE(act.democratic, 0))
                         ELSE 0 END AS democratic,
@@ -219,7 +225,9 @@ class CoopMember(models.Model):
                     UPDATE coop_member m
                        SET democratic_level = lv.democratic,
                            militant_level = lv.militant,
-                           is_engaged_active = lv.democratic >= %(active)s,
+                           -- the very active (democratic >= 4 > 3, or militant) are active
+                           is_engaged_active = (lv.democratic >= %(active)s
+                                                OR lv.militant >= 1),
                            is_very_active = (lv.democratic >= %(very)s OR lv.militant >= 1),
                            very_active_since = CASE
                                WHEN NOT (lv.democratic >= %(very)s OR lv.militant >= 1)
@@ -228,8 +236,13 @@ class CoopMember(models.Model):
                                ELSE %(today)s END
                       FROM lv
                      WHERE lv.member_id = m.id
-                       AND (lv.democratic, lv.militant)
-                           IS DISTINCT FROM (lv.old_democratic, lv.old_militant)
+                       AND ((lv.democratic, lv.militant)
+                            IS DISTINCT FROM (lv.old_democratic, lv.old_militant)
+                            -- flags stored under an older definition of the rules
+                            OR (lv.democratic >= %(active)s OR lv.militant >= 1)
+                               IS DISTINCT FROM lv.was_active
+                            OR (lv.democratic >= %(very)s OR lv.militant >= 1)
+                               IS DISTINCT FROM lv.was_very_active)
                  RETURNING m.id, m.company_id,
                            (m.is_very_active AND NOT lv.was_very_active) AS newly
                 )

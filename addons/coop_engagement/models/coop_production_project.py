@@ -73,6 +73,12 @@ class CoopProductionProject(models.Model):
     )
     description = fields.Html()
 
+    def _creation_message(self):
+        # A code string, not the model's name from ir.model: records made while the
+        # module installs (demo data) are logged before its translations reach the
+        # database, which left "Local Group créé" in French chatters.
+        return _("Production project created")
+
     @api.depends("proposer_member_id.college_id.coop_producer")
     def _compute_by_producer(self):
         for project in self:

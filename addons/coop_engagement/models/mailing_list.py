@@ -15,11 +15,20 @@ class MailingList(models.Model):
         ondelete="cascade",
         help="Only the staff of this cooperative see the list and write to it.",
     )
+    # The group whose list this is: moderators reach the lists of their groups only
+    # through it (record rules on mailing.list and mailing.mailing).
+    coop_local_group_ids = fields.One2many(
+        "coop.local.group", "mailing_list_id", string="Local Group", readonly=True
+    )
 
     def _coop_action_new_mailing(self, subject):
-        """A new mass mailing to this list, drafted in the form for the user to send."""
+        """A new mass mailing to this list, drafted in the form for the user to send.
+
+        Email marketing users get mass_mailing's full editor; a moderator, who only
+        writes to her groups, gets the short form (subject, text, send).
+        """
         self.ensure_one()
-        return {
+        action = {
             "type": "ir.actions.act_window",
             "res_model": "mailing.mailing",
             "view_mode": "form",
@@ -30,3 +39,12 @@ class MailingList(models.Model):
                 "default_subject": subject,
             },
         }
+        if not self.env.user.has_group("mass_mailing.group_mass_mailing_user"):
+            view = self.env.ref("coop_engagement.mailing_mailing_view_form_coop_group")
+            action["views"] = [(view.id, "form")]
+            # mass_mailing's default looks the configured server up, which only its
+            # users may read (servers carry credentials): give the id as superuser.
+            action["context"]["default_mail_server_id"] = (
+                self.env["mailing.mailing"].sudo()._get_default_mail_server_id()
+            )
+        return action

@@ -7,3 +7,5 @@ from . import test_governance_feeds
 from . import test_shares
 from . import test_production_project
 from . import test_newsletter
+from . import test_group_mailing
+from . import test_translations
