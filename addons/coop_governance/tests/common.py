@@ -1,4 +1,10 @@
+import io
+import os
+import subprocess
+import tempfile
 from datetime import timedelta
+
+from PyPDF2 import PdfFileReader
 
 from odoo import fields
 
@@ -60,3 +66,32 @@ class GovernanceCommon(CoopCapitalTestCommon):
 
     def _voter(self, assembly, member):
         return assembly.voter_ids.filtered(lambda v: v.member_id == member)
+
+    def _render_pdf(self, report, records, user):
+        """The real PDF of ``report`` as ``user`` prints it (tests render HTML otherwise)."""
+        pdf, _format = (
+            self.env["ir.actions.report"]
+            .with_user(user)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(report, records.ids)
+        )
+        return pdf
+
+    @staticmethod
+    def _pdf_pages_text(pdf):
+        """Text of each page of a PDF, as ``pdftotext`` reads it (what a reader copies)."""
+        pages = PdfFileReader(io.BytesIO(pdf)).getNumPages()
+        with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as handle:
+            handle.write(pdf)
+        try:
+            return [
+                subprocess.run(
+                    ["pdftotext", "-layout", "-f", str(page), "-l", str(page), handle.name, "-"],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+                for page in range(1, pages + 1)
+            ]
+        finally:
+            os.unlink(handle.name)

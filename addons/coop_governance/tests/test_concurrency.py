@@ -9,6 +9,8 @@ from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase
 from odoo.tools import SQL, mute_logger
 
+from odoo.addons.coop_membership.tests.role_guard import superuser_because, superuser_setup
+
 
 class ConcurrentVoteData:
     """Committed data for tests that need two connections (the member portal reuses it).
@@ -49,11 +51,14 @@ class ConcurrentVoteData:
                 {"assembly_id": assembly.id, "name": "Concurrent resolution", "secret": secret}
             )
             # The share rule of the census is tested elsewhere; no share register here.
-            with patch.object(type(assembly), "_census_share_clause", lambda self: SQL()):
+            with (
+                superuser_setup("arrange: committed open vote for two concurrent transactions"),
+                patch.object(type(assembly), "_census_share_clause", lambda self: SQL()),
+            ):
                 assembly.action_convene()
-            assembly.action_open()
-            assembly.voter_ids.action_check_in()
-            resolution.action_start_vote()
+                assembly.action_open()
+                assembly.voter_ids.action_check_in()
+                resolution.action_start_vote()
             cr.commit()  # pylint: disable=invalid-commit
             return company.id, assembly.id, resolution.id, assembly.voter_ids[0].id
 
@@ -82,7 +87,12 @@ class TestConcurrentVotes(ConcurrentVoteData, TransactionCase):
     """Two transactions cast the same vote at once: exactly one ballot is kept."""
 
     @mute_logger("odoo.sql_db")
+    @superuser_because(
+        "two real transactions on committed data; what is tested is the ballot store's "
+        "locking, who may cast is tested in test_vote"
+    )
     def test_double_vote_from_two_transactions(self):
+        """Two desks record the same member's vote at once: one ballot is kept."""
         company_id, assembly_id, resolution_id, voter_id = self._setup_committed()
         try:
             outcomes = {}

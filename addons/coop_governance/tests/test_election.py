@@ -29,6 +29,12 @@ class TestElection(GovernanceCommon):
         cls.assembly.action_open()
         cls.assembly.voter_ids.action_check_in()
 
+    def setUp(self):
+        super().setUp()
+        # The secretary of coop A's assemblies runs the election.
+        self.assembly = self.assembly.with_user(self.gov_officer_a)
+        self.election = self.election.with_user(self.gov_officer_a)
+
     def _voters(self, members):
         return self.assembly.voter_ids.filtered(lambda v: v.member_id in members)
 
@@ -43,6 +49,7 @@ class TestElection(GovernanceCommon):
             election.cast_vote(voter, [self.carol.id], "in_room")
 
     def test_weighted_approval_ranking(self):
+        """Weighted by college, Bob and Alice are elected ahead of Carol."""
         self._vote(self.election)
         self.election.action_close_vote()
         # By hand, weights 40 and 20 scaled over 60:
@@ -60,6 +67,7 @@ class TestElection(GovernanceCommon):
         self.assertTrue(self.assembly.verify_audit_chain()["ok"])
 
     def test_unweighted_ranking_differs_for_small_colleges(self):
+        """One member one vote ranks the candidates by their approvals only."""
         self.company_a.coop_vote_by_college = False
         self._vote(self.election)
         ranking = self.election.get_results()["candidates"]
@@ -68,9 +76,10 @@ class TestElection(GovernanceCommon):
         self.assertAlmostEqual(ranking[2]["score"], 25.0)
 
     def test_election_rules(self):
+        """No late candidacy, no more approvals than seats, only standing candidates."""
         self.election.action_start_vote()
         with self.assertRaisesRegex(UserError, "Candidacies close"):
-            self.env["coop.candidacy"].create(
+            self.env["coop.candidacy"].with_user(self.gov_officer_a).create(
                 {"resolution_id": self.election.id, "member_id": self.cons[2].id}
             )
         voter = self._voters(self.cons)[0]
@@ -82,6 +91,7 @@ class TestElection(GovernanceCommon):
         self.assertFalse(blank.approvals)
 
     def test_secret_election(self):
+        """A secret election stores no approvals by voter and ranks the same."""
         self.election.secret = True
         self._vote(self.election)
         self.assertFalse(any(self.election.ballot_ids.mapped("approvals")))
@@ -90,15 +100,17 @@ class TestElection(GovernanceCommon):
         self.assertTrue(self.assembly.verify_audit_chain()["ok"])
 
     def test_elected_candidates_cannot_change_after_the_vote(self):
+        """After the vote, the candidates and their results are frozen and sealed."""
         self._vote(self.election)
         self.election.action_close_vote()
         self.assertTrue(self.election.result_seal)
+        carol = self.carol.with_user(self.gov_officer_a)
         with self.assertRaisesRegex(UserError, "counted when the vote closes"):
-            self.carol.write({"elected": True})
+            carol.write({"elected": True})
         with self.assertRaisesRegex(UserError, "put to the vote cannot change"):
-            self.carol.write({"member_id": self.cons[2].id})
+            carol.write({"member_id": self.cons[2].id})
         with self.assertRaisesRegex(UserError, "put to the vote cannot change"):
-            self.carol.unlink()
+            carol.unlink()
         self.assertEqual((self.carol.elected, self.carol.rank), (False, 3))
         self.assertTrue(self.assembly.verify_audit_chain()["ok"])
         # Changed behind the application's back: the seal of the results breaks.

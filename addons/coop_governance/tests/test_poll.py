@@ -16,15 +16,20 @@ class TestPoll(GovernanceCommon):
         cls.sal = cls._create_members(1, cls.colleges_a[2], "Employee")
 
     def _poll(self, **vals):
-        poll = self.env["coop.poll"].create(
-            {
-                "name": "Next project",
-                "company_id": self.company_a.id,
-                "date_open": fields.Datetime.now() - timedelta(hours=1),
-                "date_close": fields.Datetime.now() + timedelta(days=7),
-                "option_ids": [(0, 0, {"name": "Solar roof"}), (0, 0, {"name": "Wind farm"})],
-                **vals,
-            }
+        """A poll prepared and opened by the secretary of coop A's assemblies."""
+        poll = (
+            self.env["coop.poll"]
+            .with_user(self.gov_officer_a)
+            .create(
+                {
+                    "name": "Next project",
+                    "company_id": self.company_a.id,
+                    "date_open": fields.Datetime.now() - timedelta(hours=1),
+                    "date_close": fields.Datetime.now() + timedelta(days=7),
+                    "option_ids": [(0, 0, {"name": "Solar roof"}), (0, 0, {"name": "Wind farm"})],
+                    **vals,
+                }
+            )
         )
         poll.action_open()
         return poll
@@ -40,6 +45,7 @@ class TestPoll(GovernanceCommon):
         return solar, wind
 
     def test_named_poll_weighted_results(self):
+        """A named poll weighted by college ranks solar first; answers are kept by name."""
         poll = self._poll(weighted=True)
         solar, wind = self._answer_example(poll)
         results = poll.get_results()
@@ -51,6 +57,7 @@ class TestPoll(GovernanceCommon):
         self.assertEqual(len(self.env["coop.poll.answer"].search([("poll_id", "=", poll.id)])), 8)
 
     def test_unweighted_anonymous_poll(self):
+        """An anonymous poll counts one member one vote and keeps no named answer."""
         poll = self._poll(anonymous=True)
         solar, wind = self._answer_example(poll)
         results = poll.get_results()
@@ -60,6 +67,7 @@ class TestPoll(GovernanceCommon):
         self.assertEqual(poll.participation_count, 8)
 
     def test_poll_rules(self):
+        """Only the colleges asked answer, once, while the poll is open."""
         poll = self._poll(college_ids=[(6, 0, self.colleges_a[:2].ids)])
         solar, wind = poll.option_ids
         with self.assertRaisesRegex(UserError, "is not asked"):

@@ -5,7 +5,10 @@ from .common import GovernanceCommon
 
 
 class TestVote(GovernanceCommon):
-    """SCIC example: colleges of 20, 2, 3, 1 and 1 members weighing 40/20/15/15/10 %."""
+    """SCIC example: colleges of 20, 2, 3, 1 and 1 members weighing 40/20/15/15/10 %.
+
+    The secretary of the assemblies (governance officer of coop A) runs the votes.
+    """
 
     @classmethod
     def setUpClass(cls):
@@ -22,6 +25,14 @@ class TestVote(GovernanceCommon):
         cls.assembly.voter_ids.action_check_in()
         cls.resolution, cls.resolution_2, cls.resolution_3 = cls.assembly.resolution_ids
 
+    def setUp(self):
+        super().setUp()
+        officer = self.gov_officer_a
+        self.assembly = self.assembly.with_user(officer)
+        self.resolution = self.resolution.with_user(officer)
+        self.resolution_2 = self.resolution_2.with_user(officer)
+        self.resolution_3 = self.resolution_3.with_user(officer)
+
     def _voters(self, members):
         return self.assembly.voter_ids.filtered(lambda v: v.member_id in members)
 
@@ -37,6 +48,7 @@ class TestVote(GovernanceCommon):
         resolution.cast_vote(self._voters(self.coll), "abstain", "in_room")
 
     def test_weighted_and_unweighted_outcomes_differ(self):
+        """By college the SCIC example is adopted; one member one vote rejects it."""
         resolution = self.resolution
         self._vote_scic_example(resolution)
         results = resolution.get_results()
@@ -71,6 +83,7 @@ class TestVote(GovernanceCommon):
         )
 
     def test_two_thirds_and_abstentions_expressed(self):
+        """Abstentions counted as expressed pull the two-thirds vote under its majority."""
         self.resolution_2.majority = "two_thirds"
         self.resolution_2.abstention_expressed = True
         self._vote_scic_example(self.resolution_2)
@@ -83,6 +96,7 @@ class TestVote(GovernanceCommon):
         self.assertEqual(self.resolution_2.state, "rejected")
 
     def test_vote_rules(self):
+        """The desk cannot record a vote twice, a vote other than yes/no/abstain, a stranger."""
         resolution = self.resolution
         voter = self._voters(self.cons)[0]
         with self.assertRaisesRegex(UserError, "is not open"):
@@ -93,7 +107,7 @@ class TestVote(GovernanceCommon):
             resolution.cast_vote(voter, "no", "in_room")
         with self.assertRaisesRegex(UserError, "yes, no or abstain"):
             resolution.cast_vote(self._voters(self.cons)[1], "maybe", "in_room")
-        other = self._create_assembly()
+        other = self._create_assembly().with_user(self.gov_officer_a)
         other.action_convene()
         stranger = other.voter_ids[0]
         with self.assertRaisesRegex(UserError, "not in the census"):
@@ -101,6 +115,7 @@ class TestVote(GovernanceCommon):
         self.assertEqual(resolution.participation_count, 1)
 
     def test_proxy_votes(self):
+        """The proxy holder casts the votes they hold, once; the represented cannot."""
         # Consumers 0 holds the proxies of consumers 1 and 2 (they were present: reset).
         cons = self._voters(self.cons)
         cons[1:3].action_mark_absent()
@@ -118,6 +133,7 @@ class TestVote(GovernanceCommon):
             resolution.cast_vote(cons[1], "yes", "proxy", cast_by=cons[0])
 
     def test_member_casts_own_online_vote_only(self):
+        """A member votes online for themselves, never for another member."""
         cons = self._voters(self.cons)
         user = new_test_user(
             self.env,
@@ -135,6 +151,7 @@ class TestVote(GovernanceCommon):
             resolution.with_user(user).cast_vote(cons[1], "yes", "online")
 
     def test_votes_refused_when_assembly_not_open(self):
+        """Once the assembly is closed, no vote is recorded any more."""
         resolution = self.resolution
         resolution.action_start_vote()
         voter = self._voters(self.cons)[0]
@@ -144,6 +161,7 @@ class TestVote(GovernanceCommon):
             resolution.cast_vote(voter, "yes", "in_room")
 
     def test_status_and_results_cannot_be_forged(self):
+        """The secretary cannot type in a status, results or seals, nor create them."""
         resolution = self.resolution
         state = resolution.state
         for vals in (
@@ -159,12 +177,13 @@ class TestVote(GovernanceCommon):
         with self.assertRaisesRegex(UserError, "only through its actions"):
             self.assembly.write({"state": "closed"})
         with self.assertRaisesRegex(UserError, "starts as a draft"):
-            self.env["coop.resolution"].create(
+            self.env["coop.resolution"].with_user(self.gov_officer_a).create(
                 {"assembly_id": self.assembly.id, "name": "Forged", "state": "adopted"}
             )
         self.assertEqual(self.assembly.state, "open")
 
     def test_secret_ballot_cannot_be_linked(self):
+        """A secret vote keeps who voted apart from what they voted; its urn is sealed."""
         resolution = self.resolution_3
         resolution.secret = True
         resolution.action_start_vote()
@@ -214,6 +233,7 @@ class TestVote(GovernanceCommon):
         resolution.cast_vote(self._voters(self.coll), "abstain", "in_room")
 
     def test_audit_chain_catches_sql_change(self):
+        """A ballot changed in the database breaks the audit chain at that ballot."""
         resolution = self.resolution
         resolution.action_start_vote()
         voters = self._voters(self.cons)[:3]
