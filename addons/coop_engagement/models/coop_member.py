@@ -26,9 +26,7 @@ from odoo.addons.coop_membership.models.coop_member import ACTIVE_STATES
 #      coordinating a local group now (current coordinators count whatever the date
 #      of their appointment).
 #
-# The window is the company's ``coop_engagement_window`` months back from today;
-# an activity dated later than today (a proxy given for next month's assembly) counts
-# from its date on.
+# The window is the company's ``coop_engagement_window`` months back from today.
 # Very active = democratic >= 4 or militant >= 1 (the study's 2 %);
 # active = democratic >= 3 or very active (the study's 5-10 %, which include the 2 %:
 # a volunteer who does not vote is active too).
@@ -169,7 +167,6 @@ class CoopMember(models.Model):
                   JOIN rule r ON r.activity_type = a.activity_type
                   JOIN res_company c ON c.id = a.company_id
                  WHERE a.company_id = ANY(%(companies)s)
-                   AND a.date <= %(today)s::date
                    AND a.date > %(today)s::date
                        - make_interval(months => COALESCE(c.coop_engagement_window, 24))
               GROUP BY a.partner_id, a.company_id

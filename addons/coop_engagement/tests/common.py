@@ -26,3 +26,12 @@ class EngagementCommon(CoopTestCommon):
         return self.env["coop.member"]._coop_recompute_engagement(
             companies or (self.company_a | self.company_b)
         )
+
+    @classmethod
+    def _create_moderator(cls, login, company, extra_companies=None):
+        """A moderator ("chargée de vie coopérative") of ``company``, nothing more."""
+        user = cls._create_user(
+            login, "coop_engagement.group_coop_moderator", company, extra_companies
+        )
+        user.coop_moderated_company_ids = company
+        return user

@@ -62,11 +62,17 @@ class TestActionCall(EngagementCommon):
                 "organizer_id": cls.no_skill.partner_id.id,
             }
         )
+        cls.moderator = cls._create_moderator("call_moderator_a", cls.company_a)
+
+    def _as_moderator(self, record):
+        return record.with_user(self.moderator)
 
     def test_audience_respects_skills_place_company_and_preferences(self):
+        """The moderator invites the members with the skill, in the area, who accept it."""
         self.assertEqual(self.call.audience_count, 3)
-        self.call.action_open()
-        self.call.action_invite()
+        call = self._as_moderator(self.call)
+        call.action_open()
+        call.action_invite()
         self.assertEqual(
             self.call.volunteer_ids.partner_id,
             self.roofer.partner_id | self.roofer_paper.partner_id,
@@ -82,31 +88,34 @@ class TestActionCall(EngagementCommon):
         self.assertEqual(mails.recipient_ids, self.roofer.partner_id)
 
     def test_audience_respects_level_and_caps(self):
+        """A member who reached the solicitation cap is not invited again."""
         self.company_a.coop_solicitation_cap = 1
         self.roofer.partner_id._coop_log_contacts({"email": self.roofer.partner_id}, "solicitation")
-        self.call.action_open()
-        self.call.action_invite()
+        call = self._as_moderator(self.call)
+        call.action_open()
+        call.action_invite()
         self.assertEqual(self.call.volunteer_ids.partner_id, self.roofer_paper.partner_id)
         self.call.min_democratic_level = 3
         self.assertEqual(self.call.audience_count, 0)
 
     def test_sign_up_confirmation_and_done(self):
-        self.call.action_open()
-        self.call.action_invite()
-        volunteer = self.call.volunteer_ids.filtered(
-            lambda v: v.partner_id == self.roofer.partner_id
-        )
+        """The moderator records a sign-up, confirms it and closes the call as done."""
+        call = self._as_moderator(self.call)
+        call.action_open()
+        call.action_invite()
+        volunteer = call.volunteer_ids.filtered(lambda v: v.partner_id == self.roofer.partner_id)
         with self.assertRaises(UserError):
             volunteer.action_confirm()
         volunteer.action_volunteer()
         volunteer.action_confirm()
         self.assertEqual(self.call.state, "full")
-        self.call.action_done()
+        call.action_done()
         self.assertEqual(volunteer.state, "done")
         self._recompute(self.company_a)
         self.assertEqual(self.roofer.militant_level, 1)
         self.assertEqual(self.no_skill.militant_level, 2)
 
     def test_invite_requires_open_call(self):
+        """Inviting before the call is open is refused with a clear message."""
         with self.assertRaisesRegex(UserError, "Open the action call"):
-            self.call.action_invite()
+            self._as_moderator(self.call).action_invite()

@@ -26,12 +26,14 @@ class TestContactPreferences(EngagementCommon):
         return partners.with_company(self.company_a)._coop_contact_split(purpose, **kwargs)
 
     def test_channels_and_refusal(self):
+        """Each person is reached by the channel they chose; those who refused are skipped."""
         split = self._split(self.emailed | self.paper | self.refusing)
         self.assertEqual(split["email"], self.emailed)
         self.assertEqual(split["paper"], self.paper)
         self.assertEqual(split["skipped"], self.refusing)
 
     def test_cap_reached_skips_solicitation_not_legal(self):
+        """A person at the solicitation cap is skipped, but still gets legal notices."""
         partners = self.emailed | self.paper
         for _i in range(2):
             split = self._split(partners)
@@ -44,6 +46,7 @@ class TestContactPreferences(EngagementCommon):
         self.assertEqual(legal["paper"], self.paper)
 
     def test_personal_cap_overrides_company_default(self):
+        """A person's own cap wins over the cooperative's default."""
         self.emailed.coop_solicitation_cap = 5
         for _i in range(3):
             self.emailed._coop_log_contacts({"email": self.emailed}, "solicitation")
@@ -53,11 +56,13 @@ class TestContactPreferences(EngagementCommon):
         self.assertEqual(self._split(self.paper)["skipped"], self.paper)
 
     def test_legal_sendings_do_not_count(self):
+        """Convocations and other legal notices do not count towards the cap."""
         for _i in range(3):
             self.emailed._coop_log_contacts({"email": self.emailed}, "legal")
         self.assertEqual(self._split(self.emailed)["email"], self.emailed)
 
     def test_newsletter_needs_opt_in(self):
+        """Only people who opted in get the newsletter."""
         self.assertEqual(self._split(self.emailed, "newsletter")["skipped"], self.emailed)
         self.emailed.coop_newsletter_optin = True
         self.assertEqual(self._split(self.emailed, "newsletter")["email"], self.emailed)
@@ -71,6 +76,7 @@ class TestContactPreferences(EngagementCommon):
         self.assertTrue(subscription.opt_out)
 
     def test_themes_filter_solicitations(self):
+        """A person who chose themes is solicited on those themes only."""
         solar = self.env["coop.engagement.theme"].create({"name": "Solar test"})
         sobriety = self.env["coop.engagement.theme"].create({"name": "Sobriety test"})
         self.emailed.coop_theme_ids = sobriety
@@ -80,8 +86,12 @@ class TestContactPreferences(EngagementCommon):
         self.assertEqual(self._split(self.paper, theme=solar)["paper"], self.paper)
 
     def test_paper_labels_csv_and_pdf(self):
-        wizard = self.env["coop.paper.label.wizard"].create(
-            {"partner_ids": [(6, 0, self.paper.ids)]}
+        """The moderator gets the labels of the people reached by paper, as CSV and PDF."""
+        moderator = self._create_moderator("label_moderator_a", self.company_a)
+        wizard = (
+            self.env["coop.paper.label.wizard"]
+            .with_user(moderator)
+            .create({"partner_ids": [(6, 0, self.paper.ids)]})
         )
         rows = list(wizard._coop_csv_rows())
         self.assertEqual(rows, [["Paper", "1 rue de la Paix", "", "37000", "Tours", ""]])
@@ -96,8 +106,12 @@ class TestContactPreferences(EngagementCommon):
         self.assertIn(b"1 rue de la Paix", html)
 
     def test_paper_labels_refuse_incomplete_address(self):
-        wizard = self.env["coop.paper.label.wizard"].create(
-            {"partner_ids": [(6, 0, self.refusing.ids)]}
+        """Labels are refused for a person without a complete postal address."""
+        moderator = self._create_moderator("label_moderator_a", self.company_a)
+        wizard = (
+            self.env["coop.paper.label.wizard"]
+            .with_user(moderator)
+            .create({"partner_ids": [(6, 0, self.refusing.ids)]})
         )
         with self.assertRaisesRegex(Exception, "no complete postal address"):
             wizard.action_export_csv()

@@ -136,17 +136,6 @@ class TestDashboardFigures(EngagementCommon):
         self.assertEqual(row.very_active_rate, 15.0)
         self.assertGreaterEqual(row.active_rate, row.very_active_rate)
 
-    def test_activity_planned_later_counts_from_its_date(self):
-        """A proxy given for next month's assembly does not make the member active today."""
-        member = self._create_member("B proxy giver", company=self.company_b)
-        self._activity(member, "assembly_attended", days_ago=-30)
-        self._recompute(self.company_b)
-        self.assertEqual(member.democratic_level, 1)
-        self.assertFalse(member.is_engaged_active)
-        self._activity(member, "vote_cast", days_ago=1)
-        self._recompute(self.company_b)
-        self.assertTrue(member.is_engaged_active)
-
     def test_grouped_shares_are_computed_from_counts(self):
         """Both cooperatives together: 5 active of 22 members, not the mean of 50 % and 20 %."""
         self.assertEqual(self._board(self.company_a).active_rate, 50.0)  # 1 of 2

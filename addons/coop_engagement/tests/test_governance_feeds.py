@@ -31,11 +31,13 @@ class TestGovernanceFeeds(GovernanceCommon):
         return [m.democratic_level for m in self.members]
 
     def test_assembly_vote_and_candidacy_feed_levels(self):
-        voters = self.assembly.voter_ids
+        """Checking in, voting and standing for the board raise the members' levels."""
+        assembly = self.assembly.with_user(self.gov_officer_a)
+        voters = assembly.voter_ids
         attending = voters.filtered(lambda v: v.member_id == self.members[0])
         attending.action_check_in()
         voting = voters.filtered(lambda v: v.member_id == self.members[1])
-        resolution = self.assembly.resolution_ids.filtered(lambda r: r.kind != "election")
+        resolution = assembly.resolution_ids.filtered(lambda r: r.kind != "election")
         resolution.action_start_vote()
         resolution.cast_vote(voting, "yes", "online")
         self.assertEqual(self._types(self.members[0]), {"assembly_attended"})
@@ -44,6 +46,7 @@ class TestGovernanceFeeds(GovernanceCommon):
         self.assertEqual(self._levels(), [3, 3, 1, 5])
 
     def test_resolution_proposed_and_cosigned(self):
+        """Proposing or co-signing a members' resolution counts as taking part in debates."""
         self.company_a.coop_member_resolution_threshold = 5.0
         assembly = self._create_assembly(resolutions=0)
         resolution = self.env["coop.resolution"].create(
@@ -55,18 +58,20 @@ class TestGovernanceFeeds(GovernanceCommon):
                 "cosigner_ids": [(6, 0, self.members[1:3].ids)],
             }
         )
-        resolution.action_propose()
+        resolution.with_user(self.gov_officer_a).action_propose()
         self.assertEqual(self._types(self.members[0]), {"resolution_proposed"})
         self.assertEqual(self._types(self.members[2]), {"resolution_cosigned"})
         self.assertEqual(self._levels()[:3], [4, 4, 4])
 
     def test_participation_report_and_drop_alert(self):
+        """Participation per college is reported, and a drop the next year alerts the moderator."""
         moderator = self._create_user(
             "moderator_gov", "coop_engagement.group_coop_moderator", self.company_a
         )
         moderator.coop_moderated_company_ids = self.company_a
-        self.assembly.voter_ids[:2].action_check_in()
-        self.assembly.action_close()
+        assembly = self.assembly.with_user(self.gov_officer_a)
+        assembly.voter_ids[:2].action_check_in()
+        assembly.action_close()
         rows = self.env["coop.assembly.participation.report"].search(
             [("assembly_id", "=", self.assembly.id)]
         )
@@ -80,7 +85,9 @@ class TestGovernanceFeeds(GovernanceCommon):
             {r.college_id.id: (r.voter_count, r.participant_count) for r in rows}, expected
         )
         # A year later, nobody comes: the moderator is alerted.
-        later = self._create_assembly(date=self.in_a_month.replace(year=self.in_a_month.year + 1))
+        later = self._create_assembly(
+            date=self.in_a_month.replace(year=self.in_a_month.year + 1)
+        ).with_user(self.gov_officer_a)
         later.action_convene()
         later.action_open()
         later.action_close()

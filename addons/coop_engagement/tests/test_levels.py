@@ -7,6 +7,7 @@ from .common import EngagementCommon
 @tagged("post_install", "-at_install")
 class TestEngagementLevels(EngagementCommon):
     def test_level_0_candidate_and_former_member(self):
+        """A candidate or a former member has no level, whatever they did."""
         candidate = self._create_member("Candidate", admit=False)
         self._activity(candidate, "board_candidacy")
         self._recompute()
@@ -14,18 +15,21 @@ class TestEngagementLevels(EngagementCommon):
         self.assertEqual(candidate.militant_level, 0)
 
     def test_level_1_member_holding_shares(self):
+        """A member who only holds shares is at level 1, not active."""
         member = self._create_member("Quiet member")
         self._recompute()
         self.assertEqual(member.democratic_level, 1)
         self.assertFalse(member.is_engaged_active)
 
     def test_level_2_reads(self):
+        """A member who opened the newsletter is at level 2."""
         member = self._create_member("Reader")
         self._activity(member, "newsletter_opened")
         self._recompute()
         self.assertEqual(member.democratic_level, 2)
 
     def test_level_3_votes(self):
+        """A member who voted is at level 3: active, not very active."""
         member = self._create_member("Voter")
         self._activity(member, "document_read")
         self._activity(member, "vote_cast")
@@ -35,6 +39,7 @@ class TestEngagementLevels(EngagementCommon):
         self.assertFalse(member.is_very_active)
 
     def test_level_4_debates_is_very_active(self):
+        """A member who co-signed a resolution is at level 4: very active."""
         member = self._create_member("Debater")
         self._activity(member, "resolution_cosigned")
         self._recompute()
@@ -42,12 +47,14 @@ class TestEngagementLevels(EngagementCommon):
         self.assertTrue(member.is_very_active)
 
     def test_level_5_board_candidate(self):
+        """A candidate to the board is at level 5."""
         member = self._create_member("Candidate to the board")
         self._activity(member, "board_candidacy")
         self._recompute()
         self.assertEqual(member.democratic_level, 5)
 
     def test_window_excludes_old_activities(self):
+        """A vote older than the engagement window no longer counts."""
         member = self._create_member("Old voter")
         self.company_a.coop_engagement_window = 12
         self._activity(member, "vote_cast", days_ago=400)
@@ -58,6 +65,7 @@ class TestEngagementLevels(EngagementCommon):
         self.assertEqual(member.democratic_level, 3)
 
     def test_activities_count_in_their_company_only(self):
+        """A vote in another cooperative does not raise the level here."""
         member_a = self._create_member("Member of A")
         self.Activity.create(
             {
@@ -70,6 +78,7 @@ class TestEngagementLevels(EngagementCommon):
         self.assertEqual(member_a.democratic_level, 1)
 
     def test_militant_levels(self):
+        """Attending an action makes a volunteer; organising or coordinating, an organiser."""
         volunteer = self._create_member("Volunteer")
         organiser = self._create_member("Organiser")
         coordinator = self._create_member("Coordinator")
@@ -78,7 +87,8 @@ class TestEngagementLevels(EngagementCommon):
         group = self.env["coop.local.group"].create(
             {"name": "Group A", "company_id": self.company_a.id}
         )
-        group.action_join(coordinator.partner_id, role="coordinator")
+        moderator = self._create_moderator("level_moderator_a", self.company_a)
+        group.with_user(moderator).action_join(coordinator.partner_id, role="coordinator")
         self._recompute()
         self.assertEqual(volunteer.militant_level, 1)
         self.assertEqual(organiser.militant_level, 2)
@@ -86,6 +96,7 @@ class TestEngagementLevels(EngagementCommon):
         self.assertTrue(volunteer.is_very_active)
 
     def test_event_feed(self):
+        """Registering for an event and attending it are recorded once each."""
         member = self._create_member("Event goer")
         event = self.env["event.event"].create(
             {
@@ -111,12 +122,14 @@ class TestEngagementLevels(EngagementCommon):
         self.assertEqual(activities.member_id, member)
 
     def test_activities_are_immutable(self):
+        """A recorded activity cannot be changed afterwards."""
         member = self._create_member("Fact")
         activity = self._activity(member, "vote_cast")
         with self.assertRaises(UserError):
             activity.write({"activity_type": "board_candidacy"})
 
     def test_partner_levels_and_search(self):
+        """The contact card shows the level in the current cooperative and can be searched on."""
         member = self._create_member("Searchable")
         self._activity(member, "question_asked")
         self._recompute()
@@ -130,6 +143,7 @@ class TestEngagementLevels(EngagementCommon):
         self.assertEqual(found, partner)
 
     def test_newly_very_active_alerts_moderators(self):
+        """The moderator is asked once to thank a member who just became very active."""
         moderator = self._create_user(
             "moderator_alert", "coop_engagement.group_coop_moderator", self.company_a
         )
@@ -152,6 +166,7 @@ class TestEngagementLevels(EngagementCommon):
         )
 
     def test_query_count_does_not_depend_on_members(self):
+        """Recomputing the levels costs the same queries for 1 or 21 members."""
         self._create_member("One")
         self.env.flush_all()
         with self.assertQueryCount(__system__=2):
@@ -164,6 +179,7 @@ class TestEngagementLevels(EngagementCommon):
             self._recompute(self.company_a)
 
     def test_recompute_button_for_officers_only(self):
+        """Only registry officers may recompute the levels from a membership."""
         member = self._create_member("Button")
         self._activity(member, "vote_cast")
         with self.assertRaises(AccessError):

@@ -36,6 +36,7 @@ class TestProductionProject(EngagementCommon):
         cls.env.flush_all()
 
     def test_dashboard_counts_projects_proposed_by_producers(self):
+        """The board counts the production projects proposed by producers."""
         self.assertTrue(self.project_producer.by_producer)
         self.assertFalse(self.project_consumer.by_producer)
         row = self.env["coop.engagement.company.report"].search(
@@ -64,6 +65,7 @@ class TestProductionProject(EngagementCommon):
         self.assertEqual(row.producer_project_count, 2)
 
     def test_bad_values_are_refused(self):
+        """A negative capacity, or a proposer from another cooperative, is refused."""
         Project = self.env["coop.production.project"]
         with self.assertRaisesRegex(ValidationError, "cannot be negative"):
             Project.create({"name": "Negative", "company_id": self.company_a.id, "capacity_kw": -5})
@@ -78,6 +80,7 @@ class TestProductionProject(EngagementCommon):
         self.assertFalse(Project.search([("name", "in", ("Negative", "Wrong coop"))]))
 
     def test_moderator_of_b_cannot_see_or_edit_a(self):
+        """A moderator of B neither sees nor edits A's projects."""
         moderator = self._create_user(
             "moderator_projects", "coop_engagement.group_coop_moderator", self.company_b
         )

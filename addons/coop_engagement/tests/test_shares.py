@@ -9,11 +9,12 @@ class TestLevelOneNeedsShares(CoopCapitalTestCommon):
         self.env["coop.member"]._coop_recompute_engagement(self.company_a)
 
     def test_holder_is_level_1_and_emptied_register_is_level_0(self):
+        """A member whose only share was reversed has no democratic level any more."""
         holder = self._create_member("Holder")
         emptied = self._create_member("Emptied")
         self._subscribe(holder, 2)
         operation = self._subscribe(emptied, 1)
-        operation.action_reverse()
+        operation.with_user(self.accountant_a).action_reverse()
         self.assertEqual(emptied.share_count, 0)
         self.env["coop.engagement.activity"].create(
             {
