@@ -1,4 +1,5 @@
 from . import coop_input_mixin
+from . import coop_role_activity_mixin
 from . import ir_sequence
 from . import res_company
 from . import coop_college

@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_amount, format_date
 from odoo.tools.float_utils import float_is_zero
 
 from .coop_member import ACTIVE_STATES
@@ -10,6 +11,10 @@ EXIT_TYPES = ("resignation", "exclusion", "death")
 # Membership states in which the member's shares may be redeemed for an exit: the exit
 # must be effective (a resignation in its notice period can still be withdrawn).
 EXIT_MEMBER_STATES = ("resigned", "excluded", "deceased")
+# The redemption that goes with each exit (see _compute_redemption_type).
+EXIT_TYPE_BY_STATE = {"resigned": "resignation", "excluded": "exclusion", "deceased": "death"}
+# The board's early refund decision, recorded while the refund waits for its due date.
+EARLY_REFUND_FIELDS = {"early_refund_date", "early_refund_reference"}
 
 
 # Set only by the request's actions (see _action_write), never by a plain write.
@@ -21,7 +26,12 @@ COMPUTED_FIELDS = {"refund_unit_value", "nominal_amount", "refund_amount"}
 class CoopRedemptionRequest(models.Model):
     _name = "coop.redemption.request"
     _description = "Share Redemption Request"
-    _inherit = ["mail.thread", "mail.activity.mixin", "coop.input.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "coop.input.mixin",
+        "coop.role.activity.mixin",
+    ]
     _order = "id desc"
     _check_company_auto = True
     _coop_minimums = {"quantity": 1, "loss_per_share": 0}
@@ -44,7 +54,15 @@ class CoopRedemptionRequest(models.Model):
         ondelete="restrict",
     )
     partner_id = fields.Many2one(related="member_id.partner_id", string="Person")
-    share_class_id = fields.Many2one("coop.share.class", required=True, check_company=True)
+    share_class_id = fields.Many2one(
+        "coop.share.class",
+        required=True,
+        check_company=True,
+        compute="_compute_share_class_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
     quantity = fields.Integer(string="Shares", required=True, default=1, tracking=True)
     redemption_type = fields.Selection(
         [
@@ -55,8 +73,13 @@ class CoopRedemptionRequest(models.Model):
         ],
         string="Reason",
         required=True,
-        default="resignation",
+        compute="_compute_redemption_type",
+        store=True,
+        readonly=False,
+        precompute=True,
         tracking=True,
+        help="The member's exit (resignation, exclusion, death) redeems all their shares; a "
+        "member who stays may have some of them redeemed (partial redemption).",
     )
     request_date = fields.Date(default=fields.Date.context_today, required=True)
     exit_date = fields.Date(
@@ -64,8 +87,8 @@ class CoopRedemptionRequest(models.Model):
         store=True,
         readonly=False,
         precompute=True,
-        help="Date the shares leave the member: the exit date, or the request date for a "
-        "partial redemption. The refund delay runs from it.",
+        help="Date the member left the cooperative; the refund delay runs from it. A partial "
+        "redemption is no exit: its delay runs from the request date.",
     )
     decision_date = fields.Date(
         string="Board Decision Date",
@@ -76,8 +99,29 @@ class CoopRedemptionRequest(models.Model):
         string="Refund Due Date",
         compute="_compute_due_date",
         store=True,
-        help="Exit date plus the statutory refund delay of the cooperative; frozen at the "
-        "board decision.",
+        precompute=True,
+        help="Exit date (request date for a partial redemption) plus the statutory refund "
+        "delay of the cooperative; frozen at the board decision. The refund is not paid "
+        "before it unless the board decides an early refund.",
+    )
+    early_refund_date = fields.Date(
+        string="Early Refund Decision",
+        copy=False,
+        tracking=True,
+        help="Date of the board meeting that decided to refund before the due date.",
+    )
+    early_refund_reference = fields.Char(
+        string="Early Refund Minutes",
+        copy=False,
+        tracking=True,
+        help="Reference of the minutes of the board meeting that decided the early refund.",
+    )
+    early_refund_user_id = fields.Many2one(
+        "res.users",
+        string="Early Refund Recorded By",
+        readonly=True,
+        copy=False,
+        tracking=True,
     )
     payment_journal_id = fields.Many2one(
         "account.journal",
@@ -140,18 +184,39 @@ class CoopRedemptionRequest(models.Model):
     # Exit date, due date and loss per share follow their sources while the request is a
     # draft; the board decision freezes them (a compute that assigns nothing keeps the
     # stored value).
+    @api.depends("member_id")
+    def _compute_share_class_id(self):
+        """The class the member holds (the largest holding if several)."""
+        holdings = self.env["coop.share.operation"]._coop_holdings(self.member_id.ids)
+        for request in self.filtered(lambda r: r.state == "draft" and r.member_id):
+            held = {
+                class_id: quantity
+                for (member_id, class_id), quantity in holdings.items()
+                if member_id == request.member_id.id and quantity > 0
+            }
+            if held and request.share_class_id.id not in held:
+                request.share_class_id = max(held, key=held.get)
+
+    @api.depends("member_id.state")
+    def _compute_redemption_type(self):
+        # A member who left has their exit's redemption; one who stays, a partial one.
+        for request in self.filtered(lambda r: r.state == "draft"):
+            request.redemption_type = EXIT_TYPE_BY_STATE.get(request.member_id.state, "partial")
+
     @api.depends("member_id.exit_date", "redemption_type", "request_date")
     def _compute_exit_date(self):
         for request in self.filtered(lambda r: r.state == "draft"):
             if request.redemption_type == "partial":
-                request.exit_date = request.request_date
+                request.exit_date = False
             else:
                 request.exit_date = request.member_id.exit_date or request.request_date
 
-    @api.depends("exit_date", "company_id.coop_refund_delay_months")
+    @api.depends("exit_date", "request_date", "company_id.coop_refund_delay_months")
     def _compute_due_date(self):
-        for request in self.filtered(lambda r: r.state == "draft"):
-            request.due_date = request.exit_date and request.exit_date + relativedelta(
+        # A request approved before its due date was ever computed still gets one.
+        for request in self.filtered(lambda r: r.state == "draft" or not r.due_date):
+            start = request.exit_date or request.request_date
+            request.due_date = start and start + relativedelta(
                 months=request.company_id.coop_refund_delay_months
             )
 
@@ -179,6 +244,7 @@ class CoopRedemptionRequest(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._coop_check_vals(vals_list)
+        self._check_early_refund_vals(vals_list)
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = (
@@ -191,6 +257,12 @@ class CoopRedemptionRequest(models.Model):
             for request in requests
         ):
             raise UserError(_("A redemption starts as a draft; the board's approval registers it."))
+        requests.filtered("early_refund_date")._action_write({"early_refund_user_id": self.env.uid})
+        # The office brings every request to the board, whoever made it (the office,
+        # the member from the member space).
+        requests._coop_schedule_role_activity(
+            "coop_membership.group_coop_officer", "coop_membership.mail_activity_redemption_review"
+        )
         return requests
 
     @api.ondelete(at_uninstall=False)
@@ -214,6 +286,17 @@ class CoopRedemptionRequest(models.Model):
         } & set(vals)
         if frozen and any(request.state != "draft" for request in self):
             raise UserError(_("An approved redemption cannot be changed."))
+        self._check_early_refund_vals([vals])
+        if {"payment_journal_id", "payment_date"}.intersection(vals) and any(
+            request.state == "paid" for request in self
+        ):
+            raise UserError(_("The journal and date of a paid refund are those of its payment."))
+        if EARLY_REFUND_FIELDS.intersection(vals) and any(
+            request.state not in ("draft", "approved") for request in self
+        ):
+            raise UserError(
+                _("The early refund decision of a refunded or cancelled redemption is history.")
+            )
         if COMPUTED_FIELDS.intersection(vals):
             raise UserError(
                 _(
@@ -229,7 +312,26 @@ class CoopRedemptionRequest(models.Model):
                 )
             )
         self._coop_check_vals([vals])
-        return super().write(vals)
+        res = super().write(vals)
+        if EARLY_REFUND_FIELDS.intersection(vals):
+            # Who recorded the board's decision: kept with it, never typed in.
+            dated = self.filtered("early_refund_date")
+            dated._action_write({"early_refund_user_id": self.env.uid})
+            (self - dated)._action_write({"early_refund_user_id": False})
+        return res
+
+    def _check_early_refund_vals(self, vals_list):
+        today = fields.Date.context_today(self)
+        for vals in vals_list:
+            if "early_refund_user_id" in vals:
+                raise UserError(
+                    _("Who recorded the early refund decision is set when it is recorded.")
+                )
+            date = fields.Date.to_date(vals.get("early_refund_date"))
+            if date and date > today:
+                raise UserError(
+                    _("The board's early refund decision cannot be dated in the future.")
+                )
 
     def _action_write(self, vals):
         """Write what the calling action has checked (status, operation, entry, payment).
@@ -303,16 +405,49 @@ class CoopRedemptionRequest(models.Model):
                 )
 
     def _check_accountant(self):
-        # The register operation and the entries are the accountant's: checked here, not
-        # only through the access rights of the records the action writes.
+        # The refund is the accountant's: checked here, not only through the access
+        # rights of the records the action writes.
         if not self.env.user.has_group("coop_membership.group_coop_accountant"):
-            raise AccessError(_("Only cooperative accountants may approve and pay redemptions."))
+            raise AccessError(_("Only cooperative accountants may pay redemptions."))
 
     def action_approve(self, decision_date=None):
-        """Board decision: register the redemption and book capital to refund."""
-        self._check_accountant()
+        """Board decision: register the redemption and book capital to refund.
+
+        The office records the board's decision (officers run the redemption requests);
+        an accountant may too. The refund that follows is the accountant's.
+        """
+        user = self.env.user
+        if not (
+            user.has_group("coop_membership.group_coop_officer")
+            or user.has_group("coop_membership.group_coop_accountant")
+        ):
+            raise AccessError(
+                _("Only cooperative officers and accountants may record the board's approval.")
+            )
+        self.check_access("write")
         self._check_state(("draft",))
         self._check_redemption()
+        # The register operation and the capital entry follow from the decision: written
+        # as superuser for the officer, who keeps no accounts.
+        privileged = (
+            self if user.has_group("coop_membership.group_coop_accountant") else self.sudo()
+        )
+        privileged._approve(decision_date)
+        self.activity_feedback(["coop_membership.mail_activity_redemption_review"])
+        self._coop_schedule_role_activity(
+            "coop_membership.group_coop_accountant",
+            "coop_membership.mail_activity_redemption_refund",
+            date_deadline=lambda request: request._refund_payable_from(),
+            note=lambda request: _(
+                "Refund %(amount)s to %(person)s from %(date)s (statutory due date).",
+                amount=format_amount(request.env, request.refund_amount, request.currency_id),
+                person=request.partner_id.name,
+                date=format_date(request.env, request.due_date),
+            ),
+        )
+        return True
+
+    def _approve(self, decision_date=None):
         today = fields.Date.context_today(self)
         for request in self:
             date = fields.Date.to_date(decision_date) or request.decision_date or today
@@ -354,7 +489,6 @@ class CoopRedemptionRequest(models.Model):
                     "state": "approved",
                 }
             )
-        return True
 
     def _create_redemption_move(self, date):
         """Capital account -> member refund payable (and booked losses, if any)."""
@@ -412,10 +546,46 @@ class CoopRedemptionRequest(models.Model):
         move.action_post()
         return move
 
+    def _refund_payable_from(self):
+        """First day the refund may be paid: its due date, or the board's early decision."""
+        self.ensure_one()
+        if self.early_refund_date and self.early_refund_reference:
+            return min(self.early_refund_date, self.due_date or self.early_refund_date)
+        return self.due_date
+
+    def _check_refund_date(self, pay_date):
+        self.ensure_one()
+        payable_from = self._refund_payable_from()
+        if payable_from and pay_date < payable_from:
+            if self.early_refund_date and self.early_refund_reference:
+                raise UserError(
+                    _(
+                        "The board decided the early refund of %(name)s on %(decision)s: the "
+                        "refund cannot be paid before that date (%(date)s asked).",
+                        name=self.name,
+                        decision=format_date(self.env, self.early_refund_date),
+                        date=format_date(self.env, pay_date),
+                    )
+                )
+            raise UserError(
+                _(
+                    "The refund of %(name)s is due on %(due)s (statutory delay of %(months)s "
+                    "months): it cannot be paid on %(date)s. Pay it at the due date, or record "
+                    "the board's early refund decision (date and minutes reference) first.",
+                    name=self.name,
+                    due=format_date(self.env, self.due_date),
+                    months=self.company_id.coop_refund_delay_months,
+                    date=format_date(self.env, pay_date),
+                )
+            )
+
     def action_register_payment(self, journal=None, date=None):
         """Pay the refund and reconcile it with the refund payable."""
         self._check_accountant()
         self._check_state(("approved",))
+        today = fields.Date.context_today(self)
+        for request in self:
+            request._check_refund_date(fields.Date.to_date(date) or request.payment_date or today)
         for request in self:
             company = request.company_id
             # Looked up per request: one call may pay refunds of several cooperatives.
@@ -455,10 +625,20 @@ class CoopRedemptionRequest(models.Model):
                 )
             )
             to_reconcile.reconcile()
-            request._action_write({"payment_id": payment.id, "state": "paid"})
+            # The request shows how and when the member was refunded.
+            request._action_write(
+                {
+                    "payment_id": payment.id,
+                    "payment_journal_id": payment.journal_id.id,
+                    "payment_date": payment.date,
+                    "state": "paid",
+                }
+            )
+        self.activity_feedback(["coop_membership.mail_activity_redemption_refund"])
         return True
 
     def action_cancel(self):
         self._check_state(("draft",))
         self._action_write({"state": "cancelled"})
+        self.sudo().activity_unlink(["coop_membership.mail_activity_redemption_review"])
         return True

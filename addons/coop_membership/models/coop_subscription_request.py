@@ -1,5 +1,6 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_amount, format_date
 from odoo.tools.sql import escape_psql
 
 from .coop_member import ACTIVE_STATES
@@ -11,12 +12,24 @@ ACTION_FIELDS = {"state", "member_id", "invoice_id", "operation_id", "rejection_
 SUBMITTED_FIELDS = {"partner_id", "company_id", "request_date"}
 # ... and once it is invoiced, what the capital release invoice is made of.
 INVOICED_FIELDS = {"college_id", "share_class_id", "quantity"}
+# The notice a paper letter carries at each step (the email's template).
+LETTER_TEMPLATES = {
+    "submitted": "coop_membership.mail_template_subscription_received",
+    "waiting_payment": "coop_membership.mail_template_subscription_invoice",
+    "paid": "coop_membership.mail_template_subscription_paid",
+    "rejected": "coop_membership.mail_template_subscription_rejected",
+}
 
 
 class CoopSubscriptionRequest(models.Model):
     _name = "coop.subscription.request"
     _description = "Share Subscription Request"
-    _inherit = ["mail.thread", "mail.activity.mixin", "coop.input.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "coop.input.mixin",
+        "coop.role.activity.mixin",
+    ]
     _order = "id desc"
     _check_company_auto = True
     _coop_minimums = {"quantity": 1}
@@ -44,6 +57,10 @@ class CoopSubscriptionRequest(models.Model):
     city = fields.Char()
     country_id = fields.Many2one(
         "res.country",
+        compute="_compute_country_id",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     birthdate = fields.Date(string="Birth Date")
     contact_channel = fields.Selection(
@@ -52,7 +69,15 @@ class CoopSubscriptionRequest(models.Model):
         default="email",
     )
     college_id = fields.Many2one("coop.college", required=True, check_company=True, tracking=True)
-    share_class_id = fields.Many2one("coop.share.class", required=True, check_company=True)
+    share_class_id = fields.Many2one(
+        "coop.share.class",
+        required=True,
+        check_company=True,
+        compute="_compute_share_class_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
     quantity = fields.Integer(string="Shares", required=True, default=1, tracking=True)
     unit_value = fields.Monetary(related="share_class_id.nominal_value")
     amount = fields.Monetary(compute="_compute_amount", store=True)
@@ -91,6 +116,34 @@ class CoopSubscriptionRequest(models.Model):
     _sql_constraints = [
         ("quantity_positive", "CHECK(quantity > 0)", "The number of shares must be positive."),
     ]
+
+    @api.depends("company_id")
+    def _compute_country_id(self):
+        # Most people live where their cooperative is: a typed or contact country wins.
+        for request in self:
+            if not request.country_id:
+                request.country_id = request.company_id.country_id
+
+    @api.depends("company_id", "college_id")
+    def _compute_share_class_id(self):
+        """The class open to the college, when the cooperative offers it only one."""
+        classes = self.env["coop.share.class"].search([("company_id", "in", self.company_id.ids)])
+        for request in self:
+            if request.state != "draft" or not request.college_id:
+                continue
+            current = request.share_class_id
+            if (
+                current
+                and current.company_id == request.company_id
+                and current._is_allowed_for(request.college_id)
+            ):
+                continue
+            offered = classes.filtered(
+                lambda c, r=request: (
+                    c.company_id == r.company_id and c._is_allowed_for(r.college_id)
+                )
+            )
+            request.share_class_id = offered if len(offered) == 1 else False
 
     @api.depends("quantity", "share_class_id.nominal_value")
     def _compute_amount(self):
@@ -317,19 +370,56 @@ class CoopSubscriptionRequest(models.Model):
                 )
         self._check_request()
         self._action_write({"state": "submitted"})
+        # The office reviews it, whoever typed it (an officer, the website, the portal).
+        self._coop_schedule_role_activity(
+            "coop_membership.group_coop_officer",
+            "coop_membership.mail_activity_subscription_review",
+        )
         self._coop_notify("coop_membership.mail_template_subscription_received")
         return True
 
     def action_validate(self):
-        """Accept the request: membership candidate and posted capital release invoice."""
+        """Accept the request and issue the call for payment (the capital release invoice).
+
+        The officer's step (the applications, up to the call for payment) or the
+        accountant's; the payment that follows is the accountant's.
+        """
         # Superuser mode: the member portal accepts an admitted member's new shares
         # after its own ownership check.
-        if not (self.env.su or self.env.user.has_group("coop_membership.group_coop_accountant")):
-            raise AccessError(_("Only cooperative accountants may accept subscriptions."))
+        user = self.env.user
+        if not (
+            self.env.su
+            or user.has_group("coop_membership.group_coop_officer")
+            or user.has_group("coop_membership.group_coop_accountant")
+        ):
+            raise AccessError(
+                _("Only cooperative officers and accountants may accept subscriptions.")
+            )
         self.check_access("write")
         self._check_state(("submitted",))
         self._check_request()
         self.share_class_id._check_accounting_ready()
+        self._accept()
+        self.activity_feedback(["coop_membership.mail_activity_subscription_review"])
+        self._coop_schedule_role_activity(
+            "coop_membership.group_coop_accountant",
+            "coop_membership.mail_activity_subscription_payment",
+            # The invoice read as superuser: the officer who calls the capital reads no
+            # accounting documents.
+            date_deadline=lambda request: request.sudo().invoice_id.invoice_date_due,
+            note=lambda request: _(
+                "Call for payment %(invoice)s sent to %(person)s: record the payment of "
+                "%(amount)s when it arrives; the shares are then registered.",
+                invoice=request.sudo().invoice_id.name,
+                person=request.partner_id.name,
+                amount=format_amount(request.env, request.amount, request.currency_id),
+            ),
+        )
+        self._coop_notify("coop_membership.mail_template_subscription_invoice", attach_invoice=True)
+        return True
+
+    def _accept(self):
+        """Candidacy and posted invoice, once action_validate has checked the caller."""
         for request in self:
             # The accountant may not register members: the candidacy that comes with an
             # accepted subscription is written as superuser, for this request only.
@@ -352,51 +442,50 @@ class CoopSubscriptionRequest(models.Model):
             request._action_write(
                 {"member_id": member.id, "invoice_id": invoice.id, "state": "waiting_payment"}
             )
-        self._coop_notify("coop_membership.mail_template_subscription_invoice", attach_invoice=True)
-        return True
 
     def _create_invoice(self):
         self.ensure_one()
         share_class = self.share_class_id
-        invoice = (
-            self.env["account.move"]
-            .with_company(self.company_id)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "company_id": self.company_id.id,
-                    "partner_id": self.partner_id.id,
-                    "journal_id": share_class.journal_id.id,
-                    "invoice_date": self.request_date,
-                    # Capital is called at once: due on the invoice date, no payment term.
-                    "invoice_date_due": self.request_date,
-                    "invoice_payment_term_id": False,
-                    "invoice_origin": self.name,
-                    "narration": _(
-                        "Release of %(quantity)s shares of %(share_class)s: share capital, "
-                        "not subject to VAT.",
-                        quantity=self.quantity,
-                        share_class=share_class.name,
-                    ),
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": share_class.product_id.id,
-                                "name": _(
-                                    "%(quantity)s shares %(share_class)s - nominal value %(value)s",
-                                    quantity=self.quantity,
-                                    share_class=share_class.name,
-                                    value=share_class.nominal_value,
-                                ),
-                                "quantity": self.quantity,
-                                "price_unit": share_class.nominal_value,
-                                "account_id": share_class.capital_account_id.id,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
+        Move = self.env["account.move"]
+        # The officer calls the capital without the accounting rights: the invoice is
+        # posted as superuser once action_validate has checked the officer's role.
+        if not Move.has_access("create"):
+            Move = Move.sudo()
+        invoice = Move.with_company(self.company_id).create(
+            {
+                "move_type": "out_invoice",
+                "company_id": self.company_id.id,
+                "partner_id": self.partner_id.id,
+                "journal_id": share_class.journal_id.id,
+                "invoice_date": self.request_date,
+                # Capital is called at once: due on the invoice date, no payment term.
+                "invoice_date_due": self.request_date,
+                "invoice_payment_term_id": False,
+                "invoice_origin": self.name,
+                "narration": _(
+                    "Release of %(quantity)s shares of %(share_class)s: share capital, "
+                    "not subject to VAT.",
+                    quantity=self.quantity,
+                    share_class=share_class.name,
+                ),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": share_class.product_id.id,
+                            "name": _(
+                                "%(quantity)s shares %(share_class)s - nominal value %(value)s",
+                                quantity=self.quantity,
+                                share_class=share_class.name,
+                                value=share_class.nominal_value,
+                            ),
+                            "quantity": self.quantity,
+                            "price_unit": share_class.nominal_value,
+                            "account_id": share_class.capital_account_id.id,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
         )
         invoice.action_post()
         return invoice
@@ -424,6 +513,7 @@ class CoopSubscriptionRequest(models.Model):
             )
             operation.action_confirm()
             request._action_write({"operation_id": operation.id, "state": "paid"})
+            request.activity_feedback(["coop_membership.mail_activity_subscription_payment"])
             request._coop_notify("coop_membership.mail_template_subscription_paid")
         return True
 
@@ -463,6 +553,7 @@ class CoopSubscriptionRequest(models.Model):
             raise UserError(_("Give the reason for refusing the subscription."))
         self._cancel_invoices()
         self._action_write({"state": "rejected", "rejection_reason": reason})
+        self._coop_unlink_step_activities()
         self._coop_notify("coop_membership.mail_template_subscription_rejected")
         return True
 
@@ -470,7 +561,17 @@ class CoopSubscriptionRequest(models.Model):
         self._check_state(OPEN_STATES)
         self._cancel_invoices()
         self._action_write({"state": "cancelled"})
+        self._coop_unlink_step_activities()
         return True
+
+    def _coop_unlink_step_activities(self):
+        """A refused or cancelled request leaves nobody anything to review or cash."""
+        self.sudo().activity_unlink(
+            [
+                "coop_membership.mail_activity_subscription_review",
+                "coop_membership.mail_activity_subscription_payment",
+            ]
+        )
 
     def action_draft(self):
         """Start a cancelled request again: its cancelled invoice and the membership
@@ -482,7 +583,13 @@ class CoopSubscriptionRequest(models.Model):
         return True
 
     def _cancel_invoices(self):
-        for request in self.filtered("invoice_id"):
+        """Cancel the unpaid calls for payment of requests the caller may write.
+
+        The officer who refuses or cancels a request withdraws its call for payment
+        without the accounting rights: done as superuser once the write access is checked.
+        """
+        self.check_access("write")
+        for request in self.sudo().filtered("invoice_id"):
             invoice = request.invoice_id
             if invoice.payment_state not in ("not_paid",):
                 raise UserError(
@@ -538,27 +645,101 @@ class CoopSubscriptionRequest(models.Model):
                     and not self.env.context.get("install_mode")
                     else self.env["ir.attachment"]
                 )
-                request.with_context(lang=request.partner_id.lang).message_post_with_source(
+                # The call for payment quotes its invoice, which an officer does not read:
+                # rendered as superuser, still posted in the officer's name.
+                poster = request.sudo() if attach_invoice else request
+                poster.with_context(lang=request.partner_id.lang).message_post_with_source(
                     template, subtype_xmlid="mail.mt_comment", attachment_ids=attachments.ids
                 )
             else:
-                request.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    summary=_("Send by post: %(subject)s", subject=template.name),
+                # Letters are the office's: its officers get the task, with the letter
+                # printable from the request (Print > Letter to the person).
+                activity = request._coop_schedule_role_activity(
+                    "coop_membership.group_coop_officer",
+                    "coop_membership.mail_activity_subscription_letter",
                     note=_(
                         "%(person)s has no email address or asked for paper mail: print and "
                         "post this notice.",
                         person=request.partner_id.name,
                     ),
-                    user_id=self.env.user.id,
                 )
+                activity.summary = _("Send by post: %(subject)s", subject=template.name)
+
+    # ------------------------------------------------------------------
+    # Paper letters: the notice of the request's current step, to print and post
+    # ------------------------------------------------------------------
+    def _coop_letter_template(self):
+        self.ensure_one()
+        xmlid = LETTER_TEMPLATES.get(self.state)
+        if not xmlid:
+            raise UserError(
+                _(
+                    "Subscription request %(name)s is %(state)s: there is no letter to post "
+                    "for it.",
+                    name=self.name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[self.state],
+                )
+            )
+        return self.env.ref(xmlid)
+
+    def _coop_letter_values(self):
+        """What the letter says: the same notice as the email, in the person's language.
+
+        Read access is checked on the requests; the notice is then rendered as superuser
+        (a call for payment quotes its invoice, which an officer does not read).
+        """
+        self.check_access("read")
+        installed = dict(self.env["res.lang"].get_installed())
+        letters = []
+        for request in self:
+            template = request._coop_letter_template().sudo()
+            lang = request.partner_id.lang or request.company_id.partner_id.lang
+            if lang not in installed:
+                lang = self.env.lang or "en_US"
+            template = template.with_context(lang=lang)
+            record = request.sudo().with_context(lang=lang)
+            bank = request.company_id.partner_id.bank_ids[:1].sudo()
+            letters.append(
+                {
+                    "request": record,
+                    "lang": lang,
+                    "subject": template._render_field("subject", record.ids, set_lang=lang)[
+                        record.id
+                    ],
+                    "body": template._render_field("body_html", record.ids, set_lang=lang)[
+                        record.id
+                    ],
+                    "date": format_date(
+                        request.with_context(lang=lang).env,
+                        fields.Date.context_today(self),
+                        date_format="long",
+                    ),
+                    "iban": bank.acc_number if request.state == "waiting_payment" else False,
+                    "payment_reference": (
+                        record.invoice_id.payment_reference or record.invoice_id.name
+                    )
+                    if request.state == "waiting_payment"
+                    else False,
+                }
+            )
+        return letters
+
+    def action_print_letter(self):
+        """Print the letters of these requests (one page each, for a window envelope)."""
+        for request in self:
+            request._coop_letter_template()
+        return self.env.ref("coop_membership.action_report_subscription_letter").report_action(self)
 
     def _coop_invoice_attachment(self):
         """The capital release invoice as a PDF attached to the request's message."""
         self.ensure_one()
         invoice = self.invoice_id
-        content, _report_type = self.env["ir.actions.report"]._render_qweb_pdf(
-            "account.account_invoices", invoice.ids
+        # Rendered as superuser: the officer who issues the call for payment reads no
+        # accounting documents; the PDF goes to the request the officer may write.
+        content, _report_type = (
+            self.env["ir.actions.report"]
+            .sudo()
+            ._render_qweb_pdf("account.account_invoices", invoice.ids)
         )
         return self.env["ir.attachment"].create(
             {
