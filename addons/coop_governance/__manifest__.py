@@ -29,5 +29,10 @@
         "demo/coop_governance_demo.xml",
         "demo/res_users_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "coop_governance/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

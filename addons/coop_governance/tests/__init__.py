@@ -4,3 +4,4 @@ from . import test_concurrency
 from . import test_poll
 from . import test_election
 from . import test_officer_flows
+from . import test_ui
