@@ -27,10 +27,12 @@ from urllib.parse import urlencode
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from odoo import fields, models
+from odoo import Command, fields, models
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, TransactionCase, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.coop_membership.tests.role_guard import superuser_setup
 
 # Hypothesis caches what it reads of the source files in its home directory, even without
 # an example database: a temporary one, removed after this module, leaves the tree clean.
@@ -220,6 +222,10 @@ class BadInputMixin:
 
     def _open_votes(self):
         """Open the demo assembly with everybody but Bernard, Romain and Hugo remote."""
+        with superuser_setup("arrange: the demo assembly open, its resolutions put to the vote"):
+            return self._open_votes_as_superuser()
+
+    def _open_votes_as_superuser(self):
         assembly = self.assembly
         assembly.action_open()
         assembly.voter_ids.filtered(
@@ -258,6 +264,13 @@ class TestBadInputModels(BadInputMixin, TransactionCase):
         cls.college_centre = ref("coop_membership.coop_college_centre_cons")
         cls.officer = ref("coop_membership.user_nadia_chevalier")  # ARA only
         cls.accountant = ref("coop_membership.user_sylvie_morel")  # every cooperative
+        cls.gov_officer = new_test_user(
+            cls.env,
+            login="gov_officer_hypothesis",
+            groups="base.group_user,coop_governance.group_governance_officer",
+            company_id=cls.ara.id,
+            company_ids=[Command.set(cls.ara.ids)],
+        )
         cls.bernard = ref("coop_membership.member_bernard_roux")  # ARA, 10 shares
         cls.romain = ref("coop_membership.member_romain_blanc")  # ARA
         cls.hugo = ref("coop_membership.member_hugo_lacroix")  # ARA
@@ -541,7 +554,8 @@ class TestBadInputModels(BadInputMixin, TransactionCase):
                 owner = giver.member_id.partner_id.user_ids[:1] or self.user_bernard
                 call = lambda: giver.with_user(owner)._portal_give_proxy(holder)  # noqa: E731
             else:
-                call = lambda: giver.action_give_proxy(holder)  # noqa: E731
+                # The governance officer records a proxy handed in on paper.
+                call = lambda: giver.with_user(self.gov_officer).action_give_proxy(holder)  # noqa: E731
 
             def check(_result):
                 expected = holder.id if isinstance(holder, models.BaseModel) else int(holder)
@@ -627,7 +641,8 @@ class TestBadInputModels(BadInputMixin, TransactionCase):
                 counter["stored"] += 1
 
             self.attempt(
-                lambda: resolution.cast_vote(
+                # The governance officer records in-room, postal and proxy ballots.
+                lambda: resolution.with_user(self.gov_officer).cast_vote(
                     args["voter"], args["choice"], channel=args["channel"], cast_by=args["cast_by"]
                 ),
                 queries,
@@ -644,8 +659,9 @@ class TestBadInputModels(BadInputMixin, TransactionCase):
     def test_poll_answer(self):
         counter = {"runs": 0, "stored": 0}
         closed = self.poll.copy({"name": "Sondage clos"})
-        closed.action_open()
-        closed.action_close()
+        with superuser_setup("arrange: a poll already closed"):
+            closed.action_open()
+            closed.action_close()
         opt1, opt2, opt3 = self.poll.option_ids[:3]
         queries = [
             "SELECT count(*) FROM coop_poll_participation",

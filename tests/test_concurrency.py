@@ -23,6 +23,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.coop_governance.tests.test_concurrency import ConcurrentVoteData
+from odoo.addons.coop_membership.tests.role_guard import superuser_because, superuser_setup
 
 
 class RaceCase(TransactionCase):
@@ -81,7 +82,7 @@ class RaceCase(TransactionCase):
     def _purge(self, partner_ids):
         """Remove what the test committed for these people, register rows included (by SQL:
         nothing else may delete them), then the people."""
-        with self._cursor() as cr:
+        with superuser_setup("cleanup of committed test data"), self._cursor() as cr:
             env = self._race_env(cr)
             partners = env["res.partner"].browse(partner_ids).exists()
             members = env["coop.member"].search([("partner_id", "in", partners.ids)])
@@ -127,7 +128,7 @@ class RaceCase(TransactionCase):
     @mute_logger("odoo.sql_db")
     def _drop_company(self, company_id):
         """Remove a test cooperative, or archive it when other modules still refer to it."""
-        with self._cursor() as cr:
+        with superuser_setup("cleanup of committed test data"), self._cursor() as cr:
             env = self._race_env(cr)
             company = env["res.company"].browse(company_id)
             sequence = company.coop_member_sequence_id
@@ -164,7 +165,8 @@ class TestConcurrentMembership(RaceCase):
             }
         )
         if admit:
-            member.action_admit()
+            with superuser_setup("arrange: an admitted member, committed for the race"):
+                member.action_admit()
         return member
 
     def test_same_subscription_accepted_then_paid_twice_at_once(self):
@@ -183,7 +185,8 @@ class TestConcurrentMembership(RaceCase):
                     "quantity": 2,
                 }
             )
-            request.action_submit()
+            with superuser_setup("arrange: a submitted request, committed for the race"):
+                request.action_submit()
             cr.commit()  # pylint: disable=invalid-commit
             request_id, partner_id, request_name = request.id, partner.id, request.name
         try:
@@ -297,7 +300,8 @@ class TestConcurrentMembership(RaceCase):
                     "quantity": 4,
                 }
             )
-            subscription.action_confirm()
+            with superuser_setup("arrange: shares held, committed for the race"):
+                subscription.action_confirm()
             partner_id = member.partner_id.id
             Request = env["coop.redemption.request"]
             same, first, second = (
@@ -358,6 +362,10 @@ class TestConcurrentMembership(RaceCase):
 
 
 @tagged("post_install", "-at_install")
+@superuser_because(
+    "transactions and locks of the urn, not rights: committed data in a throwaway "
+    "cooperative; who may record in-room ballots and close votes is tested in coop_governance"
+)
 class TestConcurrentSecretBallot(ConcurrentVoteData, RaceCase):
     """The same voter's secret ballot sent twice at once: one participation, one slot."""
 

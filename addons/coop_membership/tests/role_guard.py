@@ -11,15 +11,17 @@ named in ``ENTRY_POINTS``) made as the superuser fails the test, unless
 - the call arranges state for the flow under test (an admission before a vote, a payment
   before a redemption), inside ``with superuser_setup("why"):``.
 
-``setUp``/``setUpClass`` are not watched. Calls made from inside a watched call (a model
-method calling another one through ``sudo()`` after its own check) are not flagged: only
-what the test itself calls.
+``setUp``/``setUpClass`` are not watched. Only calls written in test code (a file under a
+``tests`` folder) count: a model method calling another one through ``sudo()`` after its
+own check is the model's business, not the test's.
 
 Odoo's own test runner does not install the watch: the module imports nothing at load.
 """
 
 import contextlib
 import functools
+import os
+import sys
 import threading
 
 # Public business methods of coop models that are not named action_*/button_*.
@@ -68,19 +70,20 @@ def _defined_by_coop(cls, name):
     )
 
 
+_TESTS_DIR = f"{os.sep}tests{os.sep}"
+
+
 def _watch(method, name):
     @functools.wraps(method)
     def watched(self, *args, **kwargs):
-        if not _get("active", False):
-            return method(self, *args, **kwargs)
-        outermost = not _get("depth", 0)
-        if outermost and not _get("suspended", 0) and self.env.su:
+        if (
+            _get("active", False)
+            and not _get("suspended", 0)
+            and self.env.su
+            and _TESTS_DIR in sys._getframe(1).f_code.co_filename
+        ):
             _state.violations.append(f"{self._name}.{name}()")
-        _state.depth = _get("depth", 0) + 1
-        try:
-            return method(self, *args, **kwargs)
-        finally:
-            _state.depth -= 1
+        return method(self, *args, **kwargs)
 
     watched._coop_watched = True
     return watched
@@ -112,7 +115,6 @@ def watch_test(test_method, reason=None):
     @functools.wraps(test_method)
     def watched_test(*args, **kwargs):
         _state.active = True
-        _state.depth = 0
         _state.suspended = 0
         _state.violations = []
         try:

@@ -1,6 +1,7 @@
 import re
 
-from odoo.tests import HttpCase
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user
 
 
 class CoopPortalCase(HttpCase):
@@ -21,6 +22,22 @@ class CoopPortalCase(HttpCase):
         cls.member_romain = ref("coop_membership.member_romain_blanc")  # ARA, no login
         cls.assembly = ref("coop_governance.coop_assembly_ara_upcoming")  # convened (demo)
         cls.Voter = cls.env["coop.assembly.voter"]
+        # Staff of Bernard's cooperative, who run what the members then see.
+        ara = cls.assembly.company_id
+        cls.gov_officer = new_test_user(
+            cls.env,
+            login="gov_officer_ara",
+            groups="base.group_user,coop_governance.group_governance_officer",
+            company_id=ara.id,
+            company_ids=[Command.set(ara.ids)],
+        )
+        cls.officer_ara = new_test_user(
+            cls.env,
+            login="officer_ara",
+            groups="base.group_user,coop_membership.group_coop_officer",
+            company_id=ara.id,
+            company_ids=[Command.set(ara.ids)],
+        )
         # A member of the same cooperative as Bernard, given a login for the tests.
         cls.user_romain = cls.env["res.users"].create(
             {
@@ -51,7 +68,7 @@ class CoopPortalCase(HttpCase):
         The personas stay absent (they vote online); amendments are voted first, as the
         model requires, and closed before their main resolution.
         """
-        assembly = assembly or self.assembly
+        assembly = (assembly or self.assembly).with_user(self.gov_officer)
         assembly.action_open()
         others = assembly.voter_ids.filtered(
             lambda v: (
@@ -67,6 +84,12 @@ class CoopPortalCase(HttpCase):
         amendments.action_close_vote()
         (resolutions - amendments).action_start_vote()
         return (resolutions - amendments).sorted(lambda r: (r.sequence, r.id))
+
+    def member_leaves(self, member):
+        """The officer records the member's resignation, effective today."""
+        member = member.with_user(self.officer_ara)
+        member.action_request_exit()
+        member.action_confirm_exit()
 
     # ------------------------------------------------------------------
     # HTTP

@@ -76,16 +76,16 @@ class TestPortalDocuments(CoopPortalCase):
 
     def test_unpublished_and_archived_documents_disappear(self):
         self.authenticate("bernard", "bernard")
-        self.report.action_unpublish()
+        report = self.report.with_user(self.env.ref("coop_membership.user_nadia_chevalier"))
+        report.action_unpublish()
         self.assertEqual(self.download(self.report).status_code, 404)
-        self.report.action_publish()
+        report.action_publish()
         self.assertEqual(self.download(self.report).status_code, 200)
         self.report.active = False
         self.assertEqual(self.download(self.report).status_code, 404)
 
     def test_member_who_left_no_longer_reads_member_documents(self):
-        self.member_romain.action_request_exit()
-        self.member_romain.action_confirm_exit()
+        self.member_leaves(self.member_romain)
         self.authenticate("romain", "romain")
         self.assertEqual(self.download(self.report).status_code, 404)
 
@@ -145,7 +145,7 @@ class TestPortalDocuments(CoopPortalCase):
 
     def test_closing_an_assembly_publishes_its_minutes(self):
         self.open_votes()
-        self.assembly.action_close()
+        self.assembly.with_user(self.gov_officer).action_close()
         minutes = self.env["coop.document"].search([("assembly_id", "=", self.assembly.id)])
         self.assertEqual((minutes.source, minutes.published), ("minutes", True))
         self.authenticate("bernard", "bernard")

@@ -89,8 +89,7 @@ class TestPortalEngagement(CoopPortalCase):
         self.authenticate(None, None)
         response = self.url_open("/my/engagement", allow_redirects=False)
         self.assertIn("/web/login", response.headers.get("Location", ""))
-        self.member_romain.action_request_exit()
-        self.member_romain.action_confirm_exit()
+        self.member_leaves(self.member_romain)
         self.authenticate("romain", "romain")
         page = self.url_open("/my/engagement").text
         self.assertIn("Your membership has ended", page)

@@ -273,10 +273,14 @@ class TestPortalEventWaitlist(CoopPortalCase):
         self.assertEqual(self.engagement(waiting).partner_id, self.partner_romain)
 
     def test_waiting_list_in_the_backend(self):
+        """The region's moderator opens the event's waiting list in the back office."""
         self.wait(self.partner_romain, self.partner_hugo)
-        action = self.workshop.action_coop_view_waitlist()
+        moderator = self.env.ref("coop_membership.user_nadia_chevalier")  # moderates ARA
+        action = self.workshop.with_user(moderator).action_coop_view_waitlist()
         self.assertEqual(action["context"]["search_default_coop_waiting"], 1)
-        found = self.Registration.search(action["domain"] + [("coop_waiting", "=", True)])
+        found = self.Registration.with_user(moderator).search(
+            action["domain"] + [("coop_waiting", "=", True)]
+        )
         self.assertEqual(found.partner_id, self.partner_romain | self.partner_hugo)
         views = self.Registration.get_views([(False, "list"), (False, "search")])["views"]
         self.assertIn('name="coop_waiting_position"', views["list"]["arch"])

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import tagged
 
+from odoo.addons.coop_membership.tests.role_guard import superuser_setup
+
 from .common import CoopPortalCase
 
 
@@ -20,7 +22,8 @@ class TestPortalTours(CoopPortalCase):
                 "resolution_ids": [(0, 0, {"name": "Approbation des comptes"})],
             }
         )
-        assembly.action_convene()
+        with superuser_setup("arrange: a convened assembly of Claire's cooperative"):
+            assembly.action_convene()
         self.start_tour("/my", "coop_portal_claire_tour", login="claire")
         request = self.env["coop.subscription.request"].search(
             [("partner_id", "=", self.member_claire.partner_id.id)], limit=1

@@ -7,6 +7,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.coop_governance.tests.test_concurrency import ConcurrentVoteData
+from odoo.addons.coop_membership.tests.role_guard import superuser_setup
 
 from .common import CoopPortalCase
 
@@ -166,8 +167,7 @@ class TestPortalVotes(CoopPortalCase):
         resolutions = self.open_votes()
         voter = self.voter(self.member_romain)
         # Romain leaves after the census was frozen.
-        self.member_romain.action_request_exit()
-        self.member_romain.action_confirm_exit()
+        self.member_leaves(self.member_romain)
         self.authenticate("romain", "romain")
         page = self.url_open(f"/my/assemblies/{voter.id}").text
         self.assertNotIn('class="o_coop_vote_form"', page)
@@ -226,15 +226,15 @@ class TestPortalVotes(CoopPortalCase):
         self.env["res.users"].create(
             {
                 "name": agnes_member.partner_id.name,
-                "login": "agnes",
-                "password": "agnes",
+                "login": "agnes.faure",
+                "password": "agnes.faure",
                 "partner_id": agnes_member.partner_id.id,
                 "company_id": agnes_member.company_id.id,
                 "company_ids": [(6, 0, agnes_member.company_id.ids)],
                 "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
             }
         )
-        self.authenticate("agnes", "agnes")
+        self.authenticate("agnes.faure", "agnes.faure")
         response = self.post_form(f"/my/assemblies/{agnes.id}/proxy", {"holder_id": bernard.id})
         self.assertIn("maximum set by the statutes", response.text)
         self.assertFalse(agnes.proxy_holder_id)
@@ -263,6 +263,7 @@ class TestPortalVotes(CoopPortalCase):
         poll = self.env.ref("coop_governance.coop_poll_ara_workshop").copy(
             {"name": "Date du prochain atelier"}
         )
+        poll = poll.with_user(self.gov_officer)
         poll.action_open()
         self.authenticate("bernard", "bernard")
         url = f"/my/polls/{poll.id}/{self.member_bernard.id}"
@@ -310,7 +311,8 @@ class TestPortalConcurrentBallots(ConcurrentVoteData, TransactionCase):
 
     @mute_logger("odoo.sql_db")
     def test_concurrent_vote_double_submit(self):
-        company_id, assembly_id, resolution_id, voter_id = self._setup_committed()
+        with superuser_setup("arrange: a committed open vote for two concurrent submissions"):
+            company_id, assembly_id, resolution_id, voter_id = self._setup_committed()
         try:
             with db_connect(self.env.cr.dbname).cursor() as cr:
                 env = self._env(cr)
