@@ -13,7 +13,7 @@ class AccountPaymentMethodLine(models.Model):
         then stays English in the French register payment wizard. A name the accountant
         changed is shown as written.
         """
-        super()._compute_display_name()
+        result = super()._compute_display_name()
         methods = self.payment_method_id
         english = {method.id: method.with_context(lang="en_US").name for method in methods}
         for line in self:
@@ -23,3 +23,4 @@ class AccountPaymentMethodLine(models.Model):
             translated = (method.name or "").strip()
             if translated and translated != line.name:
                 line.display_name = translated + line.display_name[len(line.name) :]
+        return result

@@ -10,3 +10,4 @@ from . import test_capital_reports
 from . import test_subscription_letter
 from . import test_register_figures
 from . import test_certificate_pdf
+from . import test_ui_capital
