@@ -19,6 +19,8 @@ ACTION_FIELDS = {
     "closed_at",
     "minutes_number",
     "audit_head",
+    "chair_signed_on",
+    "secretary_signed_on",
 }
 
 
@@ -481,7 +483,7 @@ class CoopAssembly(models.Model):
                 raise UserError(_("Name the chair and the secretary before signing."))
             if assembly[f"{role}_signed_on"]:
                 raise UserError(_("These minutes are already signed."))
-            assembly.write({f"{role}_signed_on": fields.Datetime.now()})
+            assembly._action_write({f"{role}_signed_on": fields.Datetime.now()})
             assembly.message_post(
                 body=_(
                     "Minutes %(number)s signed by %(person)s.",

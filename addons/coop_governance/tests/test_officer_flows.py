@@ -1,6 +1,6 @@
 from lxml import etree
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user
 
 from .common import GovernanceCommon
@@ -62,6 +62,23 @@ class TestOfficerFlows(GovernanceCommon):
         self.assertTrue(assembly.audit_head)
         self.assertTrue(assembly.verify_audit_chain()["ok"])
         self.assertEqual(first.write_uid, self.gov_officer_a, "the officer's act, not the system's")
+        # The secretary records the signatures of the chair and the secretary of the meeting.
+        assembly.write(
+            {
+                "chair_id": self.members[0].partner_id.id,
+                "secretary_id": self.members[1].partner_id.id,
+            }
+        )
+        assembly.action_sign_chair()
+        assembly.action_sign_secretary()
+        self.assertTrue(assembly.chair_signed_on and assembly.secretary_signed_on)
+
+    def test_signatures_cannot_be_typed_in(self):
+        """A signature date is set by signing, never typed in."""
+        assembly = self._open_assembly(resolutions=1)
+        with self.assertRaisesRegex(UserError, "only through its actions"):
+            assembly.write({"chair_signed_on": "2026-01-01 10:00:00"})
+        self.assertFalse(assembly.chair_signed_on)
 
     def test_officer_closes_an_election(self):
         """The governance officer closes an election: candidates are ranked and elected."""
@@ -140,6 +157,24 @@ class TestOfficerFlows(GovernanceCommon):
         for number, text in enumerate(pages, start=1):
             self.assertIn("Draft minutes", text, f"page {number} is not marked as a draft")
         self.assertIn("Debate 119", pages[-1])
+
+    def test_draft_minutes_in_french(self):
+        """A French cooperative's draft minutes say "Projet de procès-verbal" on every page."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["coop_governance"], ["fr_FR"])
+        self.company_a.partner_id.lang = "fr_FR"
+        assembly = self._open_assembly(resolutions=1)
+        assembly.write(
+            {
+                "minutes_notes": "".join(
+                    f"<p>Débat {i} sur la toiture solaire.</p>" for i in range(120)
+                )
+            }
+        )
+        pages = self._pdf_pages_text(self._render_pdf(MINUTES, assembly, self.gov_officer_a))
+        self.assertGreater(len(pages), 2)
+        for number, text in enumerate(pages, start=1):
+            self.assertIn("Projet de procès-verbal", text, f"page {number}")
 
     def test_minutes_of_a_closed_assembly_are_final(self):
         """Once the assembly is closed, the minutes carry their number and no draft mark."""
@@ -226,3 +261,56 @@ class TestOfficerFlows(GovernanceCommon):
         )
         self.assertEqual(vote.action_record_next()["name"], "Record a vote")
         self.assertEqual(resolution.participation_count, 1)
+
+    def test_dialog_buttons_in_french(self):
+        """In French, a dialog's close button says "Fermer", the vote's says "Clôturer le vote"."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["coop_governance"], ["fr_FR"])
+        officer = self.gov_officer_a.with_context(lang="fr_FR")
+
+        def arch(model, view):
+            view = self.env.ref(f"coop_governance.{view}")
+            return etree.fromstring(
+                self.env[model].with_user(officer).with_context(lang="fr_FR")
+                .get_views([(view.id, "form")])["views"]["form"]["arch"]
+            )  # fmt: skip
+
+        for model, view in (
+            ("coop.assembly.checkin.wizard", "coop_assembly_checkin_wizard_view_form"),
+            ("coop.vote.wizard", "coop_vote_wizard_view_form"),
+        ):
+            cancel = arch(model, view).xpath("//footer/button[@special='cancel']")
+            self.assertEqual(cancel[0].get("string"), "Fermer", view)
+        resolution_form = arch("coop.resolution", "coop_resolution_view_form")
+        button = resolution_form.xpath("//button[@name='action_close_vote']")
+        self.assertEqual(button[0].get("string"), "Clôturer le vote")
+        assembly_form = arch("coop.assembly", "coop_assembly_view_form")
+        button = assembly_form.xpath("//button[@name='action_close']")
+        self.assertEqual(button[0].get("string"), "Clôturer l'assemblée")
+        poll_form = arch("coop.poll", "coop_poll_view_form")
+        button = poll_form.xpath("//button[@name='action_close']")
+        self.assertEqual(button[0].get("string"), "Clôturer le sondage")
+
+    def test_empty_assembly_list_says_who_prepares(self):
+        """An officer without the governance role is told who prepares the assemblies."""
+        action = self.env.ref("coop_governance.coop_assembly_action")
+        self.assertNotIn("Prepare a general assembly", action.help)
+        self.assertIn("Governance Officer", action.help)
+        self.assertFalse(
+            self.env["coop.assembly"].with_user(self.officer_a).has_access("create"),
+            "the registry officer has no button to create one",
+        )
+
+    def test_demo_secretary_of_the_assemblies(self):
+        """The demo has Agnès, secretary of the assemblies of Auvergne-Rhône-Alpes only."""
+        agnes = self.env.ref("coop_governance.user_agnes_lefevre", raise_if_not_found=False)
+        if not agnes:
+            self.skipTest("database without demo data")
+        ara = self.env.ref("coop_membership.coop_company_ara")
+        self.assertEqual(agnes.login, "agnes")
+        self.assertEqual(agnes.company_ids, ara)
+        self.assertTrue(agnes.has_group("coop_governance.group_governance_officer"))
+        self.assertFalse(agnes.has_group("coop_membership.group_coop_officer"))
+        assemblies = self.env["coop.assembly"].with_user(agnes).search([])
+        self.assertTrue(assemblies)
+        self.assertEqual(assemblies.company_id, ara)
