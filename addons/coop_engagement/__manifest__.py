@@ -38,5 +38,10 @@
     "demo": [
         "demo/coop_engagement_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "coop_engagement/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

@@ -177,7 +177,16 @@ class CoopLocalGroup(models.Model):
         self._coop_check_group_writer()
         # The list is created (as superuser) only once the caller's right is checked.
         mailing_list = self._coop_mailing_list()
-        return mailing_list._coop_action_new_mailing(self.name)
+        action = mailing_list._coop_action_new_mailing(self.name)
+        # Sent from the writer; a moderator without an address of her own writes from
+        # the group's contact address, or else the cooperative's.
+        group = self.sudo()
+        email_from = (
+            self.env.user.email_formatted or group.contact_email or group.company_id.email_formatted
+        )
+        if email_from:
+            action["context"]["default_email_from"] = email_from
+        return action
 
     def _coop_check_group_writer(self):
         """Raise unless the current user may write to this group's members.

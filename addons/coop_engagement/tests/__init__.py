@@ -9,3 +9,4 @@ from . import test_production_project
 from . import test_newsletter
 from . import test_group_mailing
 from . import test_translations
+from . import test_ui
