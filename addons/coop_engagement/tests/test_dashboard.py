@@ -197,3 +197,14 @@ class TestDashboardFigures(EngagementCommon):
             ]
         )
         self.assertEqual(previous.member_id, last_year)
+
+    def test_moderator_analyses_her_cooperative_shares(self):
+        """The moderator of B reads B's active shares in the pivot: 20 % and 15 %."""
+        moderator = self._create_moderator("dash_moderator_b", self.company_b)
+        for model in ("coop.engagement.company.report", "coop.engagement.report"):
+            [(company, active, very_active)] = (
+                self.env[model]
+                .with_user(moderator)
+                ._read_group([], ["company_id"], ["active_rate:avg", "very_active_rate:avg"])
+            )
+            self.assertEqual((company, active, very_active), (self.company_b, 20.0, 15.0))
