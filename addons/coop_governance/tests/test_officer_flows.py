@@ -307,7 +307,7 @@ class TestOfficerFlows(GovernanceCommon):
         if not agnes:
             self.skipTest("database without demo data")
         ara = self.env.ref("coop_membership.coop_company_ara")
-        self.assertEqual(agnes.login, "agnes")
+        self.assertEqual(agnes.login, "agnes.lefevre")
         self.assertEqual(agnes.company_ids, ara)
         self.assertTrue(agnes.has_group("coop_governance.group_governance_officer"))
         self.assertFalse(agnes.has_group("coop_membership.group_coop_officer"))
