@@ -1,4 +1,5 @@
 import io
+import subprocess
 from datetime import datetime
 
 import openpyxl
@@ -117,6 +118,37 @@ class TestRegisterFigures(CoopCapitalTestCommon):
         self.assertEqual(body[-1][1], late.name)
         self.assertEqual(body[-1][2].date(), self.today)
         self.assertEqual(body[-1][3].date(), late.date)
+
+    def test_register_pdf_in_recording_order(self):
+        """The printed register lists the movements by number, each with its recording
+        and value dates, and totals the signed movements: 6 shares, 300 €."""
+        wizard = (
+            self.env["coop.capital.report.wizard"]
+            .with_user(self.accountant_a)
+            .create({"report": "register_pdf", "company_ids": [(6, 0, self.company_a.ids)]})
+        )
+        pdf, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.accountant_a)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("coop_membership.report_share_register", wizard.ids)
+        )
+        self.assertTrue(pdf.startswith(b"%PDF"))
+
+        def pdftotext(*options):
+            return subprocess.run(
+                ["pdftotext", *options, "-", "-"], input=pdf, capture_output=True, check=True
+            ).stdout.decode()
+
+        words = " ".join(pdftotext().split())
+        self.assertIn("Recording date", words)
+        self.assertIn("Value date", words)
+        text = pdftotext("-layout")
+        numbers = self.operations.sorted("name").mapped("name")
+        positions = [text.index(number) for number in numbers]
+        self.assertEqual(positions, sorted(positions))
+        total = next(line for line in text.splitlines() if line.strip().startswith("Total"))
+        self.assertEqual(total.split()[-2:], ["6", "300.00"])
 
     def test_register_xlsx_for_the_french_accountant(self):
         """The French accountant's register: college names, dd/mm/yyyy dates, signed
