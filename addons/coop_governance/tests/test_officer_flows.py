@@ -215,6 +215,25 @@ class TestOfficerFlows(GovernanceCommon):
             self.assertIn("Proxy form", proxy)
             self.assertIn(name, proxy)
 
+    def test_paper_convocations_in_the_members_language(self):
+        """A French member's paper convocation, ballot and proxy form are in French."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["coop_governance"], ["fr_FR"])
+        self.members[0].partner_id.write({"coop_contact_channel": "paper", "lang": "fr_FR"})
+        for member in self.members[1:] | self.producers:
+            member.partner_id.email = f"member{member.id}@example.org"
+        assembly = self._create_assembly(resolutions=1).with_user(self.gov_officer_a)
+        assembly.action_convene()
+        assembly.action_send_convocations()
+        paper = assembly.voter_ids.filtered(lambda v: v.convocation_channel == "paper")
+        self.assertEqual(paper.member_id, self.members[0])
+        letter, ballot, proxy = self._pdf_pages_text(
+            self._render_pdf(CONVOCATIONS, paper, self.gov_officer_a)
+        )
+        self.assertIn("Convocation à l'assemblée générale", letter)
+        self.assertIn("Bulletin de vote par correspondance", ballot)
+        self.assertIn("Formulaire de procuration", proxy)
+
     # ------------------------------------------------------------------
     # Back-office forms and dialogs (issue 19, §5)
     # ------------------------------------------------------------------
