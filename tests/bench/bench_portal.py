@@ -31,7 +31,16 @@ from datetime import timedelta
 
 from bench_capital import N_OPERATIONS, _setup_operations
 from bench_membership import _setup as setup_members
-from common import Browser, p95, portal_users, report, sample_latency, scaled, timer
+from common import (
+    Browser,
+    fill_register_columns,
+    p95,
+    portal_users,
+    report,
+    sample_latency,
+    scaled,
+    timer,
+)
 
 from odoo import fields
 from odoo.tools import SQL
@@ -126,6 +135,7 @@ def _setup_portal(env, companies, classes):
                 share_class=share_class.id,
             )
         )
+    fill_register_columns(env.cr)
     _holdings(env, companies)
     assembly = env["coop.assembly"].create(
         {

@@ -256,3 +256,27 @@ def sample_latency(routes, n_requests):
         flush=True,
     )
     return samples
+
+
+def fill_register_columns(cr):
+    """Complete register rows inserted by SQL as confirming them would.
+
+    The signed figures summed by the register and its recording date are written by the
+    model when an operation is confirmed; generators that insert rows directly fill them
+    with the model's own arithmetic (coop_share_operation.SIGNED_*_SQL).
+    """
+    from odoo.addons.coop_membership.models.coop_share_operation import (
+        SIGNED_CAPITAL_SQL,
+        SIGNED_QUANTITY_SQL,
+    )
+
+    cr.execute(
+        SQL(
+            """UPDATE coop_share_operation
+                  SET signed_quantity = %s, signed_amount = %s,
+                      recording_date = COALESCE(recording_date, date)
+                WHERE signed_quantity IS NULL OR recording_date IS NULL""",
+            SQL(SIGNED_QUANTITY_SQL),
+            SQL(SIGNED_CAPITAL_SQL),
+        )
+    )
