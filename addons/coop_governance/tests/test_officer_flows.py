@@ -245,9 +245,16 @@ class TestOfficerFlows(GovernanceCommon):
         with form.resolution_ids.new() as line:
             line.name = "Approval of the accounts"
             line.text = "<p>The assembly approves the accounts.</p>"
+        with form.resolution_ids.new() as line:
+            line.name = "Board election"
+            line.kind = "election"
+            with line.candidacy_ids.new() as candidacy:
+                candidacy.member_id = self.members[2]
         assembly = form.save()
-        self.assertEqual(assembly.resolution_ids.name, "Approval of the accounts")
-        self.assertIn("approves the accounts", assembly.resolution_ids.text)
+        accounts, election = assembly.resolution_ids
+        self.assertEqual(accounts.name, "Approval of the accounts")
+        self.assertIn("approves the accounts", accounts.text)
+        self.assertEqual(election.candidacy_ids.member_id, self.members[2])
         # The web client (stricter than Form) refused the line: the dialog's form asked for
         # the assembly, which does not exist yet. The line's form must not ask for it.
         arch = (
