@@ -438,7 +438,7 @@ class CoopRedemptionRequest(models.Model):
             "coop_membership.group_coop_accountant",
             "coop_membership.mail_activity_redemption_refund",
             date_deadline=lambda request: request._refund_payable_from(),
-            note=lambda request: _(
+            note=lambda request: request.env._(
                 "Refund %(amount)s to %(person)s from %(date)s (statutory due date).",
                 amount=format_amount(request.env, request.refund_amount, request.currency_id),
                 person=request.partner_id.name,

@@ -10,9 +10,10 @@ class CoopRoleActivityMixin(models.AbstractModel):
 
     - the acting user, when they hold the role in that cooperative (they typed the request,
       they follow it up);
-    - otherwise the user of that role (in that cooperative) with the fewest open activities
-      of that type, the role's own users before the managers who hold it through Manager,
-      then the oldest account: the work spreads over the office without a setting to keep;
+    - otherwise a user of that role in that cooperative: its own users before the managers
+      (who hold every role through Manager), the one with the fewest open activities of
+      that type, then the oldest account: the work spreads over the office without a
+      setting to keep;
     - nobody when the cooperative has no such user (the request still waits in its list).
 
     A few queries per cooperative, whatever the number of requests.
@@ -61,7 +62,7 @@ class CoopRoleActivityMixin(models.AbstractModel):
             for record in records:
                 user = min(
                     users,
-                    key=lambda u: (load.get(u.id, 0), manager_group in u.groups_id, u.id),
+                    key=lambda u: (manager_group in u.groups_id, load.get(u.id, 0), u.id),
                 )
                 load[user.id] = load.get(user.id, 0) + 1
                 assignees[record] = user

@@ -407,7 +407,7 @@ class CoopSubscriptionRequest(models.Model):
             # The invoice read as superuser: the officer who calls the capital reads no
             # accounting documents.
             date_deadline=lambda request: request.sudo().invoice_id.invoice_date_due,
-            note=lambda request: _(
+            note=lambda request: request.env._(
                 "Call for payment %(invoice)s sent to %(person)s: record the payment of "
                 "%(amount)s when it arrives; the shares are then registered.",
                 invoice=request.sudo().invoice_id.name,

@@ -11,3 +11,4 @@ from . import test_subscription_letter
 from . import test_register_figures
 from . import test_certificate_pdf
 from . import test_ui_capital
+from . import test_ui_capital_flows

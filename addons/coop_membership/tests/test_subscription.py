@@ -459,3 +459,19 @@ class TestSubscription(CoopCapitalTestCommon):
             (self.class_a | producers_class).college_ids = False
         form = Request.new({"partner_name": "Indécis", "college_id": self.college_a_cons.id})
         self.assertFalse(form.share_class_id)
+
+    def test_dialogs_of_the_flows_have_a_french_title(self):
+        """The officer's dialogs (refusing a subscription, recording an exit) are titled
+        in French, never with Odoo's fallback."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        request = self._request()
+        request.action_submit()
+        action = request.with_context(lang="fr_FR").action_open_reject_wizard()
+        self.assertEqual(action["name"], "Refuser la souscription")
+        self.assertEqual(action["target"], "new")
+        member = self._create_member("Zoé Marchal")
+        action = (
+            member.with_user(self.officer_a).with_context(lang="fr_FR").action_open_exit_wizard()
+        )
+        self.assertEqual(action["name"], "Enregistrer une sortie")
+        self.assertEqual(action["target"], "new")
