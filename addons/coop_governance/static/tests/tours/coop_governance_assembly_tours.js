@@ -230,6 +230,11 @@ registry.category("web_tour.tours").add("coop_governance_session_tour", {
             run: "click",
         },
         {
+            content: "Print the draft minutes while the assembly is open",
+            trigger: ".o_form_view button[name=action_print_minutes]:contains('Draft')",
+            run: "click",
+        },
+        {
             content: "Close the assembly",
             trigger: ".o_form_view button[name=action_close]",
             run: "click",
@@ -247,8 +252,10 @@ registry.category("web_tour.tours").add("coop_governance_session_tour", {
             run: "click",
         },
         {
-            content: "The minutes are signed",
-            trigger: ".o_form_view:not(:has(button[name=action_sign_secretary])) button[name=action_print_minutes]",
+            content: "The minutes are signed: print them",
+            trigger: ".o_form_view:not(:has(button[name=action_sign_secretary])) button[name=action_print_minutes]:not(:contains('Draft'))",
+            run: "click",
         },
+        statusIs("Closed"),
     ],
 });
