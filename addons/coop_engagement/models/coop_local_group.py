@@ -52,6 +52,11 @@ class CoopLocalGroup(models.Model):
         help="The group's members, kept in step with the group; each message carries "
         "mass_mailing's unsubscribe link, which needs no login.",
     )
+    # Whether the group was ever written to; a flag, not the list, which not every
+    # reader of the group may read.
+    coop_has_mailing_list = fields.Boolean(
+        string="Has Messages", compute="_compute_coop_has_mailing_list"
+    )
     contact_email = fields.Char()
     meeting_place = fields.Char()
     description = fields.Html(translate=True)
@@ -96,6 +101,11 @@ class CoopLocalGroup(models.Model):
             group.coordinator_ids = group.membership_ids.filtered(
                 lambda m: m.role == "coordinator"
             ).partner_id
+
+    @api.depends("mailing_list_id")
+    def _compute_coop_has_mailing_list(self):
+        for group in self:
+            group.coop_has_mailing_list = bool(group.sudo().mailing_list_id)
 
     def _compute_last_activity_date(self):
         last = dict(
@@ -186,6 +196,26 @@ class CoopLocalGroup(models.Model):
         )
         if email_from:
             action["context"]["default_email_from"] = email_from
+        return action
+
+    def action_coop_view_group_mailings(self):
+        """The messages written to the group, for those who may write to it."""
+        self.ensure_one()
+        self._coop_check_group_writer()
+        action = {
+            "type": "ir.actions.act_window",
+            "name": _("Messages to %(group)s", group=self.name),
+            "res_model": "mailing.mailing",
+            "view_mode": "list,form",
+            # Read as the user: the record rules decide which messages she sees.
+            "domain": [("contact_list_ids", "in", self.mailing_list_id.ids)],
+            "context": {"create": False},
+        }
+        if not self.env.user.has_group("mass_mailing.group_mass_mailing_user"):
+            action["views"] = [
+                (self.env.ref("coop_engagement.mailing_mailing_view_list_coop_group").id, "list"),
+                (self.env.ref("coop_engagement.mailing_mailing_view_form_coop_group").id, "form"),
+            ]
         return action
 
     def _coop_check_group_writer(self):

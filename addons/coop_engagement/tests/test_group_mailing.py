@@ -111,3 +111,14 @@ class TestGroupMailing(EngagementCommon):
         mine.write({"mailing_domain": "[]"})
         recipients = self.env["mailing.contact"].browse(mailing.sudo()._get_recipients())
         self.assertEqual(recipients.mapped("email"), ["group.member@example.org"])
+
+    def test_moderator_finds_the_messages_of_her_group(self):
+        """The moderator finds the messages written to her group; another region's cannot."""
+        self.assertFalse(self.group_a.coop_has_mailing_list)
+        _action, mailing = self._write_to_group(self.moderator_a, self.group_a)
+        self.assertTrue(self.group_a.coop_has_mailing_list)
+        action = self._as(self.moderator_a, self.group_a).action_coop_view_group_mailings()
+        found = self._as(self.moderator_a, self.env["mailing.mailing"]).search(action["domain"])
+        self.assertEqual(found, mailing)
+        with self.assertRaisesRegex(AccessError, "Valence"):
+            self._as(self.moderator_b, self.group_a).action_coop_view_group_mailings()

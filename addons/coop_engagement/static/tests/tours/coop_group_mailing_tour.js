@@ -49,5 +49,19 @@ registry.category("web_tour.tours").add("coop_group_mailing_tour", {
             content: "The message is queued",
             trigger: ".o_statusbar_status button.o_arrow_button_current:contains('In Queue')",
         },
+        {
+            content: "Back to the group",
+            trigger: ".o_breadcrumb .breadcrumb-item a:contains('Tour Group Die')",
+            run: "click",
+        },
+        {
+            content: "Open the group's messages",
+            trigger: ".o_form_view button[name=action_coop_view_group_mailings]",
+            run: "click",
+        },
+        {
+            content: "The message is listed",
+            trigger: ".o_list_view .o_data_row:contains('Back-to-school meeting')",
+        },
     ],
 });
