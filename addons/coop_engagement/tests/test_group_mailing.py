@@ -79,7 +79,7 @@ class TestGroupMailing(EngagementCommon):
 
     def test_other_region_moderator_cannot_write(self):
         """A moderator of another region cannot write to the group: clear error, nothing stored."""
-        with self.assertRaisesRegex(AccessError, "Valence"):
+        with self.assertRaisesRegex(AccessError, "cannot write to the local group Valence"):
             self._as(self.moderator_b, self.group_a).action_coop_group_mailing()
         self.assertFalse(self.group_a.mailing_list_id, "no list created for her")
         # Nor by naming the list in a mailing of her own, once the list exists.
@@ -120,5 +120,5 @@ class TestGroupMailing(EngagementCommon):
         action = self._as(self.moderator_a, self.group_a).action_coop_view_group_mailings()
         found = self._as(self.moderator_a, self.env["mailing.mailing"]).search(action["domain"])
         self.assertEqual(found, mailing)
-        with self.assertRaisesRegex(AccessError, "Valence"):
+        with self.assertRaisesRegex(AccessError, "cannot write to the local group Valence"):
             self._as(self.moderator_b, self.group_a).action_coop_view_group_mailings()
