@@ -452,3 +452,21 @@ class TestRedemption(CoopCapitalTestCommon):
         with freeze_time(request.due_date):
             request.with_user(self.accountant_a).action_register_payment()
         self.assertFalse(self._activities(request, REFUND), "done with the payment")
+
+    def test_member_space_request_gives_the_office_a_task(self):
+        """A member asks from the member space for some shares back: an officer of the
+        cooperative gets a task to bring it to the board."""
+        member = self._create_member("Chloé Roy")
+        self._subscribe(member, 3)
+        # As the member space creates it, after its own ownership check (superuser).
+        request = (
+            self.env["coop.redemption.request"]
+            .sudo()
+            .create({"member_id": member.id, "company_id": self.company_a.id, "quantity": 1})
+        )
+        self.assertEqual(request.redemption_type, "partial")
+        review = self._activities(request, REVIEW)
+        self.assertEqual(review.user_id, self.officer_a)
+        self.assertFalse(review.user_id & (self.officer_b | self.manager_a))
+        request.with_user(self.officer_a).action_cancel()
+        self.assertFalse(self._activities(request, REVIEW), "nothing left to review")
