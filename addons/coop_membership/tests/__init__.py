@@ -7,6 +7,7 @@ from . import test_subscription
 from . import test_redemption
 from . import test_share_concurrency
 from . import test_capital_reports
+from . import test_share_transfer_wizard
 from . import test_subscription_letter
 from . import test_register_figures
 from . import test_certificate_pdf
