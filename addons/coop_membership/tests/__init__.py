@@ -13,3 +13,4 @@ from . import test_register_figures
 from . import test_certificate_pdf
 from . import test_ui_capital
 from . import test_ui_capital_flows
+from . import test_batch_pdf
