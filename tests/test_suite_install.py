@@ -41,6 +41,21 @@ class TestSuiteInstall(TransactionCase):
         for name in self.modules:
             self.assertEqual(states.get(name), "installed", f"module {name} is not installed")
 
+    def test_every_test_file_is_imported_by_its_package(self):
+        """Odoo's own test runner (OCA's CI) runs only the test modules that tests/__init__.py
+        imports: a test file left out is skipped without a word."""
+        for name, (path, _manifest) in self.modules.items():
+            tests = Path(path) / "tests"
+            if not tests.is_dir():
+                continue
+            imported = {
+                line.split()[-1]
+                for line in (tests / "__init__.py").read_text(encoding="utf-8").splitlines()
+                if line.startswith("from . import ")
+            }
+            files = {f.stem for f in tests.glob("test_*.py")}
+            self.assertFalse(files - imported, f"{name}/tests/__init__.py does not import them")
+
     def test_every_coop_module_ships_its_documentation(self):
         for name, (path, manifest) in self.modules.items():
             for fragment in ("DESCRIPTION.md", "USAGE.md"):

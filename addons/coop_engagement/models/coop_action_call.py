@@ -181,6 +181,7 @@ class CoopActionCall(models.Model):
             raise UserError(_("Nobody of this action call is reached by paper."))
         return {
             "type": "ir.actions.act_window",
+            "name": _("Paper Mail Labels"),
             "res_model": "coop.paper.label.wizard",
             "view_mode": "form",
             "target": "new",
