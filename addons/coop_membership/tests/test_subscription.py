@@ -50,11 +50,7 @@ class TestSubscription(CoopCapitalTestCommon):
             .with_context(active_model="account.move", active_ids=invoice.ids)
             .create({"amount": amount or invoice.amount_residual})
         )
-        # The accountant's payment goes through Odoo's wizard (not a coop method): the
-        # admission and register entry it triggers run as superuser in the invoice-paid
-        # hook, model code the guard cannot see nested under a coop call.
-        with superuser_setup("model code: the invoice-paid hook after the accountant's payment"):
-            wizard._create_payments()
+        wizard._create_payments()
 
     def _activities(self, request, xmlid):
         return request.sudo().activity_ids.filtered(
