@@ -201,6 +201,10 @@ def prepare(conf, db, burst):
                 "share_class_id": share_class.id,
                 "redemption_type": "partial",
                 "quantity": 1,
+                # Paid at once: the board decided an early refund (else it waits for the
+                # statutory delay).
+                "early_refund_date": fields.Date.today(),
+                "early_refund_reference": "Board decision, faults run",
             }
         )
         redemption.with_user(sylvie).with_context(**as_accountant).action_approve()
