@@ -14,3 +14,4 @@ from . import test_certificate_pdf
 from . import test_ui_capital
 from . import test_ui_capital_flows
 from . import test_batch_pdf
+from . import test_legal_persons
