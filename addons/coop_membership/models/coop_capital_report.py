@@ -280,10 +280,12 @@ class CoopCapitalReport(models.AbstractModel):
                  ) given ON given.member_id = m.id
        LEFT JOIN (
                   SELECT COALESCE(counterpart_member_id, member_id) AS member_id,
-                         SUM((CASE WHEN is_reversal THEN -1 ELSE 1 END) * quantity) AS quantity,
                          SUM((CASE WHEN is_reversal THEN -1 ELSE 1 END)
                              * (CASE WHEN operation_type = 'conversion'
-                                     THEN round(quantity * target_unit_value * 10000)::bigint
+                                     THEN target_quantity ELSE quantity END)) AS quantity,
+                         SUM((CASE WHEN is_reversal THEN -1 ELSE 1 END)
+                             * (CASE WHEN operation_type = 'conversion'
+                                     THEN round(target_quantity * target_unit_value * 10000)::bigint
                                      ELSE amount_units END)) * 0.0001 AS amount
                     FROM coop_share_operation
                    WHERE state = 'confirmed'
@@ -527,6 +529,13 @@ class CoopCapitalReport(models.AbstractModel):
                 ("number", SQL("o.amount"), money_style),
                 ("number", SQL("o.signed_quantity"), None),
                 ("number", SQL("o.signed_amount"), money_style),
+                # A conversion's other side: the class and shares received.
+                (
+                    "shared",
+                    SQL("(%s::jsonb ->> o.target_share_class_id::text)", shared["class"]),
+                    None,
+                ),
+                ("number", SQL("NULLIF(o.target_quantity, 0)"), None),
             ],
             sums=[SQL("o.signed_quantity"), SQL("o.signed_amount::float8")],
         )
@@ -633,6 +642,8 @@ class CoopCapitalReport(models.AbstractModel):
             _("Amount"),
             _("Net shares"),
             _("Capital change"),
+            _("Converted into"),
+            _("Shares received"),
         ]
         sheet = book.add_worksheet(_("Movements"))
         sheet.set_column(0, 1, 16)
@@ -641,6 +652,7 @@ class CoopCapitalReport(models.AbstractModel):
         sheet.set_column(11, 12, 14, money)
         sheet.set_column(13, 13, 12)
         sheet.set_column(14, 14, 14, money)
+        sheet.set_column(15, 16, 14)
         sheet.write_row(0, 0, labels, header)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(n_movements, 1), len(labels) - 1)

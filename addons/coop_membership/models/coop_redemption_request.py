@@ -370,6 +370,16 @@ class CoopRedemptionRequest(models.Model):
                             person=person,
                         )
                     )
+                # The holding rules (class minimum, at least one share in all): checked
+                # before the board's decision is booked, by the register's own rule.
+                total = sum(
+                    quantity
+                    for (member_id, _class_id), quantity in holdings.items()
+                    if member_id == member.id
+                )
+                request.share_class_id._check_holding(
+                    member, held, held - request.quantity, member_total=total - request.quantity
+                )
             else:
                 if member.state not in EXIT_MEMBER_STATES:
                     raise UserError(

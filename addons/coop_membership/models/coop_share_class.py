@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .coop_member import ACTIVE_STATES
+
 # Accounts of the French chart (l10n_fr_account) used as defaults.
 FR_CAPITAL_ACCOUNT = "pcg_1013"  # 101300 Capital souscrit appelé, versé
 FR_REFUND_ACCOUNT = "pcg_4567"  # 456700 Associés - Capital à rembourser
@@ -213,11 +215,14 @@ class CoopShareClass(models.Model):
         self.ensure_one()
         return not self.college_ids or college in self.college_ids
 
-    def _check_holding(self, member, before, after, role="holder", is_reversal=False):
+    def _check_holding(
+        self, member, before, after, role="holder", is_reversal=False, member_total=None
+    ):
         """Raise when ``member`` may not go from ``before`` to ``after`` shares of this class.
 
         The one place of the holding rules, used by the register, the subscription
-        requests, transfers and redemptions.
+        requests, transfers, redemptions and the member space. ``member_total`` is what
+        the member would hold afterwards in all classes together (not checked if None).
         """
         self.ensure_one()
         person = member.partner_id.name
@@ -278,13 +283,22 @@ class CoopShareClass(models.Model):
                     after=after,
                 )
             )
-        if role == "giver" and after == 0 and member.state == "member" and self.min_shares:
+        # The law of 1947 makes every member hold at least one share: giving away or
+        # redeeming all of them is leaving, which goes through the exit (reason, date,
+        # refund delay). Another class still held keeps the member in.
+        if (
+            after < before
+            and member_total is not None
+            and member_total < 1
+            and member.state in ACTIVE_STATES
+        ):
             raise UserError(
                 _(
-                    "%(person)s is a member and must keep at least %(min)s shares of "
-                    "%(share_class)s; record their exit first to transfer all of them.",
+                    "%(person)s would hold no share of %(company)s any more, and a member "
+                    "holds at least one share. Giving away or redeeming all of them is an "
+                    "exit: record the member's exit first (resignation, exclusion or death), "
+                    "then the exit redemption of all their shares.",
                     person=person,
-                    min=self.min_shares,
-                    share_class=self.display_name,
+                    company=member.company_id.name,
                 )
             )

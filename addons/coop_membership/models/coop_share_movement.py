@@ -63,10 +63,13 @@ class CoopShareMovement(models.Model):
                        COALESCE(o.target_share_class_id, o.share_class_id) AS share_class_id,
                        o.operation_type,
                        o.is_reversal,
-                       (CASE WHEN o.is_reversal THEN -1 ELSE 1 END) * o.quantity AS quantity,
-                       (CASE WHEN o.is_reversal THEN -1 ELSE 1 END) * o.quantity
+                       (CASE WHEN o.is_reversal THEN -1 ELSE 1 END)
                        * (CASE WHEN o.operation_type = 'conversion'
-                               THEN o.target_unit_value ELSE o.unit_value END) AS amount
+                               THEN o.target_quantity ELSE o.quantity END) AS quantity,
+                       (CASE WHEN o.is_reversal THEN -1 ELSE 1 END)
+                       * (CASE WHEN o.operation_type = 'conversion'
+                               THEN o.target_quantity * o.target_unit_value
+                               ELSE o.amount END) AS amount
                   FROM coop_share_operation o
                   JOIN coop_member m ON m.id = COALESCE(o.counterpart_member_id, o.member_id)
                  WHERE o.state = 'confirmed'

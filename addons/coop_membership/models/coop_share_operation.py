@@ -1,3 +1,5 @@
+import math
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare, sql
@@ -19,6 +21,7 @@ LEGAL_FIELDS = {
     "counterpart_member_id",
     "target_share_class_id",
     "target_unit_value",
+    "target_quantity",
     "is_reversal",
     "reversed_operation_id",
     "state",
@@ -35,24 +38,29 @@ OPERATION_TYPES = [
     ("conversion", "Conversion"),
 ]
 
-# What an operation adds to the subscribed capital (redemptions remove, a conversion adds
-# its change of value, transfers leave it unchanged, a reversal counts negatively): SQL
-# over coop_share_operation columns, for the capital variation report and its SQL view.
+# What an operation adds to the subscribed capital (redemptions remove, transfers leave it
+# unchanged, a reversal counts negatively): SQL over coop_share_operation columns, for the
+# capital variation report and its SQL view. A conversion keeps the nominal value (2 x 25
+# -> 1 x 50, see _check_conversion_value), so its change is 0; the formula still reads
+# what the register recorded, for conversions entered before that rule (target_quantity
+# = quantity, the value changed without an invoice or refund).
 SIGNED_CAPITAL_SQL = """
     CASE WHEN is_reversal THEN -1 ELSE 1 END
     * CASE operation_type
           WHEN 'subscription' THEN amount
           WHEN 'redemption' THEN -amount
-          WHEN 'conversion' THEN quantity * target_unit_value - amount
+          WHEN 'conversion' THEN target_quantity * target_unit_value - amount
           ELSE 0
       END"""
 
-# The same for the number of shares: transfers and conversions leave it unchanged.
+# The same for the number of shares: transfers leave it unchanged; a conversion changes it
+# when the nominal values differ (2 shares of 25 become 1 share of 50).
 SIGNED_QUANTITY_SQL = """
     CASE WHEN is_reversal THEN -1 ELSE 1 END
     * CASE operation_type
           WHEN 'subscription' THEN quantity
           WHEN 'redemption' THEN -quantity
+          WHEN 'conversion' THEN target_quantity - quantity
           ELSE 0
       END"""
 
@@ -129,17 +137,18 @@ class CoopShareOperation(models.Model):
         store=True,
         precompute=True,
         help="Shares added to (+) or removed from (-) the capital: subscriptions add, "
-        "redemptions remove, transfers and conversions leave the number unchanged; a "
-        "reversal counts with the opposite sign.",
+        "redemptions remove, transfers leave the number unchanged, a conversion changes it "
+        "by the shares received minus the shares converted; a reversal counts with the "
+        "opposite sign.",
     )
     signed_amount = fields.Monetary(
         string="Capital Change",
         compute="_compute_signed",
         store=True,
         precompute=True,
-        help="Change of the subscribed capital: subscriptions add, redemptions remove, a "
-        "conversion adds its change of value, transfers leave it unchanged; a reversal "
-        "counts with the opposite sign.",
+        help="Change of the subscribed capital: subscriptions add, redemptions remove, "
+        "transfers and conversions (which keep the nominal value) leave it unchanged; a "
+        "reversal counts with the opposite sign.",
     )
     counterpart_member_id = fields.Many2one(
         "coop.member",
@@ -157,6 +166,18 @@ class CoopShareOperation(models.Model):
     )
     target_unit_value = fields.Monetary(
         compute="_compute_target_unit_value", store=True, readonly=False, precompute=True
+    )
+    # Not typed in: the shares of the same nominal value in the target class. Writable only
+    # so that a reversal copies its original as the register recorded it.
+    target_quantity = fields.Integer(
+        string="Shares Received",
+        compute="_compute_target_quantity",
+        store=True,
+        readonly=False,
+        precompute=True,
+        aggregator=None,
+        help="Shares of the target class a conversion gives, for the same nominal value: "
+        "shares converted x their nominal value / nominal value of the target class.",
     )
     move_id = fields.Many2one(
         "account.move",
@@ -205,6 +226,17 @@ class CoopShareOperation(models.Model):
             for name in ("signed_quantity", "signed_amount", "recording_date")
             if not sql.column_exists(cr, self._table, name)
         ]
+        if sql.table_exists(cr, self._table) and not sql.column_exists(
+            cr, self._table, "target_quantity"
+        ):
+            # Conversions recorded before the shares received were counted kept their
+            # number of shares: the register says so, and its figures stay what they were.
+            sql.create_column(cr, self._table, "target_quantity", "int4")
+            cr.execute(
+                """UPDATE coop_share_operation
+                      SET target_quantity = CASE WHEN operation_type = 'conversion'
+                                                 THEN quantity ELSE 0 END"""
+            )
         if new_columns:
             for name in new_columns:
                 sql.create_column(cr, self._table, name, self._fields[name].column_type[1])
@@ -247,12 +279,32 @@ class CoopShareOperation(models.Model):
             if operation.state == "draft" or not operation.target_unit_value:
                 operation.target_unit_value = operation.target_share_class_id.nominal_value
 
+    @api.depends("operation_type", "quantity", "unit_value", "target_unit_value")
+    def _compute_target_quantity(self):
+        # A confirmed operation keeps what the register recorded.
+        for operation in self.filtered(lambda op: op.state == "draft"):
+            value = operation.target_unit_value
+            if operation.operation_type != "conversion" or not value:
+                operation.target_quantity = 0
+            else:
+                # Rounded down: _check_conversion_value refuses what does not divide.
+                operation.target_quantity = int(
+                    (operation.quantity * operation.unit_value + value / 1e6) // value
+                )
+
     @api.depends("quantity", "unit_value")
     def _compute_amount(self):
         for operation in self:
             operation.amount = operation.quantity * operation.unit_value
 
-    @api.depends("operation_type", "quantity", "amount", "target_unit_value", "is_reversal")
+    @api.depends(
+        "operation_type",
+        "quantity",
+        "amount",
+        "target_unit_value",
+        "target_quantity",
+        "is_reversal",
+    )
     def _compute_signed(self):
         # Same arithmetic as SIGNED_QUANTITY_SQL and SIGNED_CAPITAL_SQL.
         for operation in self:
@@ -263,7 +315,8 @@ class CoopShareOperation(models.Model):
             elif operation.operation_type == "redemption":
                 signed = (-quantity, -amount)
             elif operation.operation_type == "conversion":
-                signed = (0, quantity * operation.target_unit_value - amount)
+                target = operation.target_quantity
+                signed = (target - quantity, target * operation.target_unit_value - amount)
             else:
                 signed = (0, 0.0)
             operation.signed_quantity = sign * signed[0]
@@ -300,6 +353,48 @@ class CoopShareOperation(models.Model):
                     raise ValidationError(_("A conversion must change the share class."))
             elif operation.target_share_class_id:
                 raise ValidationError(_("Only a conversion has a target share class."))
+
+    @api.constrains(
+        "operation_type", "quantity", "unit_value", "target_unit_value", "target_quantity"
+    )
+    def _check_conversion_value(self):
+        """A conversion keeps the nominal value: 2 shares of 25 become 1 share of 50.
+
+        Capital that appears or disappears needs its subscription (invoice, payment) or its
+        redemption (board decision, refund): a conversion that does not divide exactly is
+        refused. A reversal copies its original as recorded.
+        """
+        for operation in self:
+            if operation.operation_type != "conversion" or operation.is_reversal:
+                continue
+            currency = operation.currency_id
+            value, target_value = operation.unit_value, operation.target_unit_value
+            if currency.compare_amounts(target_value, 0) <= 0:
+                raise ValidationError(
+                    _("The share class to convert into needs a positive nominal value.")
+                )
+            amount = operation.quantity * value
+            received = operation.target_quantity
+            if received > 0 and not currency.compare_amounts(received * target_value, amount):
+                continue
+            # The smallest number of shares that converts exactly, in the currency's units.
+            units_value = round(value / currency.rounding)
+            units_target = round(target_value / currency.rounding)
+            step = units_target // math.gcd(units_value, units_target)
+            raise ValidationError(
+                _(
+                    "A conversion keeps the nominal value of the shares: %(quantity)s shares "
+                    "of %(share_class)s (%(amount)s) do not make a whole number of shares of "
+                    "%(target_class)s at %(target_value)s. Convert a multiple of %(step)s "
+                    "shares, and record the rest as a subscription or a redemption.",
+                    quantity=operation.quantity,
+                    share_class=operation.share_class_id.display_name,
+                    amount=currency.format(amount),
+                    target_class=operation.target_share_class_id.display_name,
+                    target_value=currency.format(target_value),
+                    step=step,
+                )
+            )
 
     # ------------------------------------------------------------------
     # Immutability of the legal register
@@ -401,8 +496,8 @@ class CoopShareOperation(models.Model):
                          WHERE state = 'confirmed' AND counterpart_member_id = ANY(%(ids)s)
                      UNION ALL
                         SELECT member_id, target_share_class_id,
-                               (CASE WHEN is_reversal THEN -1 ELSE 1 END) * quantity,
-                               (CASE WHEN is_reversal THEN -1 ELSE 1 END) * quantity
+                               (CASE WHEN is_reversal THEN -1 ELSE 1 END) * target_quantity,
+                               (CASE WHEN is_reversal THEN -1 ELSE 1 END) * target_quantity
                                * target_unit_value
                           FROM coop_share_operation
                          WHERE state = 'confirmed' AND operation_type = 'conversion'
@@ -439,9 +534,9 @@ class CoopShareOperation(models.Model):
         elif self.operation_type == "transfer":
             yield self.member_id, self.share_class_id, -qty, "giver"
             yield self.counterpart_member_id, self.share_class_id, qty, "receiver"
-        else:  # conversion
+        else:  # conversion: the same nominal value in the target class
             yield self.member_id, self.share_class_id, -qty, "holder"
-            yield self.member_id, self.target_share_class_id, qty, "holder"
+            yield self.member_id, self.target_share_class_id, self.target_quantity * sign, "holder"
 
     def _check_holdings(self):
         """Check the holding rules for the holdings that would result from these operations.
@@ -449,18 +544,28 @@ class CoopShareOperation(models.Model):
         - nobody holds a negative number of shares;
         - a member only acquires shares of a class allowed for their college;
         - an acquisition never exceeds the class maximum;
-        - a decrease keeps the class minimum, unless the member leaves (full redemption).
+        - a decrease keeps the class minimum, unless the member leaves (full redemption);
+        - a member keeps at least one share, all classes together: giving away or
+          redeeming everything is an exit.
         Reversals only need to keep holdings non-negative.
         """
         members = self.member_id | self.counterpart_member_id
         holdings = self._coop_holdings(members.ids)
         for operation in self:
+            changes = []
             for member, share_class, delta, role in operation._signed_lines():
                 key = (member.id, share_class.id)
                 before = holdings.get(key, 0)
-                after = before + delta
-                holdings[key] = after
-                share_class._check_holding(member, before, after, role, operation.is_reversal)
+                holdings[key] = before + delta
+                changes.append((member, share_class, before, before + delta, role))
+            # Totals once the whole operation applies: a conversion's two sides together.
+            for member, share_class, before, after, role in changes:
+                total = sum(
+                    qty for (member_id, _cls), qty in holdings.items() if member_id == member.id
+                )
+                share_class._check_holding(
+                    member, before, after, role, operation.is_reversal, member_total=total
+                )
 
     def _check_capital_floor(self):
         """Refuse operations that would bring a cooperative's capital below its floor.
@@ -603,6 +708,7 @@ class CoopShareOperation(models.Model):
                     "counterpart_member_id": op.counterpart_member_id.id,
                     "target_share_class_id": op.target_share_class_id.id,
                     "target_unit_value": op.target_unit_value,
+                    "target_quantity": op.target_quantity,
                     "is_reversal": True,
                     "reversed_operation_id": op.id,
                     "note": note or _("Reversal of %(operation)s", operation=op.name),

@@ -15,3 +15,5 @@ from . import test_ui_capital
 from . import test_ui_capital_flows
 from . import test_batch_pdf
 from . import test_legal_persons
+from . import test_holding_floor
+from . import test_conversion

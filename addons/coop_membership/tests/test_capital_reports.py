@@ -112,13 +112,13 @@ class TestCapitalReports(CoopCapitalTestCommon):
                 "quantity": 3,
             }
         ).action_confirm()
-        # 2 shares of 100 converted into shares of 150: the capital grows by 100.
+        # 2 shares of 100 converted into 1 share of 200: the capital keeps its value.
         premium = self.env["coop.share.class"].create(
             {
                 "name": "Premium share",
                 "code": "P",
                 "company_id": self.company_b.id,
-                "nominal_value": 150.0,
+                "nominal_value": 200.0,
             }
         )
         Operation.create(
@@ -137,7 +137,8 @@ class TestCapitalReports(CoopCapitalTestCommon):
             SELECT company_id, operation_type, date < %s,
                    SUM(CASE WHEN is_reversal THEN -1 ELSE 1 END
                        * CASE WHEN operation_type = 'conversion'
-                              THEN quantity * target_unit_value - amount ELSE amount END)
+                              THEN target_quantity * target_unit_value - amount
+                              ELSE amount END)
               FROM coop_share_operation
              WHERE state = 'confirmed' AND company_id = ANY(%s) AND date <= %s
           GROUP BY 1, 2, 3
@@ -173,8 +174,8 @@ class TestCapitalReports(CoopCapitalTestCommon):
             )
         self.assertEqual(figures[self.company_b.id]["opening"], 400.0)
         self.assertEqual(figures[self.company_b.id]["redemptions"], -300.0)
-        self.assertEqual(figures[self.company_b.id]["conversions"], 100.0)
-        self.assertEqual(figures[self.company_b.id]["closing"], 1200.0)
+        self.assertEqual(figures[self.company_b.id]["conversions"], 0.0)
+        self.assertEqual(figures[self.company_b.id]["closing"], 1100.0)
 
     def test_xlsx_files(self):
         """The capital variation spreadsheet: closing capital as a formula, members per
@@ -256,8 +257,9 @@ class TestCapitalReports(CoopCapitalTestCommon):
         self.assertEqual(transfer[8], self.m2.member_number)
         self.assertEqual(transfer[12], 50.0)
         # A transfer leaves the capital as it is; the reversal takes its subscription away.
-        self.assertEqual(transfer[13:], (0, 0.0))
-        self.assertEqual(rows[-1][12:], ("Total", "=SUM(N2:N7)", "=SUM(O2:O7)"))
+        # Only a conversion fills the last two columns (class and shares received).
+        self.assertEqual(transfer[13:], (0, 0.0, None, None))
+        self.assertEqual(rows[-1][12:15], ("Total", "=SUM(N2:N7)", "=SUM(O2:O7)"))
 
     def test_register_xlsx_in_french(self):
         """A French accountant gets French sheet names and operation types."""

@@ -185,7 +185,7 @@ class TestShareOperation(CoopCapitalTestCommon):
         self.assertEqual((giver.share_count, receiver.share_count), (5, 1))
 
     def test_conversion(self):
-        """A conversion keeps the number of shares and changes their value."""
+        """A conversion keeps the value: 2 shares of 50 become 1 share of 100."""
         member = self._create_member("Converter")
         self._subscribe(member, 4)
         class_c = self.env["coop.share.class"].create(
@@ -212,8 +212,8 @@ class TestShareOperation(CoopCapitalTestCommon):
             )
         )
         conv.action_confirm()
-        self.assertEqual(member.share_count, 4)
-        self.assertEqual(member.share_amount, 2 * 50.0 + 2 * 100.0)
+        self.assertEqual(member.share_count, 3)
+        self.assertEqual(member.share_amount, 4 * 50.0)
 
     def test_holding_rules(self):
         """Class maximum, minimum and colleges bound what the accountant may confirm."""

@@ -231,17 +231,30 @@ class CoopMember(models.Model):
                     available=max(available, 0),
                 )
             )
-        if available - quantity < share_class.min_shares:
+        # The register's holding rules (class minimum, at least one share in all classes),
+        # on what is still free once the pending requests are redeemed.
+        all_pending = sum(
+            self.env["coop.redemption.request"]
+            .sudo()
+            .search([("member_id", "=", member.id), ("state", "=", "draft")])
+            .mapped("quantity")
+        )
+        try:
+            share_class._check_holding(
+                member,
+                available,
+                available - quantity,
+                member_total=sum(holdings.values()) - all_pending - quantity,
+            )
+        except UserError as error:
             raise UserError(
                 _(
-                    "A member keeps at least %(min)s shares of %(share_class)s. To leave the "
-                    "cooperative and be refunded all your shares, send your resignation to "
-                    "%(company)s.",
-                    min=share_class.min_shares,
-                    share_class=share_class.display_name,
+                    "%(rule)s To leave the cooperative and be refunded all your shares, send "
+                    "your resignation to %(company)s.",
+                    rule=error.args[0],
                     company=member.company_id.name,
                 )
-            )
+            ) from error
         request = (
             self.env["coop.redemption.request"]
             .sudo()
