@@ -1,7 +1,7 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_amount, format_date
-from odoo.tools.sql import escape_psql
+from odoo.tools import email_normalize, format_amount, format_date
+from odoo.tools.sql import create_index, escape_psql
 
 from .coop_member import ACTIVE_STATES
 from .coop_siret import LEGAL_FORMS, normalize_siret, siret_is_valid
@@ -139,54 +139,66 @@ class CoopSubscriptionRequest(models.Model):
         tracking=True,
     )
     rejection_reason = fields.Text(readonly=True, copy=False, tracking=True)
-    college_id = fields.Many2one("coop.college", required=True, check_company=True, tracking=True)
-    share_class_id = fields.Many2one(
-        "coop.share.class",
-        required=True,
-        check_company=True,
-        compute="_compute_share_class_id",
-        store=True,
-        readonly=False,
-        precompute=True,
+    # One person, one membership: the contacts the request's email (or registry number)
+    # designates, shown to the officer when several could be the person.
+    matching_partner_ids = fields.Many2many(
+        "res.partner",
+        string="Matching Contacts",
+        compute="_compute_matching_partner_ids",
+        help="Existing contacts with this email address (or SIREN/SIRET number).",
     )
-    quantity = fields.Integer(string="Shares", required=True, default=1, tracking=True)
-    unit_value = fields.Monetary(related="share_class_id.nominal_value")
-    amount = fields.Monetary(compute="_compute_amount", store=True)
-    member_id = fields.Many2one(
-        "coop.member", string="Membership", readonly=True, copy=False, check_company=True
+    is_additional_subscription = fields.Boolean(
+        string="More Shares of a Member",
+        compute="_compute_is_additional_subscription",
+        help="The person is already a member of this cooperative: the request subscribes "
+        "more shares, it is no application.",
     )
-    invoice_id = fields.Many2one(
-        "account.move",
-        readonly=True,
-        copy=False,
-        check_company=True,
-        index="btree_not_null",
-    )
-    invoice_payment_state = fields.Selection(related="invoice_id.payment_state")
-    operation_id = fields.Many2one(
-        "coop.share.operation", string="Register Operation", readonly=True, copy=False
-    )
-    state = fields.Selection(
-        [
-            ("draft", "Draft"),
-            ("submitted", "Submitted"),
-            ("waiting_payment", "Waiting for Payment"),
-            ("paid", "Paid"),
-            ("rejected", "Rejected"),
-            ("cancelled", "Cancelled"),
-        ],
-        default="draft",
-        required=True,
-        readonly=True,
-        copy=False,
-        index=True,
-        tracking=True,
-    )
-    rejection_reason = fields.Text(readonly=True, copy=False, tracking=True)
 
     _sql_constraints = [
         ("quantity_positive", "CHECK(quantity > 0)", "The number of shares must be positive."),
     ]
+
+    def init(self):
+        # One row per person applying to a cooperative, upserted by _coop_lock_person to
+        # serialize concurrent submissions (no model: nothing reads it).
+        self.env.cr.execute(
+            """CREATE TABLE IF NOT EXISTS coop_subscription_person_lock (
+                   company_id integer NOT NULL REFERENCES res_company ON DELETE CASCADE,
+                   person_key varchar NOT NULL,
+                   PRIMARY KEY (company_id, person_key)
+               )"""
+        )
+        # Matching a request to its person searches contacts by normalized email (an
+        # organisation by registry number): Odoo 18 leaves res_partner.email_normalized
+        # unindexed, and each website application would then read every contact.
+        create_index(
+            self.env.cr,
+            "res_partner_coop_email_normalized_index",
+            "res_partner",
+            ["email_normalized"],
+            where="email_normalized IS NOT NULL",
+        )
+        create_index(
+            self.env.cr,
+            "res_partner_coop_company_registry_index",
+            "res_partner",
+            ["company_registry"],
+            where="company_registry IS NOT NULL",
+        )
+
+    @api.depends("email", "partner_id", "state")
+    def _compute_matching_partner_ids(self):
+        for request in self:
+            request.matching_partner_ids = (
+                request._coop_matching_partners()
+                if request.state in ("draft", "submitted") and not request.partner_id
+                else False
+            )
+
+    @api.depends("partner_id", "company_id")
+    def _compute_is_additional_subscription(self):
+        for request in self:
+            request.is_additional_subscription = request._existing_member().state in ACTIVE_STATES
 
     @api.depends("company_id")
     def _compute_country_id(self):
@@ -306,6 +318,10 @@ class CoopSubscriptionRequest(models.Model):
             for field in (
                 SUBMITTED_FIELDS | (INVOICED_FIELDS if request.state != "submitted" else set())
             ).intersection(vals)
+            # Several contacts matched at submission: the officer chooses the person.
+            if not (
+                field == "partner_id" and request.state == "submitted" and not request.partner_id
+            )
         }
         if frozen:
             raise UserError(
@@ -475,6 +491,128 @@ class CoopSubscriptionRequest(models.Model):
         return [*same_person, ("company_id", "=", company.id), ("state", "in", OPEN_STATES)]
 
     # ------------------------------------------------------------------
+    # One person, one membership: who the request is from
+    # ------------------------------------------------------------------
+    def _coop_registry_numbers(self):
+        """The organisation's SIREN/SIRET as contacts may carry it: the SIRET and its SIREN."""
+        self.ensure_one()
+        number = "".join(ch for ch in (self.siret or "") if ch.isdigit())
+        number = number if self.is_organisation else ""
+        if len(number) == 14:
+            return [number, number[:9]]
+        return [number] if len(number) == 9 else []
+
+    def _coop_matching_partners(self):
+        """Existing contacts that are this request's person: by registry number for an
+        organisation, else by email (without case or spaces, never an empty one).
+
+        Read as superuser: the person is one across cooperatives, whoever may read which
+        contact; callers are the request's own actions and its form.
+        """
+        self.ensure_one()
+        Partner = self.env["res.partner"].sudo()
+        numbers = self._coop_registry_numbers()
+        if numbers:
+            domain = [("company_registry", "in", numbers)]
+            if "siret" in Partner._fields:
+                domain = ["|", ("siret", "in", numbers), *domain]
+            partners = Partner.search([("is_company", "=", True), *domain])
+            if partners:
+                return partners
+        email = email_normalize(self.email or "")
+        if not email:
+            return Partner.browse()
+        # email_normalized has the index made in init(): the time per request does not grow
+        # with the number of contacts.
+        return Partner.search([("email_normalized", "=", email)])
+
+    def _coop_find_person(self):
+        """Return (partner, ambiguous): the one existing contact that is the person, or
+        ambiguous=True when several could be and the officer must choose.
+
+        Several contacts may share an email (a family): the one already a member of this
+        cooperative is the person, as for the peer (OCA cooperator).
+        """
+        self.ensure_one()
+        partners = self._coop_matching_partners()
+        if len(partners) <= 1:
+            return partners, False
+        members = (
+            self.env["coop.member"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("company_id", "=", self.company_id.id),
+                    ("state", "in", ACTIVE_STATES),
+                ]
+            )
+        )
+        if len(members) == 1:
+            return members.partner_id, False
+        return partners.browse(), True
+
+    def _coop_lock_person(self):
+        """Serialize the submissions of one person (email or contact) in one cooperative.
+
+        Two applications sent at once each see the database as it was before the other:
+        both would create the same person. Upserting one row per person makes the later
+        transaction fail to serialize; Odoo replays it on fresh data, where the first
+        request (and its contact) are seen.
+        """
+        keys = set()
+        for request in self:
+            email = email_normalize(request.email or request.partner_id.email or "")
+            if email:
+                keys.add((request.company_id.id, f"email:{email}"))
+            if request.partner_id:
+                keys.add((request.company_id.id, f"partner:{request.partner_id.id}"))
+            for number in request._coop_registry_numbers():
+                keys.add((request.company_id.id, f"registry:{number}"))
+        for company_id, key in sorted(keys):
+            self.env.cr.execute(
+                """INSERT INTO coop_subscription_person_lock (company_id, person_key)
+                   VALUES (%s, %s)
+                   ON CONFLICT (company_id, person_key)
+                   DO UPDATE SET person_key = EXCLUDED.person_key""",
+                [company_id, key],
+            )
+
+    def _coop_new_partner(self):
+        """The contact of a person the database does not know yet."""
+        self.ensure_one()
+        return self.env["res.partner"].create(
+            {
+                "name": self.partner_name,
+                "email": self.email,
+                "phone": self.phone,
+                "street": self.street,
+                "zip": self.zip,
+                "city": self.city,
+                "country_id": self.country_id.id,
+                "coop_contact_channel": self.contact_channel or "email",
+                "coop_birthdate": not self.is_organisation and self.birthdate,
+                # Members read the cooperative's mails in its language, whoever
+                # typed the request.
+                "lang": self.company_id.partner_id.lang or self.env.lang,
+                **self._organisation_partner_values(),
+            }
+        )
+
+    def action_create_partner(self):
+        """The officer decides that none of the matching contacts is the person."""
+        self._check_state(("submitted",))
+        for request in self:
+            if request.partner_id:
+                raise UserError(
+                    _("Subscription request %(name)s already has its person.", name=request.name)
+                )
+            request._action_write({"partner_id": request._coop_new_partner().id})
+            if request.is_organisation and not request.representative_id:
+                request._create_representative()
+        return True
+
+    # ------------------------------------------------------------------
     # State machine
     # ------------------------------------------------------------------
     def _check_state(self, allowed):
@@ -504,23 +642,12 @@ class CoopSubscriptionRequest(models.Model):
         for request in self:
             if not request.partner_id:
                 request._check_request()
-                request.partner_id = self.env["res.partner"].create(
-                    {
-                        "name": request.partner_name,
-                        "email": request.email,
-                        "phone": request.phone,
-                        "street": request.street,
-                        "zip": request.zip,
-                        "city": request.city,
-                        "country_id": request.country_id.id,
-                        "coop_contact_channel": request.contact_channel or "email",
-                        "coop_birthdate": not request.is_organisation and request.birthdate,
-                        # Members read the cooperative's mails in its language, whoever
-                        # typed the request.
-                        "lang": request.company_id.partner_id.lang or self.env.lang,
-                        **request._organisation_partner_values(),
-                    }
-                )
+                request._coop_lock_person()
+                partner, ambiguous = request._coop_find_person()
+                # An existing contact is the person (a member then subscribes more shares);
+                # several possible contacts leave the choice to the officer, never a new one.
+                if partner or not ambiguous:
+                    request.partner_id = partner or request._coop_new_partner()
             if request.is_organisation and not request.representative_id:
                 request._create_representative()
         self._check_request()
@@ -529,8 +656,21 @@ class CoopSubscriptionRequest(models.Model):
         self._coop_schedule_role_activity(
             "coop_membership.group_coop_officer",
             "coop_membership.mail_activity_subscription_review",
+            note=lambda request: (
+                False
+                if request.partner_id
+                else request.env._(
+                    "Several contacts have the email address %(email)s: choose the person "
+                    "among them, or create a new contact.",
+                    email=request.email,
+                )
+            ),
         )
-        self._coop_notify("coop_membership.mail_template_subscription_received")
+        # Without its person (several matching contacts), nobody is told until the officer
+        # chooses.
+        self.filtered("partner_id")._coop_notify(
+            "coop_membership.mail_template_subscription_received"
+        )
         return True
 
     def action_validate(self):
@@ -552,6 +692,14 @@ class CoopSubscriptionRequest(models.Model):
             )
         self.check_access("write")
         self._check_state(("submitted",))
+        for request in self.filtered(lambda r: not r.partner_id):
+            raise UserError(
+                _(
+                    "Several contacts match subscription request %(name)s: choose the person "
+                    "among them, or create a new contact, before accepting it.",
+                    name=request.name,
+                )
+            )
         self._check_request()
         self.share_class_id._check_accounting_ready()
         self._accept()
