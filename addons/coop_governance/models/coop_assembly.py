@@ -496,12 +496,16 @@ class CoopAssembly(models.Model):
     # Convocations
     # ------------------------------------------------------------------
     def _convocation_split(self):
-        """Split the census by the legal contact rule: {'email': voters, 'paper': voters}."""
+        """Split the census by the legal contact rule: {'email': voters, 'paper': voters}.
+
+        The rule applies to the person convened: an organisation's representative (their
+        own email or postal address), never the organisation's mailbox.
+        """
         self.ensure_one()
         voters = self.voter_ids
-        split = voters.partner_id._coop_contact_split("legal")
+        split = voters.contact_partner_id._coop_contact_split("legal")
         paper_ids = set(split["paper"].ids)
-        paper = voters.filtered(lambda v: v.partner_id.id in paper_ids)
+        paper = voters.filtered(lambda v: v.contact_partner_id.id in paper_ids)
         return {"email": voters - paper, "paper": paper}
 
     def action_send_convocations(self):

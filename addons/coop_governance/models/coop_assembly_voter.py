@@ -8,7 +8,7 @@ class CoopAssemblyVoter(models.Model):
     _name = "coop.assembly.voter"
     _description = "Assembly Voter"
     _order = "assembly_id, member_number, id"
-    _rec_names_search = ["member_number", "partner_id.name"]
+    _rec_names_search = ["member_number", "partner_id.name", "representative_id.name"]
 
     assembly_id = fields.Many2one(
         "coop.assembly", required=True, index=True, ondelete="cascade", readonly=True
@@ -16,6 +16,20 @@ class CoopAssemblyVoter(models.Model):
     assembly_state = fields.Selection(related="assembly_id.state", string="Assembly State")
     member_id = fields.Many2one("coop.member", required=True, index=True, readonly=True)
     partner_id = fields.Many2one("res.partner", string="Person", required=True, readonly=True)
+    # An organisation in the census acts through its representative of the day: the
+    # membership's current one (a change after the convocation hands the vote to the new
+    # person; each ballot keeps the user who cast it, and the membership's history the
+    # dates).
+    representative_id = fields.Many2one(
+        related="member_id.representative_id", string="Representative", readonly=True
+    )
+    contact_partner_id = fields.Many2one(
+        "res.partner",
+        string="Convened Person",
+        compute="_compute_contact_partner_id",
+        help="Who receives the convocation, votes and gives or holds proxies: the member, "
+        "or the representative of an organisation.",
+    )
     company_id = fields.Many2one(
         "res.company",
         string="Cooperative",
@@ -64,10 +78,23 @@ class CoopAssemblyVoter(models.Model):
         ),
     ]
 
-    @api.depends("partner_id.name", "member_number")
+    @api.depends("partner_id", "representative_id")
+    def _compute_contact_partner_id(self):
+        for voter in self:
+            voter.contact_partner_id = voter.representative_id or voter.partner_id
+
+    @api.depends("partner_id.name", "member_number", "representative_id.name")
     def _compute_display_name(self):
         for voter in self:
             name = voter.partner_id.name or ""
+            if voter.representative_id:
+                # Proxy pickers and attendance sheets find the organisation by the person
+                # who will stand for it.
+                name = _(
+                    "%(organisation)s (represented by %(person)s)",
+                    organisation=name,
+                    person=voter.representative_id.name,
+                )
             voter.display_name = f"{voter.member_number} - {name}" if voter.member_number else name
 
     # ------------------------------------------------------------------

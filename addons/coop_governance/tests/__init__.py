@@ -5,3 +5,4 @@ from . import test_poll
 from . import test_election
 from . import test_officer_flows
 from . import test_ui
+from . import test_representative_vote
