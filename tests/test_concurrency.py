@@ -286,6 +286,87 @@ class TestConcurrentMembership(RaceCase):
             self._purge(partner_ids)
             self._drop_company(company_id)
 
+    def test_same_person_applies_twice_at_once_on_the_website(self):
+        """Someone sends the website's join form twice at once (a double click, two tabs),
+        then a member does the same: one application and one contact each, so one
+        membership once the officer accepts."""
+        public = self.env.ref("base.public_user").id
+        officer = self._user("thomas")
+        new_email, member_email = "racing.applicant@example.org", "racing.member@example.org"
+        with self._cursor() as cr:
+            env = self._race_env(cr)
+            member = self._new_member(env, "Racing Member", admit=True)
+            member.partner_id.email = "Racing.Member@Example.org"
+            cr.commit()  # pylint: disable=invalid-commit
+            member_id, member_partner = member.id, member.partner_id.id
+
+        def join(email, env):
+            env["coop.subscription.request"]._portal_join(
+                {
+                    "company_id": str(self.centre.id),
+                    "college_id": str(self.college.id),
+                    "share_class_id": str(self.share_class.id),
+                    "partner_name": "Racing Applicant",
+                    "email": f" {email.upper()} ",
+                    "quantity": "2",
+                    "contact_channel": "email",
+                }
+            )
+
+        try:
+            for email in (new_email, member_email):
+                outcomes = self._race(
+                    functools.partial(join, email), functools.partial(join, email), user=public
+                )
+                # Both see the thank-you page: it never tells whether an address is known.
+                self.assertEqual(outcomes, ["ok", "ok"])
+            with self._cursor() as cr:
+                env = self._race_env(cr)
+                Request = env["coop.subscription.request"]
+                newcomer = env["res.partner"].search([("email_normalized", "=", new_email)])
+                self.assertEqual(len(newcomer), 1, "one contact for the new applicant")
+                for partner_id in (newcomer.id, member_partner):
+                    requests = Request.search([("partner_id", "=", partner_id)])
+                    self.assertEqual(len(requests), 1, "one application per person")
+                    self.assertEqual(requests.state, "submitted")
+                    requests.with_user(officer).with_context(
+                        allowed_company_ids=[self.centre.id]
+                    ).action_validate()
+                    self.assertEqual(
+                        env["coop.member"].search_count(
+                            [
+                                (
+                                    "partner_id.email_normalized",
+                                    "=",
+                                    requests.partner_id.email_normalized,
+                                )
+                            ]
+                        ),
+                        1,
+                    )
+                self.assertEqual(
+                    Request.search([("partner_id", "=", member_partner)]).member_id.id, member_id
+                )
+                cr.rollback()
+        finally:
+            with self._cursor() as cr:
+                env = self._race_env(cr)
+                partner_ids = (
+                    env["res.partner"]
+                    .search([("email_normalized", "in", [new_email, member_email])])
+                    .ids
+                )
+                cr.execute(
+                    "DELETE FROM coop_subscription_person_lock"
+                    " WHERE person_key LIKE %s OR person_key = ANY(%s)",
+                    [
+                        "email:racing.%",
+                        [f"partner:{pid}" for pid in [*partner_ids, member_partner]],
+                    ],
+                )
+                cr.commit()  # pylint: disable=invalid-commit
+            self._purge(partner_ids + [member_partner])
+
     def test_same_shares_redeemed_twice_at_once(self):
         """The board approves twice the same redemption, then two redemptions of the same
         shares, at once: the shares leave the register once."""
