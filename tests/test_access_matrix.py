@@ -114,7 +114,7 @@ coop.assembly.checkin.wizard        ..-.   ..-.   ..-.   ..-.   ..-.   ..-.   ..
 coop.assembly.participation.report  ----   ----   r---   ----   r---   ----   r---   r---   ----
 coop.assembly.voter                 ----   ----   r---   ----   ----   ----   r---   rw--   ----
 coop.ballot                         ----   ----   ----   ----   ----   ----   ----   r---   ----
-coop.ballot.secret                  ----   ----   ----   ----   ----   ----   ----   r---   ----
+coop.ballot.secret                  ----   ----   ----   ----   ----   ----   ----   ----   ----
 coop.candidacy                      ----   ----   r---   ----   ----   ----   r---   rwcu   ----
 coop.capital.report.wizard          ..-.   ..-.   ..-.   ..-.   ..-.   ..-.   ..c.   ..c.   ..-.
 coop.capital.variation              ----   ----   ----   ----   ----   ----   r---   r---   ----
@@ -138,7 +138,7 @@ coop.poll                           ----   ----   r---   ----   ----   ----   r-
 coop.poll.answer                    ----   ----   ----   ----   ----   ----   ----   r---   ----
 coop.poll.option                    ----   ----   r---   ----   ----   ----   r---   rwcu   ----
 coop.poll.participation             ----   ----   ----   ----   ----   ----   ----   r---   ----
-coop.poll.tally                     ----   ----   ----   ----   ----   ----   ----   r---   ----
+coop.poll.tally                     ----   ----   ----   ----   ----   ----   ----   ----   ----
 coop.production.project             ----   ----   rwcu   ----   rwc-   ----   r---   rwcu   ----
 coop.redemption.request             ----   ----   rwc-   ----   ----   ----   rwcu   rwcu   ----
 coop.resolution                     ----   ----   r---   ----   ----   ----   r---   rwcu   ----

@@ -118,6 +118,11 @@ class CoopAssembly(models.Model):
     attendance_percent = fields.Float(compute="_compute_attendance", string="Attendance (%)")
     resolution_count = fields.Integer(compute="_compute_resolution_count")
     ballot_count = fields.Integer(compute="_compute_ballot_count")
+    secret_disclosure_warning = fields.Text(
+        compute="_compute_secret_disclosure_warning",
+        help="Shown before convening when a secret resolution's census has a college "
+        "smaller than the cooperative's threshold for publishing a college.",
+    )
 
     # Minutes (procès-verbal).
     chair_id = fields.Many2one("res.partner", tracking=True)
@@ -171,6 +176,70 @@ class CoopAssembly(models.Model):
             assembly.quorum_required = required
             assembly.quorum_reached = bool(total) and attending >= required
             assembly.attendance_percent = 100.0 * attending / total if total else 0.0
+
+    @api.depends(
+        "resolution_ids.secret",
+        "resolution_ids.state",
+        "voter_ids.college_id",
+        "company_id.coop_secret_min_voters",
+    )
+    def _compute_secret_disclosure_warning(self):
+        for assembly in self:
+            small = assembly._secret_small_colleges()
+            assembly.secret_disclosure_warning = (
+                _(
+                    "Secret vote: the college(s) %(colleges)s have fewer than %(threshold)s "
+                    "voters in the census. Their results will only be published merged with "
+                    "other colleges, but the weighted result itself may still reveal how such "
+                    "a college voted (with a single voter, that person's vote). The statutes "
+                    "can provide for it: merge colleges for this vote, or vote without "
+                    "weighting by college.",
+                    colleges=", ".join(small),
+                    threshold=assembly.company_id.coop_secret_min_voters,
+                )
+                if small
+                else False
+            )
+
+    def _secret_small_colleges(self):
+        """Names of the colleges with 1 to N-1 voters, when a resolution is secret.
+
+        Before convening the census does not exist yet: the members who would make it
+        (members and resigning members of the census companies) are counted instead.
+        Colleges match by code, as in the results of a national assembly.
+        """
+        self.ensure_one()
+        if not self.resolution_ids.filtered(lambda r: r.secret and r.state != "withdrawn"):
+            return []
+        if self.voter_ids:
+            groups = (
+                self.env["coop.assembly.voter"]
+                .sudo()
+                ._read_group([("assembly_id", "=", self.id)], ["college_id"], ["__count"])
+            )
+        else:
+            groups = (
+                self.env["coop.member"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("company_id", "in", self._census_companies().ids),
+                        ("state", "in", ("member", "resigning")),
+                    ],
+                    ["college_id"],
+                    ["__count"],
+                )
+            )
+        sizes = {}
+        for college, count in groups:
+            sizes[college.code or ""] = sizes.get(college.code or "", 0) + count
+        names = {c.code: c.name for c in self.company_id.sudo().coop_college_ids}
+        threshold = self.company_id.coop_secret_min_voters
+        return [
+            names.get(code) or code or _("No college")
+            for code, count in sizes.items()
+            if 0 < count < threshold
+        ]
 
     def _compute_resolution_count(self):
         counts = dict(

@@ -178,6 +178,10 @@ class CoopPoll(models.Model):
     def get_results(self):
         """Options ranked by share: [{'option', 'count', 'share', 'by_college'}].
 
+        In an anonymous poll, ``by_college`` lists only the colleges the cooperative's
+        disclosure rule publishes alone; the others are summed in ``merged_colleges``
+        (``{'college_ids', 'count'}``).
+
         Unweighted: share = answers / participants. Weighted: share = sum over colleges
         of (college answers / college participants) x weight, scaled over the colleges
         that took part (as in the assembly).
@@ -208,6 +212,12 @@ class CoopPoll(models.Model):
         counted = {c: weights.get(c, 0.0) for c, n in participants.items() if n and weights.get(c)}
         total_weight = sum(counted.values())
         total_participants = sum(participants.values())
+        # Anonymous polls publish small colleges only merged (see the disclosure rule).
+        singles, merged = (
+            poll.company_id._coop_disclosure_groups(participants)
+            if poll.anonymous
+            else (list(participants), [])
+        )
         results = []
         for option in poll.option_ids:
             by_college = {c: counts.get((option.id, c), 0) for c in participants}
@@ -219,9 +229,18 @@ class CoopPoll(models.Model):
                 )
             else:
                 share = 100.0 * count / total_participants if total_participants else 0.0
-            results.append(
-                {"option": option, "count": count, "share": share, "by_college": by_college}
-            )
+            line = {
+                "option": option,
+                "count": count,
+                "share": share,
+                "by_college": {c: by_college[c] for c in singles},
+            }
+            if merged:
+                line["merged_colleges"] = {
+                    "college_ids": [c for c in merged if c],
+                    "count": sum(by_college[c] for c in merged),
+                }
+            results.append(line)
         return sorted(results, key=lambda r: (-r["share"], r["option"].sequence))
 
     def action_view_results(self):

@@ -383,29 +383,13 @@ class CoopResolution(models.Model):
         """Count and store the outcome; privileged, called after ``_check_can_close``."""
         self._lock_for_closing()
         self.assembly_id._link_ballots()
+        self.filtered("secret")._shuffle_urn()
         for resolution in self.filtered(lambda r: r.kind == "election"):
             resolution._close_election()
         for resolution in self.filtered(lambda r: r.kind == "motion"):
+            # The outcome comes from the full counts; only publishable rows are stored.
             results = resolution._compute_results()
-            resolution.result_ids.unlink()
-            self.env["coop.resolution.result"].create(
-                [
-                    {
-                        "resolution_id": resolution.id,
-                        "sequence": i,
-                        "college_id": line["college_id"],
-                        "college_name": line["college_name"],
-                        "weight": line["weight"],
-                        "effective_weight": line["effective_weight"],
-                        "yes_count": line["yes"],
-                        "no_count": line["no"],
-                        "abstain_count": line["abstain"],
-                        "expressed_count": line["expressed"],
-                        "yes_percent": line["yes_percent"],
-                    }
-                    for i, line in enumerate(results["colleges"])
-                ]
-            )
+            resolution._store_result_lines(results["colleges"])
             resolution._action_write(
                 {
                     "state": "adopted" if results["adopted"] else "rejected",
@@ -420,6 +404,132 @@ class CoopResolution(models.Model):
             )
         for resolution in self:
             resolution._action_write({"result_seal": resolution._result_seal()})
+
+    def _store_result_lines(self, lines):
+        """Replace the stored results per college by the publishable ``lines``."""
+        self.ensure_one()
+        self.result_ids.unlink()
+        self.env["coop.resolution.result"].create(
+            [
+                {
+                    "resolution_id": self.id,
+                    "sequence": i,
+                    "college_id": line["college_id"],
+                    "college_name": line["college_name"],
+                    "weight": line["weight"],
+                    "effective_weight": line["effective_weight"],
+                    "yes_count": line["yes"],
+                    "no_count": line["no"],
+                    "abstain_count": line["abstain"],
+                    "expressed_count": line["expressed"],
+                    "yes_percent": line["yes_percent"],
+                }
+                for i, line in enumerate(self._publishable_lines(lines))
+            ]
+        )
+
+    def _republish_secret_results(self):
+        """Apply the disclosure rule to secret votes closed before it existed.
+
+        Used by the module's migration: the stored rows are merged as a close would
+        merge them today (the outcome and totals do not change), the urn is rewritten in
+        random order and the result seal covers the new rows.
+        """
+        closed = self.filtered(lambda r: r.secret and r.state in ("adopted", "rejected"))
+        closed._shuffle_urn()
+        for resolution in closed.filtered(lambda r: r.kind == "motion"):
+            resolution._store_result_lines(
+                [
+                    {
+                        "college_id": line.college_id.id,
+                        "college_name": line.college_name,
+                        "weight": line.weight,
+                        "effective_weight": line.effective_weight,
+                        "yes": line.yes_count,
+                        "no": line.no_count,
+                        "abstain": line.abstain_count,
+                        "expressed": line.expressed_count,
+                        "yes_percent": line.yes_percent,
+                    }
+                    for line in resolution.result_ids
+                ]
+            )
+            resolution._action_write({"result_seal": resolution._result_seal()})
+
+    def _shuffle_urn(self):
+        """Rewrite the urns of these secret resolutions in a random order, in one go.
+
+        While the vote ran, each vote updated one slot in its own transaction: the row's
+        ``xmin`` (transaction id) and its new physical place followed the order of the
+        votes, which the participations (``coop.ballot``, who voted when) also follow.
+        Deleting the slots and inserting them again ``ORDER BY random()`` in the closing
+        transaction gives every slot the same ``xmin`` and a random physical order.
+        ``pg_dump`` copies only live rows, in physical order, so a backup keeps no trace
+        of the order of votes either; the dead row versions stay on disk until VACUUM
+        reclaims them (autovacuum, or ``VACUUM coop_ballot_secret`` after the
+        assembly). Tokens, colleges and choices are kept: the urn seal, over token
+        order, does not change.
+        """
+        if not self:
+            return
+        Slot = self.env["coop.ballot.secret"]
+        Slot.flush_model()
+        # One statement: the deleted rows feed the insert, nothing leaves the database.
+        self.env.cr.execute(
+            """
+            WITH old AS (
+                DELETE FROM coop_ballot_secret WHERE resolution_id = ANY(%s)
+                  RETURNING id, resolution_id, college_id, token, choice, approvals, used
+            )
+            INSERT INTO coop_ballot_secret
+                   (id, resolution_id, college_id, token, choice, approvals, used)
+            SELECT id, resolution_id, college_id, token, choice, approvals, used
+              FROM old
+          ORDER BY random()
+            """,
+            [self.ids],
+        )
+        Slot.invalidate_model()
+
+    def _publishable_lines(self, lines):
+        """The per-college lines of this resolution that may be published.
+
+        Open votes publish every college. In a secret vote the colleges the
+        cooperative's disclosure rule (``res.company._coop_disclosure_groups``) does not
+        publish alone are summed into one merged line, named after its colleges: no
+        published line, and no total minus published lines, describes fewer voters
+        than the threshold. The totals and the weighted outcome stay those of all votes.
+        """
+        self.ensure_one()
+        if not self.secret:
+            return lines
+        company = self.assembly_id.company_id
+        sizes = {i: line["yes"] + line["no"] + line["abstain"] for i, line in enumerate(lines)}
+        singles, merged = company._coop_disclosure_groups(sizes)
+        published = [lines[i] for i in singles]
+        if merged:
+            group = [lines[i] for i in merged]
+            counts = {
+                key: sum(line[key] for line in group)
+                for key in ("yes", "no", "abstain", "expressed", "weight", "effective_weight")
+            }
+            published.append(
+                {
+                    "code": False,
+                    "college_id": False,
+                    "college_name": _(
+                        "Merged colleges: %(colleges)s (a college with fewer than "
+                        "%(threshold)s voters is not published on its own)",
+                        colleges=", ".join(line["college_name"] for line in group),
+                        threshold=company.coop_secret_min_voters,
+                    ),
+                    **counts,
+                    "yes_percent": (
+                        100.0 * counts["yes"] / counts["expressed"] if counts["expressed"] else 0.0
+                    ),
+                }
+            )
+        return published
 
     def _close_election(self):
         ranking = self._election_results()
@@ -822,7 +932,9 @@ class CoopResolution(models.Model):
             raise UserError(_("The results of a secret vote stay hidden until the vote closes."))
         if self.kind == "election":
             return {"candidates": self.sudo()._election_results()}
-        return self.sudo()._compute_results()
+        resolution = self.sudo()
+        results = resolution._compute_results()
+        return dict(results, colleges=resolution._publishable_lines(results["colleges"]))
 
     def _count_rows(self):
         """{college code: {'yes', 'no', 'abstain', 'college_id'}} in one query."""

@@ -44,6 +44,13 @@ class ResCompany(models.Model):
         help="Share of the members who must sign (proposers and co-signers) a resolution "
         "proposed by members before it is put on the agenda.",
     )
+    coop_secret_min_voters = fields.Integer(
+        string="Smallest Published College (voters)",
+        default=5,
+        help="In a secret vote or an anonymous poll, the result of a college with fewer "
+        "voters than this is never published on its own: it is merged with other colleges "
+        "(see the minutes and results).",
+    )
     coop_deliberation_sequence_id = fields.Many2one(
         "ir.sequence",
         string="Register of Deliberations",
@@ -60,6 +67,41 @@ class ResCompany(models.Model):
         kind = "ordinary" if assembly_type == "ordinary" else "extraordinary"
         rank = "first" if convocation == 1 else "second"
         return self[f"coop_quorum_{kind}_{rank}"]
+
+    def _coop_disclosure_groups(self, sizes):
+        """Which colleges of a secret tally may be published on their own.
+
+        ``sizes`` maps a key (a college) to its number of voters. Returns
+        ``(singles, merged)``: the keys published one by one, and the keys published
+        only as one merged row (empty when nothing needs merging). Statistical disclosure
+        control with the cooperative's threshold N (``coop_secret_min_voters``):
+
+        * primary suppression: a college with 1 to N-1 voters is never published alone
+          (a college with no voter reveals nobody and stays as it is);
+        * the small colleges are merged into one row; when that row itself has fewer
+          than N voters, the smallest of the other colleges with voters joins it
+          (secondary suppression), so that neither the merged row nor the total minus
+          the published rows describes fewer than N people;
+        * when all the voters together are fewer than N, every college with voters is
+          merged: only the totals, which the outcome needs, are published.
+
+        Worked examples with N = 5 (sizes in voters):
+        {A: 20, B: 2, C: 3, D: 1, E: 1} -> A alone, B+C+D+E merged (7 voters);
+        {A: 30, B: 2, C: 1} -> B+C has 3 voters, so A joins: everything merged (33);
+        {A: 30, B: 12, C: 1} -> A alone, B+C merged (13); {A: 8, B: 6} -> nothing merged.
+        """
+        self.ensure_one()
+        threshold = max(self.coop_secret_min_voters, 1)
+        small = [key for key, n in sizes.items() if 0 < n < threshold]
+        if not small:
+            return list(sizes), []
+        merged = list(small)
+        if sum(sizes[key] for key in merged) < threshold:
+            others = sorted(
+                (key for key, n in sizes.items() if n >= threshold), key=lambda k: sizes[k]
+            )
+            merged += others[:1]
+        return [key for key in sizes if key not in merged], merged
 
     def _coop_get_deliberation_sequence(self):
         """Return the company's register of deliberations, creating it on first use."""

@@ -29,6 +29,9 @@ class ResConfigSettings(models.TransientModel):
     coop_member_resolution_threshold = fields.Float(
         related="company_id.coop_member_resolution_threshold", readonly=False
     )
+    coop_secret_min_voters = fields.Integer(
+        related="company_id.coop_secret_min_voters", readonly=False
+    )
     coop_deliberation_sequence_id = fields.Many2one(
         related="company_id.coop_deliberation_sequence_id", readonly=False
     )

@@ -5,4 +5,5 @@ from . import test_poll
 from . import test_election
 from . import test_officer_flows
 from . import test_ui
+from . import test_secret_results
 from . import test_representative_vote
