@@ -317,6 +317,7 @@ class CoopCapitalReport(models.AbstractModel):
             JOIN res_partner p ON p.id = m.partner_id
        LEFT JOIN coop_member cm ON cm.id = o.counterpart_member_id
             JOIN coop_share_class sc ON sc.id = o.share_class_id
+       LEFT JOIN coop_share_class tsc ON tsc.id = o.target_share_class_id
            WHERE o.company_id = ANY(%s)
              AND o.state = 'confirmed'
              AND o.date BETWEEN %s AND %s
@@ -357,7 +358,7 @@ class CoopCapitalReport(models.AbstractModel):
                 """SELECT c.name, o.name, o.recording_date, o.date, o.operation_type,
                           o.is_reversal, m.member_number, p.name, cm.member_number, sc.code,
                           o.quantity, o.unit_value, o.amount, o.signed_quantity,
-                          o.signed_amount
+                          o.signed_amount, tsc.code, o.target_quantity
                      FROM %s
                  ORDER BY %s""",
                 self._register_movements_from(companies, date_from, date_to),

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, _, api, fields, models
@@ -146,6 +148,11 @@ class CoopRedemptionRequest(models.Model):
     refund_unit_value = fields.Monetary(compute="_compute_amounts", store=True)
     nominal_amount = fields.Monetary(compute="_compute_amounts", store=True)
     refund_amount = fields.Monetary(compute="_compute_amounts", store=True)
+    redeems_every_share = fields.Boolean(
+        compute="_compute_redeems_every_share",
+        help="A partial redemption of every share the member holds, in all classes: refused, "
+        "since a member keeps at least one share; redeeming everything is an exit.",
+    )
     operation_id = fields.Many2one(
         "coop.share.operation", string="Register Operation", readonly=True, copy=False
     )
@@ -234,6 +241,21 @@ class CoopRedemptionRequest(models.Model):
             request.refund_unit_value = refund_unit
             request.nominal_amount = request.quantity * nominal
             request.refund_amount = request.quantity * refund_unit
+
+    @api.depends("member_id", "quantity", "redemption_type", "state")
+    def _compute_redeems_every_share(self):
+        holdings = self.env["coop.share.operation"]._coop_holdings(self.member_id.ids)
+        totals = defaultdict(int)
+        for (member_id, _class_id), quantity in holdings.items():
+            totals[member_id] += quantity
+        for request in self:
+            member = request.member_id
+            request.redeems_every_share = (
+                request.state == "draft"
+                and request.redemption_type == "partial"
+                and member.state in ACTIVE_STATES
+                and request.quantity >= totals[member.id] > 0
+            )
 
     @api.onchange("member_id", "share_class_id", "redemption_type")
     def _onchange_full_holding(self):

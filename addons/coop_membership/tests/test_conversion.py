@@ -1,4 +1,5 @@
 import io
+import subprocess
 
 import openpyxl
 from dateutil.relativedelta import relativedelta
@@ -140,6 +141,24 @@ class TestConversion(CoopCapitalTestCommon):
             (row[4], row[9], row[10], row[13], row[14], row[15], row[16]),
             ("Conversion", "A", 2, -1, 0.0, "D", 1),
         )
+        # The printed register too: class and shares on both sides of the arrow.
+        wizard = (
+            self.env["coop.capital.report.wizard"]
+            .with_user(self.accountant_a)
+            .create({"report": "register_pdf", "company_ids": [(6, 0, self.company_a.ids)]})
+        )
+        pdf, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.accountant_a)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("coop_membership.report_share_register", wizard.ids)
+        )
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode()
+        line = next(line for line in text.splitlines() if conversion.name in line)
+        self.assertRegex(line, r"A\s*→\s*D")
+        self.assertRegex(line, r"2\s*→\s*1")
         # The members sheet counts Hugo's three shares, still 200 €.
         members = list(openpyxl.load_workbook(io.BytesIO(content))["Members"].values)
         hugo = next(row for row in members[1:-1] if row[2] == "Hugo Perrin")

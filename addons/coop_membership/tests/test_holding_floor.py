@@ -63,6 +63,9 @@ class TestHoldingFloor(CoopCapitalTestCommon):
         is told to record the exit, and the register and the books are untouched."""
         request = self._partial(3)
         self.assertEqual(request.redemption_type, "partial")
+        # The request form says so before the board meets.
+        self.assertTrue(request.redeems_every_share)
+        self.assertFalse(self._partial(2).redeems_every_share)
         operations = self.Operation.search_count([])
         moves = self.env["account.move"].search_count([])
         with self.assertRaisesRegex(UserError, NO_SHARE_LEFT) as caught:
@@ -84,6 +87,7 @@ class TestHoldingFloor(CoopCapitalTestCommon):
         """Léa also holds a support share: all her ordinary shares may be redeemed."""
         self._subscribe(self.member, 1, share_class=self.class_support)
         request = self._partial(3)
+        self.assertFalse(request.redeems_every_share)
         request.with_user(self.officer_a).action_approve()
         self.assertEqual(request.state, "approved")
         self.assertEqual(self.member.share_count, 1)

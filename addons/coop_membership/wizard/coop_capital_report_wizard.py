@@ -106,7 +106,8 @@ class CoopCapitalReportWizard(models.TransientModel):
             "members": [(*row[:7], amount(row[7])) for row in members],
             # (cooperative, number, recording date, value date, type, reversal, member,
             # name, receiving member, class, shares, unit value, amount, net shares,
-            # capital change), in the order of recording.
+            # capital change, class and shares received by a conversion), in the order of
+            # recording.
             "movements": [
                 (
                     *row[:4],
@@ -115,6 +116,7 @@ class CoopCapitalReportWizard(models.TransientModel):
                     amount(row[12]),
                     row[13],
                     amount(row[14]),
+                    *row[15:17],
                 )
                 for row in movements
             ],
