@@ -81,8 +81,12 @@ class CoopAssemblyVoter(models.Model):
                 ("id", "!=", self.id),
                 ("attendance", "not in", ("represented", "postal")),
                 "|",
+                "|",
                 ("member_number", "=", term),
                 ("partner_id.name", "ilike", term),
+                # A proxy given to an organisation is held by its representative: members
+                # know the person.
+                ("representative_id.name", "ilike", term),
             ],
             limit=8,
         )

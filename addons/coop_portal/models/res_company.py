@@ -33,7 +33,9 @@ class ResCompany(models.Model):
         partner = self.env.user.partner_id
         return [
             ("is_active_member", "=", True),
-            ("partner_id", "in", [partner.id, partner.commercial_partner_id.id]),
+            "|",
+            ("partner_id", "=", partner.id),
+            ("representative_id", "=", partner.id),
         ]
 
     @api.depends_context("uid")

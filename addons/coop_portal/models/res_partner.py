@@ -45,21 +45,30 @@ class ResPartner(models.Model):
         """The memberships this person sees in the portal, as superuser.
 
         The one ownership check of the portal: their own memberships and those of the
-        organisation they act for (its commercial entity), in every cooperative — never
-        those of the organisation's other contacts.
+        organisations they are the named representative of, in that cooperative only (an
+        organisation may have another representative elsewhere). Working for an
+        organisation, or being one of its contacts, gives no right to act for it: the
+        representative votes, gives or holds proxies and reads its documents for it.
         Portal routes browse everything else from these records.
         """
         self.ensure_one()
         return (
             self.env["coop.member"]
             .sudo()
-            .search([("partner_id", "in", self._coop_portal_identities())], order="company_id, id")
+            .search(
+                ["|", ("partner_id", "=", self.id), ("representative_id", "=", self.id)],
+                order="company_id, id",
+            )
         )
 
     def _coop_portal_identities(self):
-        """Ids of the partners a portal person acts as: themselves and their organisation."""
+        """Ids of the partners a portal person acts as: themselves and the organisations
+        they represent (their event registrations, local groups, documents)."""
         self.ensure_one()
-        return list({self.id, self.commercial_partner_id.id})
+        represented = (
+            self.env["coop.member"].sudo().search([("representative_id", "=", self.id)]).partner_id
+        )
+        return list({self.id, *represented.ids})
 
     def _coop_check_portal_self(self):
         if self != self.env.user.partner_id:

@@ -1,5 +1,7 @@
 from odoo.tests import tagged
 
+from odoo.addons.coop_membership.tests.role_guard import superuser_setup
+
 from .common import CoopPortalCase
 
 
@@ -287,7 +289,7 @@ class TestPortalShares(CoopPortalCase):
         self.assertEqual(partner.street, "12 rue Nationale")
 
     def test_contacts_of_an_organisation_never_see_each_other(self):
-        """A contact acts for their organisation, not for its other contacts."""
+        """The organisation's representative acts for it, not for its other contacts."""
         ref = self.env.ref
         biocoop = ref("coop_membership.partner_biocoop_valence")
         biocoop_member = ref("coop_membership.member_biocoop_valence")
@@ -312,6 +314,8 @@ class TestPortalShares(CoopPortalCase):
                 "groups_id": [(6, 0, [ref("base.group_portal").id])],
             }
         )
+        with superuser_setup("arrange: the officer names the buyer Biocoop's representative"):
+            biocoop_member.representative_id = buyer
         self.assertEqual(buyer._coop_portal_members(), biocoop_member)
         self.authenticate("biocoop_buyer", "biocoop_buyer")
         self.assertEqual(self.url_open(f"/my/cooperative/{biocoop_member.id}").status_code, 200)
