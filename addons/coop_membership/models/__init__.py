@@ -16,6 +16,7 @@ from . import coop_share_movement
 from . import coop_capital_variation
 from . import coop_member_capital
 from . import coop_subscription_request
+from . import account_chart_template
 from . import account_move
 from . import account_move_line
 from . import account_payment_method_line

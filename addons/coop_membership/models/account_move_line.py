@@ -24,6 +24,17 @@ REGISTER_LINE_FIELDS = {
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
+    def _compute_account_id(self):
+        res = super()._compute_account_id()
+        # A capital call is owed on the member's contribution account (4561), not on the
+        # customers' receivable: the payment is matched there like any invoice's.
+        for line in self.filtered(lambda line: line.display_type == "payment_term"):
+            company = line.move_id.company_id
+            account = company.coop_capital_receivable_account_id
+            if account and line.move_id.journal_id == company.coop_capital_journal_id:
+                line.account_id = account
+        return res
+
     @api.model_create_multi
     def create(self, vals_list):
         move_ids = {vals["move_id"] for vals in vals_list if vals.get("move_id")}

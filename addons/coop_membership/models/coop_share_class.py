@@ -56,7 +56,8 @@ class CoopShareClass(models.Model):
         "account.journal",
         check_company=True,
         domain="[('type', '=', 'sale')]",
-        help="Sales journal of the capital release invoices.",
+        help="Journal of the capital release invoices: the cooperative's capital journal "
+        "(CAP) by default.",
     )
     capital_account_id = fields.Many2one(
         "account.account",
@@ -143,7 +144,8 @@ class CoopShareClass(models.Model):
                     vals["refund_account_id"] = account.id
             Journal = self.env["account.journal"].sudo()
             if not share_class.journal_id:
-                journal = Journal.search(
+                # The cooperative's capital journal (CAP/...), else a sales journal.
+                journal = company.coop_capital_journal_id or Journal.search(
                     [*Journal._check_company_domain(company), ("type", "=", "sale")], limit=1
                 )
                 if journal:
@@ -178,6 +180,13 @@ class CoopShareClass(models.Model):
                 }
             )
         )
+
+    def _coop_call_account(self):
+        """Account credited by a capital call: the capital called and not yet paid (1012)
+        when the cooperative keeps it, moved to the capital account once paid; else the
+        capital account itself."""
+        self.ensure_one()
+        return self.company_id.coop_capital_called_account_id or self.capital_account_id
 
     def _loss_account(self):
         self.ensure_one()

@@ -788,7 +788,7 @@ class CoopSubscriptionRequest(models.Model):
                             ),
                             "quantity": self.quantity,
                             "price_unit": share_class.nominal_value,
-                            "account_id": share_class.capital_account_id.id,
+                            "account_id": share_class._coop_call_account().id,
                             "tax_ids": [Command.clear()],
                         }
                     )

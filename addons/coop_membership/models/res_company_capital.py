@@ -1,6 +1,14 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+# Accounts of the French chart (l10n_fr_account) for the capital calls of a cooperative:
+# the member's contribution account (456150 "Associés - Comptes d'apport en société -
+# Apports en numéraire", made the receivable of the calls so that Odoo's payments reconcile
+# with it) and the capital called but not yet paid (101200), moved to 101300 once paid.
+FR_CONTRIBUTION_ACCOUNT = "pcg_45615"
+FR_CALLED_ACCOUNT = "pcg_1012"
+CAPITAL_JOURNAL_CODE = "CAP"
+
 
 def _default_report_layout(env):
     return env.ref("web.external_layout_standard", raise_if_not_found=False)
@@ -54,6 +62,29 @@ class ResCompany(models.Model):
         "share register, or the former registers' figure if higher.",
     )
 
+    coop_capital_journal_id = fields.Many2one(
+        "account.journal",
+        string="Capital Journal",
+        check_company=True,
+        domain="[('type', '=', 'sale')]",
+        help="Journal of the capital calls (CAP/...), apart from the sales invoices.",
+    )
+    coop_capital_receivable_account_id = fields.Many2one(
+        "account.account",
+        string="Members' Contribution Account",
+        check_company=True,
+        domain="[('account_type', '=', 'asset_receivable')]",
+        help="Account the capital calls are owed on, member by member (4561 in the French "
+        "chart), instead of the customers' receivable.",
+    )
+    coop_capital_called_account_id = fields.Many2one(
+        "account.account",
+        string="Called Unpaid Capital Account",
+        check_company=True,
+        help="Capital called and not yet paid (1012 in the French chart); moved to the share "
+        "class's capital account (1013) when the call is paid.",
+    )
+
     @api.constrains(
         "coop_loss_per_share",
         "coop_refund_delay_months",
@@ -86,6 +117,80 @@ class ResCompany(models.Model):
                         company=company.name,
                     )
                 )
+
+    @api.model
+    def _coop_setup_capital_accounting_all(self):
+        """Set up the capital books of every company that has the French chart (module data:
+        companies that had their chart before this module or before this version)."""
+        companies = self.sudo().with_context(active_test=False).search([])
+        companies._coop_setup_capital_accounting()
+        return True
+
+    def _coop_setup_capital_accounting(self):
+        """Capital journal and members' accounts of the cooperatives keeping the French chart.
+
+        Called when a company gets its chart (account.chart.template._load) and by the
+        module data for the companies that already have one. Only fills what is empty, so
+        an accountant's own choice stays; the share classes still invoicing in a sales
+        journal move to the new capital journal when it is created.
+        """
+        for company in self.sudo():
+            if (company.root_id.chart_template or company.chart_template) != "fr":
+                continue
+            chart = self.env["account.chart.template"].with_company(company)
+            vals = {}
+            if not company.coop_capital_receivable_account_id:
+                account = chart.ref(FR_CONTRIBUTION_ACCOUNT, raise_if_not_found=False)
+                if account:
+                    if account.account_type != "asset_receivable":
+                        # Receivable, so that the call's payment is registered and matched
+                        # by Odoo like any other, member by member.
+                        account.write({"account_type": "asset_receivable", "reconcile": True})
+                    vals["coop_capital_receivable_account_id"] = account.id
+            if not company.coop_capital_called_account_id:
+                account = chart.ref(FR_CALLED_ACCOUNT, raise_if_not_found=False)
+                if account:
+                    vals["coop_capital_called_account_id"] = account.id
+            if vals:
+                company.write(vals)
+            new_journal = False
+            if not company.coop_capital_journal_id:
+                new_journal = company._coop_find_or_create_capital_journal()
+                company.coop_capital_journal_id = new_journal
+            if new_journal:
+                classes = (
+                    self.env["coop.share.class"]
+                    .sudo()
+                    .with_context(active_test=False)
+                    .search([("company_id", "=", company.id)])
+                )
+                classes.filtered(
+                    lambda c, j=new_journal: (
+                        c.journal_id != j and (not c.journal_id or c.journal_id.type == "sale")
+                    )
+                ).journal_id = new_journal
+        return True
+
+    def _coop_find_or_create_capital_journal(self):
+        self.ensure_one()
+        Journal = self.env["account.journal"].sudo()
+        journal = Journal.with_context(active_test=False).search(
+            [("company_id", "=", self.id), ("code", "=", CAPITAL_JOURNAL_CODE)], limit=1
+        )
+        if journal:
+            return journal
+        return Journal.create(
+            {
+                "name": _("Share Capital"),
+                "code": CAPITAL_JOURNAL_CODE,
+                "type": "sale",
+                "company_id": self.id,
+                "default_account_id": self.coop_capital_called_account_id.id,
+                # A credit note of a capital call is the register's reversal: same numbers.
+                "refund_sequence": False,
+                "sequence": 90,
+            }
+        )
 
     @api.model
     def _coop_set_report_layout(self):

@@ -18,3 +18,4 @@ from . import test_legal_persons
 from . import test_holding_floor
 from . import test_conversion
 from . import test_request_matching
+from . import test_books_agree

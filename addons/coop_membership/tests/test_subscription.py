@@ -73,7 +73,8 @@ class TestSubscription(CoopCapitalTestCommon):
         self.assertEqual(invoice.amount_total, 100.0)
         self.assertEqual(invoice.amount_tax, 0.0)
         line = invoice.invoice_line_ids
-        self.assertEqual(line.account_id, self.class_a.capital_account_id)
+        # Called, not yet paid capital (1012) until the payment (see test_books_agree).
+        self.assertEqual(line.account_id, self.company_a.coop_capital_called_account_id)
         self.assertEqual(request.member_id.state, "candidate")
         # A partial payment changes nothing.
         self._pay(invoice, 40.0)
@@ -157,10 +158,20 @@ class TestSubscription(CoopCapitalTestCommon):
         self.assertEqual(credit_note.state, "posted")
         self.assertEqual(credit_note.reversed_entry_id, invoice)
         self.assertEqual(credit_note.amount_total, invoice.amount_total)
-        capital = self.class_a.capital_account_id
+        called = self.company_a.coop_capital_called_account_id
         self.assertEqual(
-            credit_note.line_ids.filtered(lambda line: line.account_id == capital).debit, 100.0
+            credit_note.line_ids.filtered(lambda line: line.account_id == called).debit, 100.0
         )
+        # The paid capital (1013) the payment had booked is reversed with it.
+        capital_lines = self.env["account.move.line"].search(
+            [
+                ("account_id", "=", self.class_a.capital_account_id.id),
+                ("partner_id", "=", request.partner_id.id),
+                ("parent_state", "=", "posted"),
+            ]
+        )
+        self.assertEqual(len(capital_lines), 2)
+        self.assertEqual(sum(capital_lines.mapped("balance")), 0.0)
         self.assertEqual(request.member_id.share_count, 0)
         # The request keeps its history: paid, then its operation reversed.
         self.assertEqual(request.state, "paid")
