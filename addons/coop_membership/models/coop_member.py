@@ -73,7 +73,6 @@ class CoopMember(models.Model):
     is_organisation = fields.Boolean(related="partner_id.is_company", string="Organisation")
     representative_id = fields.Many2one(
         "res.partner",
-        string="Representative",
         index="btree_not_null",
         ondelete="restrict",
         tracking=True,

@@ -85,7 +85,6 @@ class CoopSubscriptionRequest(models.Model):
     )
     representative_id = fields.Many2one(
         "res.partner",
-        string="Representative",
         ondelete="restrict",
         tracking=True,
         help="The person who acts for the organisation (created at submission from the "
