@@ -15,3 +15,4 @@ from . import test_portal_newsletter
 from . import test_portal_event_organisers
 from . import test_portal_representative
 from . import test_join_matching
+from . import test_portal_holding_floor
