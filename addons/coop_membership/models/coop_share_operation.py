@@ -571,7 +571,7 @@ class CoopShareOperation(models.Model):
         """Refuse operations that would bring a cooperative's capital below its floor.
 
         Every reduction of capital goes through here (a redemption approved by the board,
-        one entered straight in the register, a conversion into cheaper shares), so no path
+        one entered straight in the register; a conversion keeps the value), so no path
         around the floor remains. A reversal is exempt: it corrects an entry that should
         never have been made, and a register must always be correctable. The company rows
         are locked first: two reductions confirmed at once cannot both pass (see
