@@ -3,12 +3,22 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import email_normalize, format_amount, format_date
 from odoo.tools.sql import create_index, escape_psql
 
+from odoo.addons.base.models.res_bank import sanitize_account_number
+from odoo.addons.base_iban.models.res_partner_bank import validate_iban
+
 from .coop_member import ACTIVE_STATES
 from .coop_siret import LEGAL_FORMS, normalize_siret, siret_is_valid
 
-OPEN_STATES = ("draft", "submitted", "waiting_payment")
+OPEN_STATES = ("draft", "submitted", "on_hold", "waiting_payment")
 # Set only by the request's actions (see _action_write), never by a plain write.
-ACTION_FIELDS = {"state", "member_id", "invoice_id", "operation_id", "rejection_reason"}
+ACTION_FIELDS = {
+    "state",
+    "member_id",
+    "invoice_id",
+    "operation_id",
+    "rejection_reason",
+    "hold_date",
+}
 # Fixed once the request is submitted: the person, the cooperative, the date...
 SUBMITTED_FIELDS = {"partner_id", "company_id", "request_date"}
 # ... and once it is invoiced, what the capital release invoice is made of.
@@ -125,6 +135,7 @@ class CoopSubscriptionRequest(models.Model):
         [
             ("draft", "Draft"),
             ("submitted", "Submitted"),
+            ("on_hold", "On Hold"),
             ("waiting_payment", "Waiting for Payment"),
             ("paid", "Paid"),
             ("rejected", "Rejected"),
@@ -138,6 +149,20 @@ class CoopSubscriptionRequest(models.Model):
         tracking=True,
     )
     rejection_reason = fields.Text(readonly=True, copy=False, tracking=True)
+    # Waiting list: the office holds a request (the board meets, a college is full...)
+    # with its reason, instead of leaving it submitted for ever.
+    hold_reason = fields.Text(
+        string="Reason for the Hold",
+        copy=False,
+        tracking=True,
+        help="Why the request waits (for example: until the board meets).",
+    )
+    hold_date = fields.Date(string="On Hold Since", readonly=True, copy=False)
+    # Refunds (a redemption) are paid to this account: recorded on the person's contact.
+    iban = fields.Char(
+        string="Bank Account (IBAN)",
+        help="The member's account for refunds, recorded on their contact at submission.",
+    )
     # One person, one membership: the contacts the request's email (or registry number)
     # designates, shown to the officer when several could be the person.
     matching_partner_ids = fields.Many2many(
@@ -611,6 +636,26 @@ class CoopSubscriptionRequest(models.Model):
                 request._create_representative()
         return True
 
+    @api.constrains("iban")
+    def _check_iban(self):
+        """Odoo's own IBAN check (base_iban): country format and check digits."""
+        for request in self.filtered("iban"):
+            validate_iban(request.iban)
+
+    def _coop_record_bank_account(self):
+        """Record the request's IBAN on its person's contact, where refunds are paid.
+
+        Called by the request's actions once they have checked the caller: the officer or
+        the website records a member's account without the accounting rights.
+        """
+        Bank = self.env["res.partner.bank"].sudo()
+        for request in self.filtered(lambda r: r.iban and r.partner_id):
+            partner = request.partner_id.commercial_partner_id
+            number = sanitize_account_number(request.iban)
+            if number in partner.sudo().bank_ids.mapped("sanitized_acc_number"):
+                continue
+            Bank.create({"partner_id": partner.id, "acc_number": request.iban})
+
     # ------------------------------------------------------------------
     # State machine
     # ------------------------------------------------------------------
@@ -650,6 +695,7 @@ class CoopSubscriptionRequest(models.Model):
             if request.is_organisation and not request.representative_id:
                 request._create_representative()
         self._check_request()
+        self._coop_record_bank_account()
         self._action_write({"state": "submitted"})
         # The office reviews it, whoever typed it (an officer, the website, the portal).
         self._coop_schedule_role_activity(
@@ -701,6 +747,8 @@ class CoopSubscriptionRequest(models.Model):
             )
         self._check_request()
         self.share_class_id._check_accounting_ready()
+        # The person may have been chosen since the submission (several matching contacts).
+        self._coop_record_bank_account()
         self._accept()
         self.activity_feedback(["coop_membership.mail_activity_subscription_review"])
         self._coop_schedule_role_activity(
@@ -854,7 +902,7 @@ class CoopSubscriptionRequest(models.Model):
         return max(dates) if dates else fields.Date.context_today(self)
 
     def action_reject(self, reason=None):
-        self._check_state(("submitted", "waiting_payment"))
+        self._check_state(("submitted", "on_hold", "waiting_payment"))
         reason = reason or self.env.context.get("coop_rejection_reason")
         if not reason:
             raise UserError(_("Give the reason for refusing the subscription."))
@@ -870,6 +918,42 @@ class CoopSubscriptionRequest(models.Model):
         self._action_write({"state": "cancelled"})
         self._coop_unlink_step_activities()
         return True
+
+    def action_hold(self, reason=None):
+        """Put a submitted request on the waiting list, with its reason (the office's)."""
+        self._check_office()
+        self._check_state(("submitted",))
+        reason = reason or self.env.context.get("coop_hold_reason")
+        if reason:
+            self.write({"hold_reason": reason})
+        if any(not request.hold_reason for request in self):
+            raise UserError(_("Give the reason for putting the request on hold."))
+        self._action_write({"state": "on_hold", "hold_date": fields.Date.context_today(self)})
+        # Nobody has anything to review while it waits: the review comes back with it.
+        self._coop_unlink_step_activities()
+        return True
+
+    def action_resume(self):
+        """Take a request off the waiting list: back to the office's review."""
+        self._check_office()
+        self._check_state(("on_hold",))
+        self._action_write({"state": "submitted", "hold_date": False})
+        self._coop_schedule_role_activity(
+            "coop_membership.group_coop_officer",
+            "coop_membership.mail_activity_subscription_review",
+        )
+        return True
+
+    def _check_office(self):
+        if not (
+            self.env.su
+            or self.env.user.has_group("coop_membership.group_coop_officer")
+            or self.env.user.has_group("coop_membership.group_coop_accountant")
+        ):
+            raise AccessError(
+                _("Only cooperative officers and accountants may hold or resume requests.")
+            )
+        self.check_access("write")
 
     def _coop_unlink_step_activities(self):
         """A refused or cancelled request leaves nobody anything to review or cash."""

@@ -19,3 +19,4 @@ from . import test_holding_floor
 from . import test_conversion
 from . import test_request_matching
 from . import test_books_agree
+from . import test_request_hold_bank
