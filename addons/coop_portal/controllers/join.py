@@ -1,6 +1,7 @@
 from odoo import http
 from odoo.http import request
 
+from ..models.coop_subscription_request import JOIN_CONSENT_VERSION
 from .portal import REFUSALS
 
 
@@ -20,6 +21,7 @@ class CoopJoin(http.Controller):
             "share_classes": classes,
             "channels": Request._fields["contact_channel"]._description_selection(request.env),
             "post": {},
+            "consent_version": JOIN_CONSENT_VERSION,
             "error": None,
             **extra,
         }

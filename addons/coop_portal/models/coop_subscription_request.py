@@ -9,7 +9,16 @@ from .coop_member import parse_quantity
 # Applications from one address in an hour before the join form refuses more: a family
 # may apply together, a script may not flood the office.
 JOIN_RATE_LIMIT = 5
-JOIN_TEXT_FIELDS = ("partner_name", "email", "phone", "street", "zip", "city")
+JOIN_TEXT_FIELDS = ("partner_name", "email", "phone", "street", "zip", "city", "iban")
+# What the applicant accepts on the join page, and the version of those texts (change it
+# with their wording in coop_portal.coop_join): the member sees both in the member space.
+JOIN_CONSENTS = (
+    "consent_statutes",
+    "consent_internal_rules",
+    "consent_data_processing",
+    "consent_financial_risk",
+)
+JOIN_CONSENT_VERSION = "2026-12"
 
 
 class CoopSubscriptionRequest(models.Model):
@@ -30,6 +39,37 @@ class CoopSubscriptionRequest(models.Model):
         groups="coop_membership.group_coop_officer",
         help="Network address of a website application (rate limiting).",
     )
+    consent_statutes = fields.Boolean(string="Accepted the Statutes", readonly=True, copy=False)
+    consent_internal_rules = fields.Boolean(
+        string="Accepted the Internal Rules", readonly=True, copy=False
+    )
+    consent_data_processing = fields.Boolean(
+        string="Agreed to the Data Processing", readonly=True, copy=False
+    )
+    consent_financial_risk = fields.Boolean(
+        string="Acknowledged the Financial Risk",
+        readonly=True,
+        copy=False,
+        help="Shares may lose value and are refunded at most at their nominal value.",
+    )
+    consent_date = fields.Datetime(string="Consents Given On", readonly=True, copy=False)
+    consent_version = fields.Char(string="Version of the Texts", readonly=True, copy=False)
+
+    def write(self, vals):
+        if {*JOIN_CONSENTS, "consent_date", "consent_version"}.intersection(vals):
+            raise UserError(
+                _("What the applicant accepted is their own record: it cannot be changed.")
+            )
+        return super().write(vals)
+
+    def _portal_consents(self):
+        """The labels of the texts the applicant accepted, for the member space."""
+        self.ensure_one()
+        return [
+            self._fields[name].get_description(self.env)["string"]
+            for name in JOIN_CONSENTS
+            if self[name]
+        ]
 
     @api.model
     def _portal_join_companies(self):
@@ -95,6 +135,12 @@ class CoopSubscriptionRequest(models.Model):
         channel = values.get("contact_channel") or "email"
         if channel not in dict(self._fields["contact_channel"].selection):
             raise UserError(_("Choose how the cooperative should reach you."))
+        # Checkboxes: present ("on") when ticked, absent otherwise.
+        consents = {name: bool(values.get(name)) for name in JOIN_CONSENTS}
+        if any(consents.values()):
+            consents.update(
+                consent_date=fields.Datetime.now(), consent_version=JOIN_CONSENT_VERSION
+            )
         birthdate = values.get("birthdate") or False
         if birthdate:
             try:
@@ -133,6 +179,7 @@ class CoopSubscriptionRequest(models.Model):
                 "country_id": company.country_id.id,
                 "origin": "website",
                 "origin_ip": ip or False,
+                **consents,
             }
         )
         request.action_submit()

@@ -16,3 +16,4 @@ from . import test_portal_event_organisers
 from . import test_portal_representative
 from . import test_join_matching
 from . import test_portal_holding_floor
+from . import test_request_consents

@@ -148,6 +148,8 @@ JOIN_STEPS = """
     const joinForm = document.querySelector("form[action='/cooperative/join']");
     joinForm.querySelector("[name=partner_name]").value = " ";
     joinForm.querySelector("[name=email]").value = "axe.core@example.com";
+    // The texts to accept are required fields: ticked, as an applicant does.
+    joinForm.querySelectorAll("input[name^=consent_]").forEach((box) => (box.checked = true));
     const refused = await coopSubmit(joinForm);
     if (!refused.document.querySelector(".alert-danger")) {
         throw new Error("a blank name was not refused");
