@@ -16,3 +16,14 @@ class IrHttp(models.AbstractModel):
             if len(companies) > 1:
                 request.update_context(allowed_company_ids=companies)
         return res
+
+    @classmethod
+    def _post_dispatch(cls, response):
+        super()._post_dispatch(response)
+        # Member pages carry forms (vote, proxy, redemption, join): another site must not
+        # frame them and trick a member into clicking (clickjacking). Odoo's own login page
+        # does the same; a stricter policy already set on a response is kept.
+        headers = getattr(response, "headers", None)
+        if headers is not None:
+            headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+            headers.setdefault("Content-Security-Policy", "frame-ancestors 'self'")

@@ -13,3 +13,4 @@ from . import test_portal_groups_map
 from . import test_portal_forum
 from . import test_portal_newsletter
 from . import test_portal_event_organisers
+from . import test_portal_framing
