@@ -6,6 +6,7 @@ from . import coop_college
 from . import coop_member
 from . import coop_member_period
 from . import coop_member_college_history
+from . import coop_member_representative_history
 from . import res_partner
 from . import res_config_settings
 from . import res_company_capital

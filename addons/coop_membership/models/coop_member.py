@@ -66,6 +66,24 @@ class CoopMember(models.Model):
     exit_reason = fields.Text(readonly=True, copy=False, tracking=True)
     period_ids = fields.One2many("coop.member.period", "member_id", string="Membership Periods")
     college_history_ids = fields.One2many("coop.member.college.history", "member_id")
+    # An organisation acts through one person per cooperative (it may be a member of two
+    # cooperatives with different representatives): they vote, receive the convocations,
+    # give or hold proxies and use the member space for it. Changes are tracked in the
+    # chatter and dated in the history (who represented it at an assembly's date).
+    is_organisation = fields.Boolean(related="partner_id.is_company", string="Organisation")
+    representative_id = fields.Many2one(
+        "res.partner",
+        string="Representative",
+        index="btree_not_null",
+        ondelete="restrict",
+        tracking=True,
+        domain=[("is_company", "=", False)],
+        help="The person who votes, receives the convocations and uses the member space "
+        "for this organisation.",
+    )
+    representative_history_ids = fields.One2many(
+        "coop.member.representative.history", "member_id", string="Representatives"
+    )
     # Related for lists, search and the kanban card.
     email = fields.Char(related="partner_id.email")
     phone = fields.Char(related="partner_id.phone")
@@ -94,6 +112,33 @@ class CoopMember(models.Model):
             self._table,
             ["company_id", "college_id", "state"],
         )
+
+    @api.model
+    def _coop_check_partner_merge(self, partners):
+        """Refuse to merge contacts who are members of the same cooperative.
+
+        Odoo's merge moves each membership to the kept contact; where the
+        (person, cooperative) pair is unique it DELETES the membership it cannot move,
+        and with it the member's register lines. Two memberships of one person are a
+        register correction (a transfer of shares, then an exit) the officer makes first.
+        """
+        members = (
+            self.sudo().with_context(active_test=False).search([("partner_id", "in", partners.ids)])
+        )
+        for company in members.company_id:
+            twins = members.filtered(lambda m, c=company: m.company_id == c)
+            if len(twins) > 1:
+                raise UserError(
+                    _(
+                        "%(people)s are each a member of %(company)s (%(numbers)s): merging "
+                        "them would delete a membership and its register lines. Transfer the "
+                        "shares of one membership to the other and close it first.",
+                        people=", ".join(twins.partner_id.mapped("name")),
+                        company=company.name,
+                        numbers=", ".join(str(n) for n in twins.mapped("member_number") if n)
+                        or _("no number yet"),
+                    )
+                )
 
     @api.depends("state")
     def _compute_is_active_member(self):
@@ -126,6 +171,9 @@ class CoopMember(models.Model):
         members = super(CoopMember, self.with_context(mail_create_nolog=True)).create(vals_list)
         members = members.with_env(self.env)
         members._check_college_company()
+        members._check_representative()
+        for member in members.filtered("representative_id"):
+            member._open_representative_line(member.representative_id)
         return members
 
     def write(self, vals):
@@ -149,10 +197,73 @@ class CoopMember(models.Model):
             )
         if "college_id" in vals:
             self._track_college_change(vals["college_id"])
+        changed_representative = (
+            self.filtered(lambda m: m.representative_id.id != vals["representative_id"])
+            if "representative_id" in vals
+            else self.browse()
+        )
         res = super().write(vals)
         if "college_id" in vals or "company_id" in vals:
             self._check_college_company()
+        if changed_representative or "partner_id" in vals:
+            self._check_representative()
+        changed_representative._track_representative_change()
         return res
+
+    def _check_representative(self):
+        for member in self.filtered("representative_id"):
+            if not member.partner_id.is_company:
+                raise ValidationError(
+                    _(
+                        "%(person)s is a person, not an organisation: only an organisation "
+                        "acts through a representative.",
+                        person=member.partner_id.name,
+                    )
+                )
+            if member.representative_id.is_company:
+                raise ValidationError(
+                    _(
+                        "The representative of %(organisation)s must be a person, not an "
+                        "organisation (%(representative)s).",
+                        organisation=member.partner_id.name,
+                        representative=member.representative_id.name,
+                    )
+                )
+
+    def _track_representative_change(self):
+        """Close the current representative line of each member and open the new one."""
+        History = self.env["coop.member.representative.history"].sudo()
+        today = fields.Date.context_today(self)
+        History.search([("member_id", "in", self.ids), ("date_to", "=", False)]).write(
+            {"date_to": today}
+        )
+        for member in self.filtered("representative_id"):
+            member._open_representative_line(member.representative_id, today)
+
+    def _open_representative_line(self, partner, date_from=None):
+        self.ensure_one()
+        self.env["coop.member.representative.history"].sudo().create(
+            {
+                "member_id": self.id,
+                "partner_id": partner.id,
+                "date_from": date_from or fields.Date.context_today(self),
+            }
+        )
+
+    def _representative_at(self, date):
+        """The person who represented this organisation on ``date`` (empty if none)."""
+        self.ensure_one()
+        line = self.representative_history_ids.filtered(
+            lambda h: h.date_from <= date and (not h.date_to or h.date_to > date)
+        )[:1]
+        return line.partner_id if line else self.representative_id
+
+    def _coop_acting_partner(self):
+        """The person who acts for this membership: the organisation's representative,
+        or the member themselves (an organisation with no representative acts through its
+        own address until one is named)."""
+        self.ensure_one()
+        return self.representative_id or self.partner_id
 
     def _lifecycle_write(self, vals):
         """Write register fields once the calling action has checked its rules.

@@ -1,9 +1,10 @@
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_amount, format_date
 from odoo.tools.sql import escape_psql
 
 from .coop_member import ACTIVE_STATES
+from .coop_siret import LEGAL_FORMS, normalize_siret, siret_is_valid
 
 OPEN_STATES = ("draft", "submitted", "waiting_payment")
 # Set only by the request's actions (see _action_write), never by a plain write.
@@ -68,6 +69,76 @@ class CoopSubscriptionRequest(models.Model):
         string="Preferred Channel",
         default="email",
     )
+    # A legal person (local authority, association, company): partner_name is its legal
+    # name, email/phone/address are the organisation's; it votes, receives convocations
+    # and uses the member space through its representative, a person with their own
+    # contact details (never the organisation's mailbox).
+    is_organisation = fields.Boolean(
+        string="Organisation",
+        help="A local authority, an association or a company subscribing; it acts through "
+        "its representative.",
+    )
+    legal_form = fields.Selection(LEGAL_FORMS)
+    siret = fields.Char(
+        string="SIREN / SIRET",
+        help="The organisation's SIREN (9 digits) or SIRET (14 digits) number.",
+    )
+    representative_id = fields.Many2one(
+        "res.partner",
+        string="Representative",
+        ondelete="restrict",
+        tracking=True,
+        help="The person who acts for the organisation (created at submission from the "
+        "details below when empty).",
+    )
+    representative_name = fields.Char(string="Representative's Name")
+    representative_function = fields.Char(string="Representative's Position")
+    representative_email = fields.Char(string="Representative's Email")
+    representative_phone = fields.Char(string="Representative's Phone")
+    college_id = fields.Many2one("coop.college", required=True, check_company=True, tracking=True)
+    share_class_id = fields.Many2one(
+        "coop.share.class",
+        required=True,
+        check_company=True,
+        compute="_compute_share_class_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    quantity = fields.Integer(string="Shares", required=True, default=1, tracking=True)
+    unit_value = fields.Monetary(related="share_class_id.nominal_value")
+    amount = fields.Monetary(compute="_compute_amount", store=True)
+    member_id = fields.Many2one(
+        "coop.member", string="Membership", readonly=True, copy=False, check_company=True
+    )
+    invoice_id = fields.Many2one(
+        "account.move",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        index="btree_not_null",
+    )
+    invoice_payment_state = fields.Selection(related="invoice_id.payment_state")
+    operation_id = fields.Many2one(
+        "coop.share.operation", string="Register Operation", readonly=True, copy=False
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("submitted", "Submitted"),
+            ("waiting_payment", "Waiting for Payment"),
+            ("paid", "Paid"),
+            ("rejected", "Rejected"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    rejection_reason = fields.Text(readonly=True, copy=False, tracking=True)
     college_id = fields.Many2one("coop.college", required=True, check_company=True, tracking=True)
     share_class_id = fields.Many2one(
         "coop.share.class",
@@ -166,11 +237,46 @@ class CoopSubscriptionRequest(models.Model):
                     "contact_channel": partner.coop_contact_channel,
                 }
             )
+            if partner.is_company:
+                self.update(
+                    {
+                        "is_organisation": True,
+                        "siret": partner.company_registry,
+                        "legal_form": partner.coop_legal_form,
+                    }
+                )
+
+    @api.constrains("is_organisation", "siret", "email", "representative_email")
+    def _check_organisation(self):
+        """A wrong SIREN/SIRET, or a representative reached at the organisation's own
+        mailbox, is refused when typed: the convocations must reach a person."""
+        for request in self.filtered("is_organisation"):
+            if request.siret and not siret_is_valid(request.siret):
+                raise ValidationError(
+                    _(
+                        "%(number)s is not a valid SIREN (9 digits) or SIRET (14 digits) "
+                        "number: check it on the organisation's Kbis or INSEE notice.",
+                        number=request.siret,
+                    )
+                )
+            org_email = (request.email or request.partner_id.email or "").strip().lower()
+            rep_email = request.representative_email or request.representative_id.email
+            if rep_email and rep_email.strip().lower() == org_email:
+                raise ValidationError(
+                    _(
+                        "The representative's email must be their own, not the "
+                        "organisation's (%(email)s): the convocations and the member space "
+                        "are personal.",
+                        email=org_email,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
         self._coop_check_vals(vals_list)
         for vals in vals_list:
+            if vals.get("siret"):
+                vals["siret"] = normalize_siret(vals["siret"])
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("coop.subscription.request") or "/"
@@ -210,6 +316,8 @@ class CoopSubscriptionRequest(models.Model):
                 )
             )
         self._coop_check_vals([vals])
+        if vals.get("siret"):
+            vals = dict(vals, siret=normalize_siret(vals["siret"]))
         return super().write(vals)
 
     def _action_write(self, vals):
@@ -242,12 +350,56 @@ class CoopSubscriptionRequest(models.Model):
             )
         )
 
+    def _organisation_partner_values(self):
+        """What the organisation's contact card gets from the request."""
+        self.ensure_one()
+        if not self.is_organisation:
+            return {}
+        return {
+            "is_company": True,
+            "company_registry": self.siret,
+            "coop_legal_form": self.legal_form,
+        }
+
+    def _create_representative(self):
+        """The representative as a contact of the organisation (its address, their own
+        email and phone), once the request is submitted."""
+        self.ensure_one()
+        if not self.representative_name:
+            return
+        self.representative_id = self.env["res.partner"].create(
+            {
+                "name": self.representative_name,
+                "parent_id": self.partner_id.id,
+                "type": "contact",
+                "function": self.representative_function,
+                "email": self.representative_email,
+                "phone": self.representative_phone,
+                "coop_contact_channel": self.contact_channel or "email",
+                "lang": self.company_id.partner_id.lang or self.env.lang,
+            }
+        )
+
     def _check_request(self):
         """Raise a clear error when the request cannot go on; store nothing."""
         Operation = self.env["coop.share.operation"]
         for request in self:
             if not request.partner_id and not request.partner_name:
+                if request.is_organisation:
+                    raise UserError(_("Give the legal name of the organisation subscribing."))
                 raise UserError(_("Give the name of the person subscribing."))
+            if request.is_organisation and not (
+                request.representative_id
+                or (request.representative_name and request.representative_email)
+                or request._existing_member().representative_id
+            ):
+                raise UserError(
+                    _(
+                        "Name the representative of %(organisation)s, with their own "
+                        "email: they vote and receive the convocations for it.",
+                        organisation=request.partner_id.name or request.partner_name,
+                    )
+                )
             if not request.share_class_id.active:
                 raise UserError(
                     _(
@@ -362,12 +514,15 @@ class CoopSubscriptionRequest(models.Model):
                         "city": request.city,
                         "country_id": request.country_id.id,
                         "coop_contact_channel": request.contact_channel or "email",
-                        "coop_birthdate": request.birthdate,
+                        "coop_birthdate": not request.is_organisation and request.birthdate,
                         # Members read the cooperative's mails in its language, whoever
                         # typed the request.
                         "lang": request.company_id.partner_id.lang or self.env.lang,
+                        **request._organisation_partner_values(),
                     }
                 )
+            if request.is_organisation and not request.representative_id:
+                request._create_representative()
         self._check_request()
         self._action_write({"state": "submitted"})
         # The office reviews it, whoever typed it (an officer, the website, the portal).
@@ -433,11 +588,16 @@ class CoopSubscriptionRequest(models.Model):
                             "partner_id": request.partner_id.id,
                             "company_id": request.company_id.id,
                             "college_id": request.college_id.id,
+                            "representative_id": request.representative_id.id,
                         }
                     )
                 )
             elif member.state in ("resigned", "excluded", "candidate"):
                 member.sudo().college_id = request.college_id
+            # An organisation already a member keeps its representative: changing it is
+            # the officer's explicit act on the membership, tracked there.
+            if request.representative_id and not member.representative_id:
+                member.sudo().representative_id = request.representative_id
             invoice = request._create_invoice()
             request._action_write(
                 {"member_id": member.id, "invoice_id": invoice.id, "state": "waiting_payment"}

@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 
 from .coop_member import ACTIVE_STATES
+from .coop_siret import LEGAL_FORMS
 
 
 class ResPartner(models.Model):
@@ -41,6 +42,14 @@ class ResPartner(models.Model):
         help="How the cooperative reaches this person. Legal notices (assembly "
         "convocations, attestations) are still sent: by email when there is an "
         "address and the person did not ask for paper, otherwise by post.",
+    )
+    # The SIREN/SIRET of an organisation is Odoo's company_registry ("Company ID").
+    coop_legal_form = fields.Selection(LEGAL_FORMS, string="Legal Form")
+    coop_represented_member_ids = fields.One2many(
+        "coop.member",
+        "representative_id",
+        string="Represented Memberships",
+        help="The organisations' memberships this person acts for.",
     )
 
     def _compute_coop_membership_count(self):
