@@ -1,4 +1,7 @@
+import werkzeug.exceptions
+
 from odoo import models
+from odoo.exceptions import AccessDenied, AccessError
 from odoo.http import request
 
 
@@ -27,3 +30,15 @@ class IrHttp(models.AbstractModel):
         if headers is not None:
             headers.setdefault("X-Frame-Options", "SAMEORIGIN")
             headers.setdefault("Content-Security-Policy", "frame-ancestors 'self'")
+
+    @classmethod
+    def _get_exception_code_values(cls, exception):
+        # A page the visitor may not see answers exactly like a missing one: a 403 on
+        # /event/<id> told anyone that a members-only event exists behind that number.
+        context = getattr(exception, "__context__", None)
+        if getattr(request, "is_frontend", False) and any(
+            isinstance(error, AccessError) and not isinstance(error, AccessDenied)
+            for error in (exception, context)
+        ):
+            exception = werkzeug.exceptions.NotFound()
+        return super()._get_exception_code_values(exception)
