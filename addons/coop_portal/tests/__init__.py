@@ -16,3 +16,4 @@ from . import test_portal_event_organisers
 from . import test_portal_framing
 from . import test_portal_reset_password
 from . import test_portal_not_found
+from . import test_portal_event_registrations
