@@ -6,3 +6,4 @@ from . import events
 from . import groups
 from . import event_waitlist
 from . import forum
+from . import auth_signup

@@ -73,6 +73,24 @@ class CoopDocuments(CoopPortal):
         )
         return request.render("coop_portal.portal_my_documents", values)
 
+    @staticmethod
+    def _coop_is_prefetch():
+        """A request the browser made ahead of the member, or only for the headers.
+
+        Reading a document counts in the member's engagement, so a download link must not
+        count when a browser prefetches it (Chrome sends Sec-Purpose, Firefox X-Moz) or asks
+        only for its headers. Crawlers and mail link scanners are anonymous: they count
+        nothing anyway.
+        """
+        httprequest = request.httprequest
+        if httprequest.method == "HEAD":
+            return True
+        purpose = " ".join(
+            httprequest.headers.get(name, "")
+            for name in ("Sec-Purpose", "Purpose", "X-Purpose", "X-Moz")
+        ).lower()
+        return "prefetch" in purpose or "preview" in purpose
+
     @http.route(
         ["/my/documents/<int:document_id>/download"], type="http", auth="public", website=True
     )
@@ -86,7 +104,7 @@ class CoopDocuments(CoopPortal):
         if not document:
             raise request.not_found()
         content, mimetype, filename = document._portal_content()
-        if not request.env.user._is_public():
+        if not request.env.user._is_public() and not self._coop_is_prefetch():
             document._portal_log_read(partner)
         return request.make_response(
             content,

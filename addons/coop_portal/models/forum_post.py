@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.osv import expression
 
+from odoo.addons.coop_membership.access import missing_error
+
 # Keys of forum.post.write that are moderation, not authorship.
 MODERATION_KEYS = {
     "active",
@@ -93,8 +95,14 @@ class ForumPost(models.Model):
         )
 
     def _coop_check(self, need_moderator=False, forum=None):
-        """Clear refusals before Odoo's karma messages, which do not apply here."""
-        roles = (forum or self.forum_id)._coop_roles()
+        """Clear refusals before Odoo's karma messages, which do not apply here.
+
+        A forum the user may not read answers like a missing post and names nothing.
+        """
+        forums = forum or self.sudo().forum_id
+        if not forums.with_env(self.env).has_access("read"):
+            raise missing_error(self or forums.with_env(self.env))
+        roles = forums.with_env(self.env)._coop_roles()
         for forum_id, (member, moderator) in roles.items():
             forum = self.env["forum.forum"].sudo().browse(forum_id)
             if need_moderator and not moderator:

@@ -1,4 +1,7 @@
+import werkzeug.exceptions
+
 from odoo import models
+from odoo.exceptions import AccessDenied, AccessError
 from odoo.http import request
 
 
@@ -16,3 +19,26 @@ class IrHttp(models.AbstractModel):
             if len(companies) > 1:
                 request.update_context(allowed_company_ids=companies)
         return res
+
+    @classmethod
+    def _post_dispatch(cls, response):
+        super()._post_dispatch(response)
+        # Member pages carry forms (vote, proxy, redemption, join): another site must not
+        # frame them and trick a member into clicking (clickjacking). Odoo's own login page
+        # does the same; a stricter policy already set on a response is kept.
+        headers = getattr(response, "headers", None)
+        if headers is not None:
+            headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+            headers.setdefault("Content-Security-Policy", "frame-ancestors 'self'")
+
+    @classmethod
+    def _get_exception_code_values(cls, exception):
+        # A page the visitor may not see answers exactly like a missing one: a 403 on
+        # /event/<id> told anyone that a members-only event exists behind that number.
+        context = getattr(exception, "__context__", None)
+        if getattr(request, "is_frontend", False) and any(
+            isinstance(error, AccessError) and not isinstance(error, AccessDenied)
+            for error in (exception, context)
+        ):
+            exception = werkzeug.exceptions.NotFound()
+        return super()._get_exception_code_values(exception)

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResUsers(models.Model):
@@ -17,3 +17,15 @@ class ResUsers(models.Model):
         for user in self:
             members = user.partner_id.sudo()._coop_portal_members()
             user.coop_member_company_ids = members.filtered("is_active_member").company_id
+
+    @api.model
+    def _coop_reset_login_unknown(self, login):
+        """True when Odoo's password reset finds no single account for ``login``.
+
+        Same search as ``reset_password`` (login, then email), as superuser: the visitor is
+        anonymous. Only says whether to hide Odoo's "no account" answer, never shown.
+        """
+        users = self.sudo().search(self._get_login_domain(login))
+        if not users:
+            users = self.sudo().search(self._get_email_domain(login))
+        return len(users) != 1

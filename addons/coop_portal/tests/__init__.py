@@ -17,3 +17,8 @@ from . import test_portal_representative
 from . import test_join_matching
 from . import test_portal_holding_floor
 from . import test_request_consents
+from . import test_portal_framing
+from . import test_portal_reset_password
+from . import test_portal_not_found
+from . import test_portal_event_registrations
+from . import test_portal_forum_probe

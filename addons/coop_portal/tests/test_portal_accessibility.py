@@ -8,7 +8,7 @@ rendered page (styles applied, scripts run) and the test fails on any violation 
 
 from pathlib import Path
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import CoopPortalCase
 
@@ -248,8 +248,10 @@ class TestPortalAccessibility(CoopPortalCase):
             self.assert_accessible("/cooperative/join", steps=AUDIT_PAGE + JOIN_STEPS)
 
     def test_portal_user_without_membership(self):
+        """A person with a login but no membership (a customer) reads an accessible page."""
+        new_test_user(self.env, login="customer_no_member", groups="base.group_portal")
         with self.subTest(url="/my/cooperative"):
-            self.assert_accessible("/my/cooperative", login="portal")
+            self.assert_accessible("/my/cooperative", login="customer_no_member")
 
     def test_bernard_members_forum(self):
         self.assembly.resolution_ids._coop_open_forum_threads()

@@ -156,6 +156,8 @@ class TestPortalDocuments(CoopPortalCase):
         self.assertEqual(self.download(minutes).status_code, 404)
 
     def test_reading_counts_in_the_engagement_level(self):
+        """Bernard downloading the report counts once in his engagement; his browser
+        prefetching the link does not."""
         Activity = self.env["coop.engagement.activity"]
         domain = [
             ("partner_id", "=", self.member_bernard.partner_id.id),
@@ -165,6 +167,15 @@ class TestPortalDocuments(CoopPortalCase):
         ]
         self.assertFalse(Activity.search_count(domain))
         self.authenticate("bernard", "bernard")
+        # The browser prefetching the link, or asking for its headers, is not Bernard
+        # reading it.
+        url = f"/my/documents/{self.report.id}/download"
+        prefetches = ({"Sec-Purpose": "prefetch"}, {"Purpose": "prefetch"}, {"X-Moz": "prefetch"})
+        for headers in prefetches:
+            response = self.url_open(url, headers=headers)
+            self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.opener.head(self.base_url() + url).status_code, 200)
+        self.assertFalse(Activity.search_count(domain), "a prefetch is no reading")
         self.download(self.report)
         self.download(self.report)
         self.assertEqual(Activity.search_count(domain), 1, "once per document")

@@ -1,6 +1,6 @@
 from markupsafe import escape
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.tests import tagged
 
 from .common import CoopPortalCase
@@ -123,18 +123,21 @@ class TestPortalForum(CoopPortalCase):
         self.env.invalidate_all()
         self.assertFalse(self.member_romain.is_active_member)
         before = Post.search_count([("forum_id", "=", self.forum.id)])
-        with self.assertRaises(AccessError):
+        # The forum he may no longer read answers like a missing one (issue #21).
+        with self.assertRaises(MissingError):
             self.answer(self.user_romain, "Encore moi")
         with self.assertRaises(AccessError):
             self.thread.with_user(self.user_romain).read(["name"])
         self.assertEqual(Post.search_count([("forum_id", "=", self.forum.id)]), before)
         # The same holds for the members-only events of his cooperative.
         self.assertFalse(Event.search([("id", "=", workshop.id)]))
-        # A member of another cooperative cannot write there either (clear message).
-        with self.assertRaisesRegex(AccessError, "Only active members"):
+        # A member of another cooperative cannot write there either, and the refusal
+        # names no cooperative (it answers like a missing forum).
+        with self.assertRaises(MissingError) as refused:
             Post.with_user(self.user_claire).create(
                 {"forum_id": self.forum.id, "name": "Intrus", "content": "<p>x</p>"}
             )
+        self.assertNotIn(self.ara.name, str(refused.exception))
         self.assertEqual(Post.search_count([("forum_id", "=", self.forum.id)]), before)
 
     def test_post_through_the_website_and_forged_forum(self):
