@@ -198,6 +198,8 @@ class TestSecretResults(GovernanceCommon):
         self.assertNotIn("Consumers", warning)
         self.assertIn("weighted result itself may still reveal", warning)
         self.assertIn("merge colleges for this vote", warning)
+        arch = assembly.get_view(view_type="form")["arch"]
+        self.assertIn('name="secret_disclosure_warning"', arch, "shown on the assembly form")
 
     def test_anonymous_poll_merges_small_colleges(self):
         """An anonymous poll's results per college show no college of fewer than 5."""
