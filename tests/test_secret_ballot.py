@@ -132,7 +132,7 @@ class TestSecretBallot(TransactionCase):
                 "SELECT partner_id FROM coop_member WHERE company_id = %s", [data["company"]]
             )
             partner_ids = [row[0] for row in cr.fetchall()]
-            for table in ("coop_member", "coop_college", "ir_sequence"):
+            for table in ("coop_poll", "coop_member", "coop_college", "ir_sequence"):
                 cr.execute(
                     SQL(
                         "DELETE FROM %s WHERE company_id = %s",
@@ -176,6 +176,63 @@ class TestSecretBallot(TransactionCase):
             env["coop.resolution"].browse(data["resolution"]).action_close_vote()
             cr.commit()  # pylint: disable=invalid-commit
         return many
+
+    def _poll_and_close(self, data):
+        """An anonymous poll of the same census, each answer committed on its own, closed.
+
+        Returns the transaction ids of the answers (their participation rows carry them).
+        """
+        with self._cursor() as cr:
+            env = self._env(cr, data["officer"], data["company"])
+            poll = env["coop.poll"].create(
+                {
+                    "name": "Next project",
+                    "company_id": data["company"],
+                    "anonymous": True,
+                    "date_open": fields.Datetime.now() - timedelta(hours=1),
+                    "date_close": fields.Datetime.now() + timedelta(days=7),
+                    "option_ids": [(0, 0, {"name": "Solar"}), (0, 0, {"name": "Wind"})],
+                }
+            )
+            poll.action_open()
+            cr.commit()  # pylint: disable=invalid-commit
+            poll_id, option_ids = poll.id, poll.option_ids.ids
+            cr.execute(
+                "SELECT id FROM coop_member WHERE company_id = %s ORDER BY id", [data["company"]]
+            )
+            member_ids = [row[0] for row in cr.fetchall()]
+        answer_xmins = set()
+        for i, member_id in enumerate(member_ids):
+            with self._cursor() as cr:
+                env = self._env(cr, data["officer"], data["company"])
+                env["coop.poll"].browse(poll_id).answer(member_id, [option_ids[i % 2]])
+                cr.execute(
+                    "SELECT xmin::text FROM coop_poll_participation"
+                    " WHERE poll_id = %s AND member_id = %s",
+                    [poll_id, member_id],
+                )
+                answer_xmins.add(cr.fetchone()[0])
+                cr.commit()  # pylint: disable=invalid-commit
+        with self._cursor() as cr:
+            self._env(cr, data["officer"], data["company"])["coop.poll"].browse(
+                poll_id
+            ).action_close()
+            cr.commit()  # pylint: disable=invalid-commit
+        return poll_id, answer_xmins
+
+    def test_anonymous_poll_counters_keep_no_answer_order(self):
+        """After an anonymous poll closes, no counter shares a transaction with an answer."""
+        data = self._setup_committed()
+        try:
+            poll_id, answer_xmins = self._poll_and_close(data)
+            self.assertEqual(len(answer_xmins), 33, "each answer was committed on its own")
+            with self._cursor() as cr:
+                cr.execute("SELECT xmin::text FROM coop_poll_tally WHERE poll_id = %s", [poll_id])
+                xmins = {row[0] for row in cr.fetchall()}
+            self.assertEqual(len(xmins), 1, "one xmin for every counter: the close")
+            self.assertFalse(xmins & answer_xmins, "no counter keeps an answer's xmin")
+        finally:
+            self._cleanup(data)
 
     def _assert_nothing_small(self, lines, total_voters, who):
         """No line of 1 to 4 voters; neither the total minus the lines shown alone."""

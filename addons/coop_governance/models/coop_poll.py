@@ -92,7 +92,32 @@ class CoopPoll(models.Model):
         if any(p.state != "open" for p in self):
             raise UserError(_("Only an open poll can be closed."))
         self.write({"state": "closed"})
+        self.filtered("anonymous")._rewrite_tally()
         return True
+
+    def _rewrite_tally(self):
+        """Rewrite the counters of these anonymous polls in the closing transaction.
+
+        Each answer updated its option's counter in the answer's own transaction, so a
+        counter's ``xmin`` matched the ``xmin`` of the last participation that chose it.
+        Deleting and inserting the counters again gives them all the closing
+        transaction's ``xmin`` (see ``coop.resolution._shuffle_urn`` for the urn).
+        """
+        if not self:
+            return
+        self.env["coop.poll.tally"].flush_model()
+        self.env.cr.execute(
+            """
+            WITH old AS (
+                DELETE FROM coop_poll_tally WHERE poll_id = ANY(%s)
+                  RETURNING id, poll_id, option_id, college_id, count
+            )
+            INSERT INTO coop_poll_tally (id, poll_id, option_id, college_id, count)
+            SELECT id, poll_id, option_id, college_id, count FROM old ORDER BY random()
+            """,
+            [self.ids],
+        )
+        self.env["coop.poll.tally"].invalidate_model()
 
     def _audience_domain(self):
         self.ensure_one()
