@@ -44,6 +44,7 @@
         "demo/coop_membership_demo.xml",
         "demo/coop_capital_chart_demo.xml",
         "demo/coop_capital_demo.xml",
+        "demo/coop_capital_books_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
 
 # Accounts of the French chart (l10n_fr_account) for the capital calls of a cooperative:
@@ -169,6 +169,78 @@ class ResCompany(models.Model):
                         c.journal_id != j and (not c.journal_id or c.journal_id.type == "sale")
                     )
                 ).journal_id = new_journal
+        return True
+
+    def _coop_book_register_without_entries(self, date, label):
+        """Post the opening entry of the capital the register holds without entries.
+
+        Shares taken over from former (paper) registers are entered straight in the share
+        register; their capital was paid in earlier years and sits in the opening balance
+        of the bank. One entry per cooperative, D bank / C capital account, so that from
+        then on the capital account says what the register says. Setup step (data), run
+        as superuser by the caller.
+        """
+        Operation = self.env["coop.share.operation"].sudo()
+        groups = Operation._read_group(
+            [
+                ("company_id", "in", self.ids),
+                ("state", "=", "confirmed"),
+                ("move_id", "=", False),
+            ],
+            ["company_id", "share_class_id"],
+            ["signed_amount:sum"],
+        )
+        Journal = self.env["account.journal"].sudo()
+        for company in self:
+            lines = {}
+            for group_company, share_class, amount in groups:
+                if group_company == company and not company.currency_id.is_zero(amount):
+                    account = share_class.capital_account_id
+                    lines[account] = lines.get(account, 0.0) + amount
+            total = sum(lines.values())
+            if company.currency_id.is_zero(total):
+                continue
+            bank = Journal.search(
+                [*Journal._check_company_domain(company), ("type", "=", "bank")], limit=1
+            )
+            journal = Journal.search(
+                [*Journal._check_company_domain(company), ("type", "=", "general")], limit=1
+            )
+            move_lines = [
+                Command.create(
+                    {
+                        "name": label,
+                        "account_id": bank.default_account_id.id,
+                        "debit": max(total, 0.0),
+                        "credit": max(-total, 0.0),
+                    }
+                )
+            ] + [
+                Command.create(
+                    {
+                        "name": label,
+                        "account_id": account.id,
+                        "debit": max(-amount, 0.0),
+                        "credit": max(amount, 0.0),
+                    }
+                )
+                for account, amount in lines.items()
+            ]
+            move = (
+                self.env["account.move"]
+                .sudo()
+                .create(
+                    {
+                        "move_type": "entry",
+                        "company_id": company.id,
+                        "journal_id": journal.id,
+                        "date": date,
+                        "ref": label,
+                        "line_ids": move_lines,
+                    }
+                )
+            )
+            move.action_post()
         return True
 
     def _coop_find_or_create_capital_journal(self):

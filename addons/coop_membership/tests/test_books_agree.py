@@ -283,3 +283,21 @@ class TestBooksAgree(CoopCapitalTestCommon):
             ]
         )
         self.assertEqual(sum(marie_lines.mapped("balance")), -100.0)
+
+    def test_register_taken_over_gets_its_opening_entry(self):
+        """Shares taken over from a paper register, entered straight in the register, get
+        one opening entry: the capital account then says what the register says."""
+        self.unpaid_calls = 0.0
+        self._subscribe(self._create_member("Odette Lemoine"), 8)
+        self._subscribe(self._create_member("Yves Fontaine", company=self.company_b), 3)
+        register = (self.company_a | self.company_b)._coop_subscribed_capital()
+        self.assertEqual(register, {self.company_a.id: 400.0, self.company_b.id: 300.0})
+        self.assertEqual(
+            self._balances(self.class_a.capital_account_id),
+            {self.company_a.id: 0.0, self.company_b.id: 0.0},
+        )
+        with superuser_setup("arrange: the opening entry of the data set-up"):
+            (self.company_a | self.company_b)._coop_book_register_without_entries(
+                fields.Date.today(), "Reprise du registre papier"
+            )
+        self.assertBooksAgree(400.0, "the opening entry")
