@@ -366,18 +366,8 @@ class CoopResolution(models.Model):
         return True
 
     def _check_can_close(self):
-        """Raise unless the user runs the assemblies of these resolutions' cooperatives."""
-        if self.env.su:
-            return
-        if not self.env.user.has_group("coop_governance.group_governance_officer"):
-            raise AccessError(
-                _(
-                    "Only the secretary of the general assemblies (Governance Officer) "
-                    "closes votes and assemblies."
-                )
-            )
-        # Write access on the resolutions: the assembly's cooperative is one of the user's.
-        self.check_access("write")
+        """Who closes a vote is who closes its assembly: one rule, on the assembly."""
+        self.assembly_id._check_can_close()
 
     def _close_vote(self):
         """Count and store the outcome; privileged, called after ``_check_can_close``."""
