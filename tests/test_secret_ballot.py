@@ -24,7 +24,7 @@ from unittest.mock import patch
 from lxml import html
 
 from odoo import SUPERUSER_ID, api, fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import db_connect
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import SQL
@@ -331,3 +331,27 @@ class TestSecretBallotMemberPages(HttpCase):
         )
         with self.assertRaises(AccessError):
             self.env["coop.resolution.result"].with_user(bernard).search_read([], ["yes_count"])
+
+    def test_member_sees_no_result_of_a_small_anonymous_poll(self):
+        """Bernard alone answered an anonymous poll: once closed, nobody sees its results."""
+        gov_officer = new_test_user(
+            self.env,
+            login="gov_officer_ara_secret",
+            groups="base.group_user,coop_governance.group_governance_officer",
+            company_id=self.env.ref("coop_membership.coop_company_ara").id,
+        )
+        poll = (
+            self.env.ref("coop_governance.coop_poll_ara_workshop")
+            .copy({"name": "Atelier confidentiel"})
+            .with_user(gov_officer)
+        )
+        poll.action_open()
+        member = self.env.ref("coop_membership.member_bernard_roux")
+        poll.answer(member, poll.option_ids[0])
+        poll.action_close()
+        self.authenticate("bernard", "bernard")
+        page = self.url_open(f"/my/polls/{poll.id}/{member.id}").text
+        self.assertIn("its results are not published", page)
+        self.assertNotIn("coop_poll_results", page, "no results table")
+        with self.assertRaisesRegex(UserError, "Fewer than 5 members answered"):
+            poll.get_results()

@@ -191,6 +191,15 @@ class CoopPoll(models.Model):
         self.ensure_one()
         self.check_access("read")
         poll = self.sudo()
+        if poll._results_suppressed():
+            raise UserError(
+                _(
+                    "Fewer than %(threshold)s members answered anonymous poll %(poll)s: "
+                    "its results are not published, they would tell who chose what.",
+                    threshold=poll.company_id.coop_secret_min_voters,
+                    poll=poll.name,
+                )
+            )
         participants = {
             college.id: count
             for college, count in self.env["coop.poll.participation"]
@@ -244,6 +253,20 @@ class CoopPoll(models.Model):
                 }
             results.append(line)
         return sorted(results, key=lambda r: (-r["share"], r["option"].sequence))
+
+    def _results_suppressed(self):
+        """An anonymous poll answered by 1 to N-1 members publishes no result at all.
+
+        Its totals alone would describe fewer people than the cooperative's threshold
+        (a poll may ask a single small college).
+        """
+        self.ensure_one()
+        if not self.anonymous:
+            return False
+        answered = (
+            self.env["coop.poll.participation"].sudo().search_count([("poll_id", "=", self.id)])
+        )
+        return 0 < answered < self.company_id.coop_secret_min_voters
 
     def action_view_results(self):
         self.ensure_one()

@@ -1,4 +1,5 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -67,6 +68,17 @@ class ResCompany(models.Model):
         kind = "ordinary" if assembly_type == "ordinary" else "extraordinary"
         rank = "first" if convocation == 1 else "second"
         return self[f"coop_quorum_{kind}_{rank}"]
+
+    @api.constrains("coop_secret_min_voters")
+    def _check_coop_secret_min_voters(self):
+        for company in self:
+            if company.coop_secret_min_voters < 1:
+                raise ValidationError(
+                    _(
+                        "The smallest college published in a secret vote has at least one "
+                        "voter: use 1 to publish every college."
+                    )
+                )
 
     def _coop_disclosure_groups(self, sizes):
         """Which colleges of a secret tally may be published on their own.

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 
 from odoo.addons.coop_membership.tests.role_guard import superuser_setup
 
@@ -240,3 +240,12 @@ class TestSecretResults(GovernanceCommon):
             self.env["coop.poll.tally"].with_user(self.gov_officer_a).search_read(
                 [("poll_id", "=", poll.id)], ["college_id", "count"]
             )
+
+    def test_threshold_setting_refuses_zero(self):
+        """The cooperative's threshold is at least 1; a wrong value is refused, not stored."""
+        admin = self._create_user("gov_admin_a", "base.group_system", self.company_a)
+        Settings = self.env["res.config.settings"].with_user(admin)
+        self.assertEqual(Settings.create({}).coop_secret_min_voters, 5, "default: 5 voters")
+        with self.assertRaisesRegex(ValidationError, "at least one voter"), self.env.cr.savepoint():
+            Settings.create({"coop_secret_min_voters": 0}).execute()
+        self.assertEqual(self.company_a.coop_secret_min_voters, 5)

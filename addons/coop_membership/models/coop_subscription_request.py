@@ -547,8 +547,11 @@ class CoopSubscriptionRequest(models.Model):
         if not email:
             return Partner.browse()
         # email_normalized has the index made in init(): the time per request does not grow
-        # with the number of contacts.
-        return Partner.search([("email_normalized", "=", email)])
+        # with the number of contacts. A person is never an organisation sharing their
+        # mailbox (an association's president), nor the reverse.
+        return Partner.search(
+            [("email_normalized", "=", email), ("is_company", "=", bool(self.is_organisation))]
+        )
 
     def _coop_find_person(self):
         """Return (partner, ambiguous): the one existing contact that is the person, or

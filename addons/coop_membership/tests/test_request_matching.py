@@ -138,6 +138,17 @@ class TestRequestMatching(CoopCapitalTestCommon):
         request.action_submit()
         self.assertEqual(request.partner_id, association)
 
+    def test_person_is_not_matched_to_an_organisation_sharing_the_mailbox(self):
+        """The president of an association applies for herself with the association's
+        address: she gets her own contact, the association stays the association."""
+        association = self.env["res.partner"].create(
+            {"name": "Les Amis du Vélo", "is_company": True, "email": "velo@example.org"}
+        )
+        request = self._request(partner_name="Inès Roue", email="velo@example.org")
+        request.action_submit()
+        self.assertNotEqual(request.partner_id, association)
+        self.assertEqual(request.partner_id.name, "Inès Roue")
+
     def test_merging_two_members_of_one_cooperative_is_refused(self):
         """A contacts manager merges two contacts who are both members of Coop A: refused
         with the reason, both memberships and their register lines kept."""

@@ -25,9 +25,10 @@ class CoopPoll(models.Model):
         return result
 
     def _portal_results_published(self):
-        """Members see the results once the poll is closed."""
+        """Members see the results once the poll is closed, unless an anonymous poll
+        has too few answers to publish any (see ``_results_suppressed``)."""
         self.ensure_one()
-        return self.state == "closed"
+        return self.state == "closed" and not self.sudo()._results_suppressed()
 
     def _portal_answer(self, member, option_ids):
         """Answer for one of the user's memberships (ownership checked, then the poll's rules)."""

@@ -283,6 +283,14 @@ class TestPortalVotes(CoopPortalCase):
         page = self.url_open(url).text
         self.assertIn("You answered", page)
         self.assertIn("published when the poll closes", page)
+        # The poll is anonymous: results are published once 5 members answered (the
+        # cooperative's threshold), else they would tell who chose what.
+        others = self.env["coop.member"].search(
+            poll._audience_domain() + [("id", "!=", self.member_bernard.id)], limit=4
+        )
+        self.assertEqual(len(others), 4)
+        for member in others:
+            poll.answer(member, option)
         poll.action_close()
         page = self.url_open(url).text
         self.assertIn(option.name.replace("'", "&#39;"), page)
