@@ -133,6 +133,7 @@ coop.member                         ----   ----   rwcu   ----   r---   ----   r-
 coop.member.college.history         ----   ----   r---   ----   ----   ----   r---   r---   ----
 coop.member.exit.wizard             ..-.   ..-.   ..c.   ..c.   ..-.   ..-.   ..-.   ..c.   ..-.
 coop.member.period                  ----   ----   r---   ----   ----   ----   r---   r---   ----
+coop.member.representative.history  ----   ----   r---   ----   ----   ----   r---   r---   ----
 coop.paper.label.wizard             ..-.   ..-.   ..c.   ..c.   ..c.   ..c.   ..c.   ..c.   ..-.
 coop.poll                           ----   ----   r---   ----   ----   ----   r---   rwcu   ----
 coop.poll.answer                    ----   ----   ----   ----   ----   ----   ----   r---   ----

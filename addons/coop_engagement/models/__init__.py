@@ -19,6 +19,7 @@ from . import event_event
 from . import event_registration
 from . import coop_college
 from . import coop_production_project
+from . import coop_rate_report_mixin
 from . import coop_engagement_report
 from . import coop_engagement_company_report
 from . import coop_governance_feeds

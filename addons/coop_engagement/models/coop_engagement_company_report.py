@@ -1,5 +1,4 @@
 from odoo import fields, models, tools
-from odoo.tools import SQL
 
 # Shares computed from counts when rows are grouped (a mean of shares would weigh a
 # 10-member cooperative like a 10,000-member one): rate field -> (numerator, denominator).
@@ -17,6 +16,8 @@ class CoopEngagementCompanyReport(models.Model):
     """
 
     _name = "coop.engagement.company.report"
+    _inherit = ["coop.rate.report.mixin"]
+    _coop_rates = RATES
     _description = "Cooperative Life Dashboard"
     _auto = False
     _order = "year desc, company_id"
@@ -199,15 +200,3 @@ class CoopEngagementCompanyReport(models.Model):
             )
             """
         )
-
-    def _read_group_select(self, aggregate_spec, query):
-        """Grouped shares are the share of the summed counts, not a mean of shares."""
-        fname, _sep, func = aggregate_spec.partition(":")
-        if fname in RATES and func in ("avg", "sum"):
-            numerator, denominator = RATES[fname]
-            return SQL(
-                "ROUND(100.0 * SUM(%s) / NULLIF(SUM(%s), 0), 2)::float",
-                self._field_to_sql(self._table, numerator, query),
-                self._field_to_sql(self._table, denominator, query),
-            )
-        return super()._read_group_select(aggregate_spec, query)

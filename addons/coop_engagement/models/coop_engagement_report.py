@@ -1,5 +1,4 @@
 from odoo import fields, models, tools
-from odoo.tools import SQL
 
 # Shares computed from counts when rows are grouped: rate field -> (numerator, denominator).
 RATES = {
@@ -13,6 +12,8 @@ class CoopEngagementReport(models.Model):
     level and local group."""
 
     _name = "coop.engagement.report"
+    _inherit = ["coop.rate.report.mixin"]
+    _coop_rates = RATES
     _description = "Engagement Analysis"
     _auto = False
     _rec_name = "partner_id"
@@ -94,15 +95,3 @@ class CoopEngagementReport(models.Model):
             )
             """
         )
-
-    def _read_group_select(self, aggregate_spec, query):
-        """Grouped shares are the share of the summed counts, not a mean of shares."""
-        fname, _sep, func = aggregate_spec.partition(":")
-        if fname in RATES and func in ("avg", "sum"):
-            numerator, denominator = RATES[fname]
-            return SQL(
-                "ROUND(100.0 * SUM(%s) / NULLIF(SUM(%s), 0), 2)::float",
-                self._field_to_sql(self._table, numerator, query),
-                self._field_to_sql(self._table, denominator, query),
-            )
-        return super()._read_group_select(aggregate_spec, query)

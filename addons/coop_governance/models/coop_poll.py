@@ -3,6 +3,7 @@ import psycopg2
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.coop_membership.access import missing_error
 from odoo.addons.coop_membership.models.coop_member import ACTIVE_STATES
 
 
@@ -137,14 +138,15 @@ class CoopPoll(models.Model):
             "coop.poll.option", options, _("Choose among the options of this poll."), many=True
         )
         user = self.env.user
-        if not (
-            self.env.su
-            or user.has_group("coop_governance.group_governance_officer")
-            or member.sudo().partner_id == user.partner_id
-        ):
+        officer = self.env.su or user.has_group("coop_governance.group_governance_officer")
+        if not (officer or member.sudo().partner_id == user.partner_id):
             raise AccessError(_("You can only answer a poll for yourself."))
         poll = self.sudo()
         member = member.sudo()
+        if not officer and not member.filtered_domain(poll._audience_domain()):
+            # A poll the member is not asked in answers like a missing one: its title,
+            # state and audience are not theirs to know.
+            raise missing_error(self)
         now = fields.Datetime.now()
         if poll.state != "open" or not poll.date_open <= now <= poll.date_close:
             raise UserError(_("Poll %(poll)s is not open.", poll=poll.name))

@@ -4,7 +4,7 @@ import secrets
 import psycopg2
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare
 
 from .coop_ballot import CHANNELS, CHOICES
@@ -366,18 +366,8 @@ class CoopResolution(models.Model):
         return True
 
     def _check_can_close(self):
-        """Raise unless the user runs the assemblies of these resolutions' cooperatives."""
-        if self.env.su:
-            return
-        if not self.env.user.has_group("coop_governance.group_governance_officer"):
-            raise AccessError(
-                _(
-                    "Only the secretary of the general assemblies (Governance Officer) "
-                    "closes votes and assemblies."
-                )
-            )
-        # Write access on the resolutions: the assembly's cooperative is one of the user's.
-        self.check_access("write")
+        """Who closes a vote is who closes its assembly: one rule, on the assembly."""
+        self.assembly_id._check_can_close()
 
     def _close_vote(self):
         """Count and store the outcome; privileged, called after ``_check_can_close``."""
@@ -696,12 +686,19 @@ class CoopResolution(models.Model):
         self.ensure_one()
         Voter = self.env["coop.assembly.voter"]
         Input = self.env["coop.input.mixin"]
-        voter = Input._coop_records(Voter._name, voter, _("This voter does not exist."))
-        cast_by = (
-            Input._coop_records(Voter._name, cast_by, _("This proxy holder does not exist."))
-            if cast_by
-            else Voter
-        )
+        try:
+            voter = Input._coop_records(Voter._name, voter, _("This voter does not exist."))
+            cast_by = (
+                Input._coop_records(Voter._name, cast_by, _("This proxy holder does not exist."))
+                if cast_by
+                else Voter
+            )
+        except ValidationError:
+            # A member gets the same answer for an id that does not exist as for another
+            # member's: ids cannot be probed. Officers get the precise message.
+            if self._coop_records_any_vote():
+                raise
+            raise self._coop_vote_access_error() from None
         self._check_vote_access(voter, channel, cast_by)
         resolution = self.sudo()
         voter = voter.sudo()
@@ -740,18 +737,24 @@ class CoopResolution(models.Model):
             )  # fmt: skip
         return ",".join(str(i) for i in chosen.ids)
 
+    def _coop_records_any_vote(self):
+        """True for the users who record votes of others (the assemblies' secretaries)."""
+        return self.env.su or self.env.user.has_group("coop_governance.group_governance_officer")
+
+    def _coop_vote_access_error(self):
+        return AccessError(_("You can only cast your own vote or the votes you hold by proxy."))
+
     def _check_vote_access(self, voter, channel, cast_by):
         """Officers record any vote; a member casts only their own online vote, or
         the votes of the proxies they hold."""
-        user = self.env.user
-        if self.env.su or user.has_group("coop_governance.group_governance_officer"):
+        if self._coop_records_any_vote():
             self.check_access("read")
             return
-        partner = user.partner_id
+        partner = self.env.user.partner_id
         own = channel == "online" and voter.sudo().partner_id == partner
         proxy = channel == "proxy" and cast_by and cast_by.sudo().partner_id == partner
         if not (own or proxy):
-            raise AccessError(_("You can only cast your own vote or the votes you hold by proxy."))
+            raise self._coop_vote_access_error()
 
     def _check_vote(self, voter, choice, channel, cast_by):
         """Every rule of a vote, with a clear message; nothing is stored on failure."""

@@ -22,7 +22,7 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _post_dispatch(cls, response):
-        super()._post_dispatch(response)
+        res = super()._post_dispatch(response)
         # Member pages carry forms (vote, proxy, redemption, join): another site must not
         # frame them and trick a member into clicking (clickjacking). Odoo's own login page
         # does the same; a stricter policy already set on a response is kept.
@@ -30,6 +30,7 @@ class IrHttp(models.AbstractModel):
         if headers is not None:
             headers.setdefault("X-Frame-Options", "SAMEORIGIN")
             headers.setdefault("Content-Security-Policy", "frame-ancestors 'self'")
+        return res
 
     @classmethod
     def _get_exception_code_values(cls, exception):
