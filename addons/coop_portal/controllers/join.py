@@ -20,6 +20,7 @@ class CoopJoin(http.Controller):
             "companies": companies,
             "share_classes": classes,
             "channels": Request._fields["contact_channel"]._description_selection(request.env),
+            "legal_forms": Request._fields["legal_form"]._description_selection(request.env),
             "post": {},
             "consent_version": JOIN_CONSENT_VERSION,
             "error": None,

@@ -4,12 +4,22 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize
 
+from odoo.addons.coop_membership.models.coop_siret import LEGAL_FORMS
+
 from .coop_member import parse_quantity
 
 # Applications from one address in an hour before the join form refuses more: a family
 # may apply together, a script may not flood the office.
 JOIN_RATE_LIMIT = 5
 JOIN_TEXT_FIELDS = ("partner_name", "email", "phone", "street", "zip", "city", "iban")
+# What an organisation adds (legal name in partner_name, its address above).
+JOIN_ORGANISATION_FIELDS = (
+    "siret",
+    "representative_name",
+    "representative_function",
+    "representative_email",
+    "representative_phone",
+)
 # What the applicant accepts on the join page, and the version of those texts (change it
 # with their wording in coop_portal.coop_join): the member sees both in the member space.
 JOIN_CONSENTS = (
@@ -78,6 +88,25 @@ class CoopSubscriptionRequest(models.Model):
         return classes.company_id.filtered("coop_college_ids").sorted("name")
 
     @api.model
+    def _portal_join_organisation(self, values, vals):
+        """The organisation part of an application: legal form, SIREN/SIRET and the
+        representative, who must be reachable personally (the model checks the number and
+        that the representative's email is not the organisation's)."""
+        legal_form = values.get("legal_form")
+        if legal_form not in dict(LEGAL_FORMS):
+            raise UserError(_("Choose the legal form of the organisation."))
+        if not vals.get("siret"):
+            raise UserError(_("Give the organisation's SIREN or SIRET number."))
+        if not vals.get("representative_name"):
+            raise UserError(_("Give the name of the person who represents the organisation."))
+        email = vals.get("representative_email")
+        if not email or not email_normalize(email):
+            raise UserError(
+                _("Give the representative's own email address: the convocations go there.")
+            )
+        return {"is_organisation": True, "legal_form": legal_form}
+
+    @api.model
     def _portal_join(self, values, ip=None):
         """Create and submit a candidate's application from the public join page.
 
@@ -117,7 +146,8 @@ class CoopSubscriptionRequest(models.Model):
         if not share_class:
             raise UserError(_("Choose a share class of %s.", company.name))
         vals = {}
-        for field in JOIN_TEXT_FIELDS:
+        organisation = bool(values.get("is_organisation"))
+        for field in JOIN_TEXT_FIELDS + (JOIN_ORGANISATION_FIELDS if organisation else ()):
             raw = (values.get(field) or "").strip()
             if any(ord(c) < 32 for c in raw):
                 raise UserError(
@@ -132,6 +162,8 @@ class CoopSubscriptionRequest(models.Model):
             raise UserError(_("Give your first and last name."))
         if not vals["email"] or not email_normalize(vals["email"]):
             raise UserError(_("Give a valid email address: the cooperative answers there."))
+        if organisation:
+            vals.update(self._portal_join_organisation(values, vals))
         channel = values.get("contact_channel") or "email"
         if channel not in dict(self._fields["contact_channel"].selection):
             raise UserError(_("Choose how the cooperative should reach you."))

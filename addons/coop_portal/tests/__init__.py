@@ -22,3 +22,4 @@ from . import test_portal_reset_password
 from . import test_portal_not_found
 from . import test_portal_event_registrations
 from . import test_portal_forum_probe
+from . import test_portal_join_organisation
