@@ -8,6 +8,10 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     coop_member_ids = fields.One2many("coop.member", "partner_id", string="Memberships")
+    # An applicant belongs to the cooperatives they applied to (contact rule below).
+    coop_subscription_request_ids = fields.One2many(
+        "coop.subscription.request", "partner_id", string="Subscription Requests"
+    )
     coop_membership_count = fields.Integer(compute="_compute_coop_membership_count")
     # The three fields below speak of the membership in the current company.
     is_coop_member = fields.Boolean(

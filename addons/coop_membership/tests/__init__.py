@@ -20,3 +20,4 @@ from . import test_conversion
 from . import test_request_matching
 from . import test_books_agree
 from . import test_request_hold_bank
+from . import test_applicant_card
