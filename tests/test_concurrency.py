@@ -286,6 +286,44 @@ class TestConcurrentMembership(RaceCase):
             self._purge(partner_ids)
             self._drop_company(company_id)
 
+    def test_rate_limit_of_one_address_holds_under_parallel_applications(self):
+        """Six different people send the join form at once from one address, whose limit
+        is five an hour: five applications are stored, the sixth is refused."""
+        public = self.env.ref("base.public_user").id
+        ip = "192.0.2.77"  # documentation range: never a real client
+
+        def join(index, env):
+            env["coop.subscription.request"]._portal_join(
+                {
+                    "company_id": str(self.centre.id),
+                    "college_id": str(self.college.id),
+                    "share_class_id": str(self.share_class.id),
+                    "partner_name": f"Parallel Applicant {index}",
+                    "email": f"parallel.applicant.{index}@example.org",
+                    "quantity": "1",
+                    "contact_channel": "email",
+                },
+                ip=ip,
+            )
+
+        try:
+            outcomes = self._race(
+                *(functools.partial(join, index) for index in range(6)), user=public
+            )
+            self.assertEqual(outcomes.count("ok"), 5, outcomes)
+            with self._cursor() as cr:
+                cr.execute(
+                    "SELECT count(*) FROM coop_subscription_request WHERE origin_ip = %s", [ip]
+                )
+                self.assertEqual(cr.fetchone()[0], 5)
+        finally:
+            with self._cursor() as cr:
+                cr.execute(
+                    "SELECT partner_id FROM coop_subscription_request WHERE origin_ip = %s", [ip]
+                )
+                partner_ids = [row[0] for row in cr.fetchall() if row[0]]
+            self._purge(partner_ids)
+
     def test_same_person_applies_twice_at_once_on_the_website(self):
         """Someone sends the website's join form twice at once (a double click, two tabs),
         then a member does the same: one application and one contact each, so one

@@ -106,6 +106,29 @@ class CoopSubscriptionRequest(models.Model):
             )
         return {"is_organisation": True, "legal_form": legal_form}
 
+    def init(self):
+        super().init()
+        # One row per address sending applications, upserted by _portal_join_lock_address
+        # (no model: nothing reads it).
+        self.env.cr.execute(
+            "CREATE TABLE IF NOT EXISTS coop_join_address_lock (address varchar PRIMARY KEY)"
+        )
+
+    @api.model
+    def _portal_join_lock_address(self, ip):
+        """Count and store the applications of one address one at a time.
+
+        Applications sent at once each counted the others' as not there yet (six parallel
+        posts all passed a limit of five). Upserting the address's row makes a concurrent
+        one wait, then fail to serialize; Odoo replays it on fresh data, where it counts
+        the first.
+        """
+        self.env.cr.execute(
+            """INSERT INTO coop_join_address_lock (address) VALUES (%s)
+               ON CONFLICT (address) DO UPDATE SET address = EXCLUDED.address""",
+            [ip],
+        )
+
     @api.model
     def _portal_join(self, values, ip=None):
         """Create and submit a candidate's application from the public join page.
@@ -116,6 +139,7 @@ class CoopSubscriptionRequest(models.Model):
         """
         Request = self.sudo()
         if ip:
+            self._portal_join_lock_address(ip)
             since = fields.Datetime.now() - timedelta(hours=1)
             recent = Request.search_count(
                 [("origin_ip", "=", ip), ("create_date", ">=", since)], limit=JOIN_RATE_LIMIT
