@@ -61,6 +61,11 @@ class CoopSubscriptionRequest(models.Model):
         "res.partner", string="Person", index=True, tracking=True, ondelete="restrict"
     )
     partner_name = fields.Char(string="Name")
+    greeting_name = fields.Char(
+        compute="_compute_greeting_name",
+        help="The name the acknowledgement greets: none for a request whose address is not "
+        "confirmed yet (the name could be anybody's text).",
+    )
     email = fields.Char()
     phone = fields.Char()
     street = fields.Char()
@@ -281,6 +286,11 @@ class CoopSubscriptionRequest(models.Model):
                         "legal_form": partner.coop_legal_form,
                     }
                 )
+
+    @api.depends("partner_id.name")
+    def _compute_greeting_name(self):
+        for request in self:
+            request.greeting_name = request.partner_id.name
 
     @api.constrains("is_organisation", "siret", "email", "representative_email")
     def _check_organisation(self):

@@ -41,15 +41,17 @@ class CoopJoin(http.Controller):
         # Honeypot: people never fill a field they cannot see; robots do. They get the
         # same thank-you page and nothing is stored.
         if post.get("website_url"):
-            return request.render("coop_portal.coop_join_thanks", {"request_ref": False})
+            return request.render("coop_portal.coop_join_thanks")
+        Request = request.env["coop.subscription.request"]
+        ip = request.httprequest.remote_addr
         try:
+            # Counted outside the application's savepoint: a refused form counts too.
+            Request._portal_join_count_attempt(ip)
             with request.env.cr.savepoint():
-                subscription = request.env["coop.subscription.request"]._portal_join(
-                    post, ip=request.httprequest.remote_addr
-                )
+                Request._portal_join(post, ip=ip, counted=True)
         except REFUSALS as e:
             values = self._join_values(post=post, error=e.args[0] if e.args else str(e))
             return request.render("coop_portal.coop_join", values)
-        return request.render(
-            "coop_portal.coop_join_thanks", {"request_ref": subscription.name or False}
-        )
+        # The same page whether the address was new or already had an application: the
+        # reference goes by email, never on a page anyone can ask for any address.
+        return request.render("coop_portal.coop_join_thanks")

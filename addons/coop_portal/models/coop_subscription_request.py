@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize
@@ -72,6 +70,15 @@ class CoopSubscriptionRequest(models.Model):
             )
         return super().write(vals)
 
+    @api.depends("origin")
+    def _compute_greeting_name(self):
+        # A website application may come from anyone typing anyone's address: mail to that
+        # address carries no text the sender chose until the person answers.
+        res = super()._compute_greeting_name()
+        for request in self.filtered(lambda r: r.origin == "website"):
+            request.greeting_name = False
+        return res
+
     def _portal_consents(self):
         """The labels of the texts the applicant accepted, for the member space."""
         self.ensure_one()
@@ -107,12 +114,19 @@ class CoopSubscriptionRequest(models.Model):
         return {"is_organisation": True, "legal_form": legal_form}
 
     def init(self):
-        super().init()
-        # One row per address sending applications, upserted by _portal_join_lock_address
-        # (no model: nothing reads it).
+        res = super().init()
+        # One row per address sending applications, upserted by _portal_join_lock_address,
+        # and one per attempt, counted by the limit (no models: nothing else reads them).
         self.env.cr.execute(
-            "CREATE TABLE IF NOT EXISTS coop_join_address_lock (address varchar PRIMARY KEY)"
+            """CREATE TABLE IF NOT EXISTS coop_join_address_lock (address varchar PRIMARY KEY);
+               CREATE TABLE IF NOT EXISTS coop_join_attempt (
+                   address varchar NOT NULL,
+                   create_date timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'UTC')
+               );
+               CREATE INDEX IF NOT EXISTS coop_join_attempt_address_date_index
+                   ON coop_join_attempt (address, create_date)"""
         )
+        return res
 
     @api.model
     def _portal_join_lock_address(self, ip):
@@ -130,27 +144,50 @@ class CoopSubscriptionRequest(models.Model):
         )
 
     @api.model
-    def _portal_join(self, values, ip=None):
+    def _portal_join_count_attempt(self, ip):
+        """Count one application attempt from ``ip``; refuse past the hourly limit.
+
+        Every attempt counts, accepted, refused or for an address already known: the limit
+        may not be dodged by the answers it gives. The join page calls it outside the
+        savepoint of the application, so that a refused form is still counted.
+        """
+        self._portal_join_lock_address(ip)
+        cr = self.env.cr
+        # The hour is all the limit reads: older attempts of this address go.
+        cr.execute(
+            """DELETE FROM coop_join_attempt
+                WHERE address = %s
+                  AND create_date < (now() AT TIME ZONE 'UTC') - interval '1 hour'""",
+            [ip],
+        )
+        cr.execute(
+            """SELECT count(*) FROM coop_join_attempt
+                WHERE address = %s
+                  AND create_date >= (now() AT TIME ZONE 'UTC') - interval '1 hour'""",
+            [ip],
+        )
+        if cr.fetchone()[0] >= JOIN_RATE_LIMIT:
+            raise UserError(
+                _(
+                    "Several applications were just sent from your connection: try again "
+                    "in an hour, or contact the cooperative."
+                )
+            )
+        cr.execute("INSERT INTO coop_join_attempt (address) VALUES (%s)", [ip])
+
+    @api.model
+    def _portal_join(self, values, ip=None, counted=False):
         """Create and submit a candidate's application from the public join page.
 
         :param values: raw strings from the form.
         :param ip: the client's address, for the rate limit.
-        :return: the submitted request (superuser record).
+        :param counted: the caller already counted this attempt (the join page does).
+        :return: the submitted request (superuser record), empty when the address already
+            has an open application (the caller answers the same in both cases).
         """
         Request = self.sudo()
-        if ip:
-            self._portal_join_lock_address(ip)
-            since = fields.Datetime.now() - timedelta(hours=1)
-            recent = Request.search_count(
-                [("origin_ip", "=", ip), ("create_date", ">=", since)], limit=JOIN_RATE_LIMIT
-            )
-            if recent >= JOIN_RATE_LIMIT:
-                raise UserError(
-                    _(
-                        "Several applications were just sent from your connection: try again "
-                        "in an hour, or contact the cooperative."
-                    )
-                )
+        if ip and not counted:
+            self._portal_join_count_attempt(ip)
         company = self._portal_join_companies().filtered(
             lambda c: str(c.id) == str(values.get("company_id"))
         )

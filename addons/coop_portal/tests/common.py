@@ -91,6 +91,11 @@ class CoopPortalCase(HttpCase):
         member.action_request_exit()
         member.action_confirm_exit()
 
+    def forget_join_attempts(self):
+        """A fresh hour for the join page's limit per address (every attempt counts, and
+        the tests post from one address)."""
+        self.env.cr.execute("DELETE FROM coop_join_attempt")
+
     # ------------------------------------------------------------------
     # HTTP
     # ------------------------------------------------------------------

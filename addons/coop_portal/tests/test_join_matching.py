@@ -31,7 +31,8 @@ class TestJoinMatching(CoopPortalCase):
             [("origin", "=", "website"), ("partner_id", "=", self.member_claire.partner_id.id)]
         )
         self.assertEqual(len(request), 1)
-        self.assertIn(request.name, response.text)
+        # Same page as any application: the reference goes by email (issue #21).
+        self.assertNotIn(request.name, response.text)
         self.assertTrue(request.is_additional_subscription)
         self.assertEqual(Partner.search_count([]), contacts)
         officer = self.env.ref("coop_membership.user_thomas_girard")

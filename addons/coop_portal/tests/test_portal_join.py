@@ -1,3 +1,5 @@
+import re
+
 from odoo.tests import tagged
 
 from .common import CoopPortalCase
@@ -34,7 +36,12 @@ class TestPortalJoin(CoopPortalCase):
         self.assertEqual(response.status_code, 200)
         request = Request.search([("email", "=", "jeanne.candidate@example.org")])
         self.assertEqual(len(request), 1)
-        self.assertIn(request.name, response.text)
+        # The reference goes by email, never on the page (the page is the same for an
+        # address that already applied); the email greets no name typed in the form.
+        self.assertNotIn(request.name, response.text)
+        acknowledgement = request.message_ids.filtered(lambda m: request.name in (m.body or ""))
+        self.assertTrue(acknowledgement, "the reference is sent by email")
+        self.assertNotIn("Jeanne Test-Candidate", acknowledgement[0].body)
         self.assertEqual(
             (request.state, request.origin, request.quantity), ("submitted", "website", 3)
         )
@@ -68,6 +75,7 @@ class TestPortalJoin(CoopPortalCase):
         ]  # fmt: skip
         for change, message in cases:
             with self.subTest(change=change):
+                self.forget_join_attempts()
                 response = self.post_form("/cooperative/join", self.application(**change))
                 self.assertEqual(response.status_code, 200)
                 self.assertIn("was not sent", response.text)
@@ -87,6 +95,26 @@ class TestPortalJoin(CoopPortalCase):
         response = self.post_form("/cooperative/join", self.application(email="sixth@example.org"))
         self.assertIn("try again", response.text)
         self.assertEqual(Request.search_count([]), before + 5)
+
+    def test_every_attempt_counts_and_known_addresses_get_the_same_page(self):
+        """From one address: a new application, the same address again, two refused forms
+        and one more application count as five attempts; the sixth is refused. The known
+        address gets exactly the new one's page."""
+        Request = self.env["coop.subscription.request"]
+        status = re.compile(r'role="status">(.*?)</p>', re.S)
+        first = self.post_form("/cooperative/join", self.application()).text
+        again = self.post_form("/cooperative/join", self.application()).text
+        self.assertEqual(status.findall(first), status.findall(again))
+        self.assertTrue(status.findall(first))
+        for bad in ({"email": "not an email"}, {"partner_name": " "}):
+            self.assertIn(
+                "not sent", self.post_form("/cooperative/join", self.application(**bad)).text
+            )
+        self.post_form("/cooperative/join", self.application(email="fifth@example.org"))
+        before = Request.search_count([])
+        response = self.post_form("/cooperative/join", self.application(email="sixth@example.org"))
+        self.assertIn("try again", response.text)
+        self.assertEqual(Request.search_count([]), before)
 
     def test_same_person_twice_creates_nothing_and_tells_nothing(self):
         Request = self.env["coop.subscription.request"]

@@ -65,6 +65,7 @@ class TestPortalJoinOrganisation(CoopPortalCase):
             ({"representative_email": "mairie@chinon.example.org"}, "must be their own"),
         ):
             with self.subTest(change=change):
+                self.forget_join_attempts()
                 response = self.post_form("/cooperative/join", self.organisation(**change))
                 self.assertEqual(response.status_code, 200)
                 self.assertIn(message, response.text)

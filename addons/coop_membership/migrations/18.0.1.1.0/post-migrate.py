@@ -17,6 +17,7 @@ def migrate(cr, version):
     the new domain only when they still have the one this module first shipped.
     """
     env = api.Environment(cr, SUPERUSER_ID, {})
+    _no_name_in_website_acknowledgement(env)
     rule = env.ref("coop_membership.res_partner_rule_coop_member_company", False)
     if (
         rule
@@ -24,3 +25,14 @@ def migrate(cr, version):
         and ("('coop_member_ids', '=', False)" in rule.domain_force)
     ):
         rule.domain_force = CONTACT_RULE
+
+
+def _no_name_in_website_acknowledgement(env):
+    """The acknowledgement of a website application no longer greets the name typed in the
+    form (anyone may type anyone's address). The template is noupdate: reload it only when
+    nobody edited it, so that no cooperative's wording is lost."""
+    template = env.ref(
+        "coop_membership.mail_template_subscription_received", raise_if_not_found=False
+    )
+    if template and template.write_date == template.create_date:
+        template.reset_template()
