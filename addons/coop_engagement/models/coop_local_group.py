@@ -232,6 +232,9 @@ class CoopLocalGroup(models.Model):
         group = self.sudo()
         if user.has_group("mass_mailing.group_mass_mailing_user"):
             allowed = self.has_access("read")
+        elif user.has_group("coop_membership.group_coop_manager"):
+            # A manager does every job of her cooperatives, the moderator's included.
+            allowed = group.company_id in user.company_ids
         else:
             allowed = user.has_group("coop_engagement.group_coop_moderator") and bool(
                 group.search_count(

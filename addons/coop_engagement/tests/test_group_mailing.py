@@ -68,6 +68,19 @@ class TestGroupMailing(EngagementCommon):
         recipients = self.env["mailing.contact"].browse(mailing.sudo()._get_recipients())
         self.assertEqual(recipients.mapped("email"), ["group.member@example.org"])
 
+    def test_manager_writes_to_her_cooperatives_group(self):
+        """A manager (not a moderator, no email marketing) writes to a local group of her
+        cooperative: she does every job there; another cooperative's group stays out."""
+        manager = self._create_user(
+            "mgr_mail_a", "coop_membership.group_coop_manager", self.company_a
+        )
+        self.assertFalse(manager.has_group("coop_engagement.group_coop_moderator"))
+        _action, mailing = self._write_to_group(manager, self.group_a)
+        self.assertEqual(mailing.contact_list_ids, self.group_a.mailing_list_id)
+        self.assertEqual(mailing.state, "in_queue")
+        with self.assertRaises(AccessError):
+            self._as(manager, self.group_b).action_coop_group_mailing()
+
     def test_moderator_reaches_only_her_groups_lists(self):
         """The moderator sees her group's list, not the cooperative's newsletter list."""
         self._write_to_group(self.moderator_a, self.group_a)
