@@ -17,3 +17,4 @@ from . import res_company
 from . import forum_forum
 from . import forum_post
 from . import coop_resolution
+from . import res_partner_account
