@@ -2,7 +2,7 @@
 #
 #   make run     install what is missing, create the demo database once, serve Odoo
 #   make test    throwaway database, install every coop module with demo data, pytest-odoo
-#   make lint    ruff + ruff format --check + pylint-odoo
+#   make lint    ruff + ruff format --check + pylint-odoo + OCA's module and .po checks
 #   make bench   fresh database without demo data, run tests/bench/bench_*.py
 #   make backup  pg_dump -Fc of DB + its filestore, with checksums; make restore into a new DB
 #
@@ -77,7 +77,7 @@ PSQL := psql -X -q -v ON_ERROR_STOP=1 -d postgres -tA
 help:
 	@echo "make run      serve Odoo on PORT=$(PORT) with database DB=$(DB) (created with demo data once)"
 	echo "make test     throwaway database + every coop module with demo data + pytest-odoo"
-	echo "make lint     ruff check, ruff format --check, pylint-odoo"
+	echo "make lint     ruff check, ruff format --check, pylint-odoo, oca-checks-odoo-module, oca-checks-po"
 	echo "make bench    database $(BENCH_DB) without demo data, then tests/bench (BENCH=pattern SCALE=0.1)"
 	echo "make faults   $(FAULTS_DB) with demo data, Odoo --workers: workers killed mid-vote/payment/export, PostgreSQL restarted mid-votes"
 	echo "make loadtest Odoo --workers + Locust on $(LOAD_DB) (120,000 members, AG of 30,000 voters): LOAD_TIME=$(LOAD_TIME) s"
@@ -398,13 +398,26 @@ test: conf node_modules
 	echo "$$summary"
 
 # ---- make lint -------------------------------------------------------------------------------
+# OCA's own pre-commit checks (oca-odoo-pre-commit-hooks, pinned in requirements.txt), run
+# offline from .venv with the args of OCA's oca-addons-repo-template .pre-commit-config.yaml:
+#   oca-checks-odoo-module   every check (manifest, XML, CSV: duplicate xmlids, <data> nodes,
+#                            XML header, attribute order, eval of numbers and booleans...)
+#   oca-checks-po            every check but po-pretty-format, which OCA disables too: it wants
+#                            entries sorted and rewrapped, while fr.po is written by `make i18n`
+#                            (Odoo's export + msgmerge) and appended to by hand between two runs.
+# Most XML findings are fixed by `.venv/bin/oca-checks-odoo-module --fix addons/coop_*`.
 lint: venv
 	@rc=0
 	targets=$$(ls -d addons tests conftest.py 2>/dev/null)
 	"$(VENV)/bin/ruff" check $$targets || rc=1
 	"$(VENV)/bin/ruff" format --check $$targets || rc=1
 	mods=$$(ls -d addons/coop_* 2>/dev/null || true)
-	if [ -n "$$mods" ]; then "$(VENV)/bin/pylint" --rcfile=.pylintrc $$mods || rc=1; fi
+	if [ -n "$$mods" ]; then
+	  "$(VENV)/bin/pylint" --rcfile=.pylintrc $$mods || rc=1
+	  "$(VENV)/bin/oca-checks-odoo-module" $$mods || rc=1
+	  pos=$$(ls addons/coop_*/i18n/*.po 2>/dev/null || true)
+	  if [ -n "$$pos" ]; then "$(VENV)/bin/oca-checks-po" --disable=po-pretty-format $$pos || rc=1; fi
+	fi
 	[ "$$rc" = 0 ] && echo "lint: OK" || { echo "lint: FAILED" >&2; exit 1; }
 
 # ---- make bench ------------------------------------------------------------------------------
