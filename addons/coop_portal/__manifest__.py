@@ -14,6 +14,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/coop_portal_security.xml",
+        "security/coop_portal_account_security.xml",
         "data/coop_document_data.xml",
         "data/event_waitlist_mail_data.xml",
         "views/coop_document_views.xml",
@@ -33,6 +34,9 @@
         "views/forum_templates.xml",
         "views/coop_subscription_request_views.xml",
         "data/website_menu_data.xml",
+        "data/coop_member_account_data.xml",
+        "views/coop_member_invitation_views.xml",
+        "views/coop_member_account_views.xml",
     ],
     "demo": [
         "demo/coop_portal_demo.xml",

@@ -18,3 +18,5 @@ from . import forum_forum
 from . import forum_post
 from . import coop_resolution
 from . import res_partner_account
+from . import coop_member_account
+from . import coop_member_invitation

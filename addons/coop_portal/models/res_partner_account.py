@@ -16,7 +16,7 @@ ACCOUNT_STATES = [
 class ResPartner(models.Model):
     """One member-space account per person, made in sets (admission, invitations)."""
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     coop_account_state = fields.Selection(
         ACCOUNT_STATES,

@@ -23,3 +23,5 @@ from . import test_portal_not_found
 from . import test_portal_event_registrations
 from . import test_portal_forum_probe
 from . import test_portal_join_organisation
+from . import test_member_accounts
+from . import test_member_invitation
