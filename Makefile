@@ -63,8 +63,10 @@ MODULES ?= $(shell for m in $(ADDONS_DIR)/coop_*/__manifest__.py; do [ -f "$$m" 
 	grep -Eq "[\"']installable[\"'][[:space:]]*:[[:space:]]*False" "$$m" && continue; \
 	basename "$$(dirname "$$m")"; done | paste -sd, -)
 
+# slapd + ldap-utils: the LDAP tests start a throwaway OpenLDAP server of their own
+# (addons/coop_auth_ldap/tests/slapd.py); Debian's own slapd service is stopped (see deps).
 DEB_PACKAGES := chromium wkhtmltopdf poppler-utils libldap2-dev libsasl2-dev libpq-dev \
-	build-essential curl ca-certificates nodejs npm
+	build-essential curl ca-certificates nodejs npm slapd ldap-utils
 
 # pip, quiet (minus the notices some pip configurations print for every package)
 PIP = "$(PY)" -m pip install -q --disable-pip-version-check 2> >(grep -v "^WARNING: Location '.*' is ignored" >&2)
@@ -111,6 +113,15 @@ deps:
 	  export DEBIAN_FRONTEND=noninteractive
 	  apt-get update -qq
 	  apt-get install -y -qq --no-install-recommends $$missing
+	  # Debian starts slapd with an empty directory on port 389 of every interface: the
+	  # tests run their own on loopback, so stop and disable the system one.
+	  if [[ " $$missing " == *" slapd "* ]]; then
+	    if [ -d /run/systemd/system ]; then
+	      systemctl disable --now slapd 2>/dev/null || true
+	    elif command -v service >/dev/null; then
+	      service slapd stop 2>/dev/null || true; update-rc.d slapd disable 2>/dev/null || true
+	    fi
+	  fi
 	else
 	  echo "deps: missing Debian packages. Run:"
 	  echo "  sudo apt-get update && sudo apt-get install -y$$missing"
