@@ -54,6 +54,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import SQL, mute_logger
 
+from odoo.addons.coop_membership.tests.common import create_user
+
 _logger = logging.getLogger(__name__)
 
 ROLES = ("mbr_a", "mbr_b", "off_a", "off_b", "mod_a", "mod_b", "acct_a", "mgr_a", "public")
@@ -229,8 +231,8 @@ class CoopAccessCase(HttpCase):
         ref = cls.env.ref
         cls.company_a = ref("coop_membership.coop_company_ara")
         cls.company_b = ref("coop_membership.coop_company_centre")
-        officer = ref("coop_membership.group_coop_officer")
-        moderator = ref("coop_engagement.group_coop_moderator")
+        officer = "coop_membership.group_coop_officer"
+        moderator = "coop_engagement.group_coop_moderator"
         cls.users = {
             "mbr_a": ref("coop_portal.user_bernard_roux"),
             "mbr_b": ref("coop_portal.user_claire_martin"),
@@ -238,10 +240,8 @@ class CoopAccessCase(HttpCase):
             "off_b": cls._user("off_b", officer, cls.company_b),
             "mod_a": cls._user("mod_a", moderator, cls.company_a, moderated=cls.company_a),
             "mod_b": cls._user("mod_b", moderator, cls.company_b, moderated=cls.company_b),
-            "acct_a": cls._user(
-                "acct_a", ref("coop_membership.group_coop_accountant"), cls.company_a
-            ),
-            "mgr_a": cls._user("mgr_a", ref("coop_membership.group_coop_manager"), cls.company_a),
+            "acct_a": cls._user("acct_a", "coop_membership.group_coop_accountant", cls.company_a),
+            "mgr_a": cls._user("mgr_a", "coop_membership.group_coop_manager", cls.company_a),
             "public": ref("base.public_user"),
         }
         cls._complete_demo(cls.company_a)
@@ -257,18 +257,21 @@ class CoopAccessCase(HttpCase):
 
     @classmethod
     def _user(cls, key, group, company, moderated=None):
-        vals = {
-            "name": f"Matrix {key}",
-            "login": f"matrix_{key}",
-            "password": f"matrix_{key}_password",
-            "email": f"matrix_{key}@example.org",
-            "company_id": company.id,
-            "company_ids": [Command.set(company.ids)],
-            "groups_id": [Command.set(group.ids)],
-        }
+        """A user of ``company`` in the one role ``group`` (an XML id), as the suite's
+        helper builds them."""
+        values = {}
         if moderated:
-            vals["coop_moderated_company_ids"] = [Command.set(moderated.ids)]
-        return cls.env["res.users"].with_context(no_reset_password=True).create(vals)
+            values["coop_moderated_company_ids"] = [Command.set(moderated.ids)]
+        return create_user(
+            cls.env,
+            f"matrix_{key}",
+            group,
+            company,
+            name=f"Matrix {key}",
+            password=f"matrix_{key}_password",
+            email=f"matrix_{key}@example.org",
+            **values,
+        )
 
     @classmethod
     def _complete_demo(cls, company):

@@ -6,6 +6,21 @@ from odoo.tests import TransactionCase, new_test_user
 from .role_guard import superuser_setup
 
 
+def create_user(env, login, groups, company=None, extra_companies=None, **values):
+    """The one way the suite's tests build a user, staff or portal.
+
+    ``groups``: XML ids, comma-separated (``CoopTestCommon._create_user`` adds
+    ``base.group_user`` for the staff roles; a portal user is ``base.group_portal`` only).
+    The user works in ``company`` and may also open ``extra_companies``. ``values`` go to
+    ``res.users`` as they are (name, password, partner_id, moderated companies...);
+    without a password, the login padded to eight characters is one (``new_test_user``).
+    """
+    if company:
+        companies = company | (extra_companies or company)
+        values.update(company_id=company.id, company_ids=[Command.set(companies.ids)])
+    return new_test_user(env, login=login, groups=groups, **values)
+
+
 class CoopTestCommon(TransactionCase):
     """Two regional SCICs under a federation, five colleges each, one officer each.
 
@@ -77,14 +92,10 @@ class CoopTestCommon(TransactionCase):
         )
 
     @classmethod
-    def _create_user(cls, login, group, company, extra_companies=None):
-        companies = company | (extra_companies or company)
-        return new_test_user(
-            cls.env,
-            login=login,
-            groups=f"base.group_user,{group}",
-            company_id=company.id,
-            company_ids=[Command.set(companies.ids)],
+    def _create_user(cls, login, group, company, extra_companies=None, **values):
+        """A staff user of ``company`` in ``group`` (see ``create_user``)."""
+        return create_user(
+            cls.env, login, f"base.group_user,{group}", company, extra_companies, **values
         )
 
     @classmethod

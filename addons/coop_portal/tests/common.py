@@ -1,7 +1,27 @@
 import re
 
-from odoo import Command
-from odoo.tests import HttpCase, new_test_user
+from odoo.tests import HttpCase
+
+from odoo.addons.coop_membership.tests.common import create_user
+
+
+def create_portal_user(env, login, partner, company, **values):
+    """A portal login for ``partner`` (a member, a representative), working in ``company``.
+
+    Its password is its login unless given: the tests sign in with it. The partner keeps
+    its own email (``new_test_user`` would otherwise make one up from the login).
+    """
+    values.setdefault("password", login)
+    return create_user(
+        env,
+        login,
+        "base.group_portal",
+        company,
+        name=partner.name,
+        email=partner.email,
+        partner_id=partner.id,
+        **values,
+    )
 
 
 class CoopPortalCase(HttpCase):
@@ -24,31 +44,18 @@ class CoopPortalCase(HttpCase):
         cls.Voter = cls.env["coop.assembly.voter"]
         # Staff of Bernard's cooperative, who run what the members then see.
         ara = cls.assembly.company_id
-        cls.gov_officer = new_test_user(
+        cls.gov_officer = create_user(
             cls.env,
-            login="gov_officer_ara",
-            groups="base.group_user,coop_governance.group_governance_officer",
-            company_id=ara.id,
-            company_ids=[Command.set(ara.ids)],
+            "gov_officer_ara",
+            "base.group_user,coop_governance.group_governance_officer",
+            ara,
         )
-        cls.officer_ara = new_test_user(
-            cls.env,
-            login="officer_ara",
-            groups="base.group_user,coop_membership.group_coop_officer",
-            company_id=ara.id,
-            company_ids=[Command.set(ara.ids)],
+        cls.officer_ara = create_user(
+            cls.env, "officer_ara", "base.group_user,coop_membership.group_coop_officer", ara
         )
         # A member of the same cooperative as Bernard, given a login for the tests.
-        cls.user_romain = cls.env["res.users"].create(
-            {
-                "name": cls.member_romain.partner_id.name,
-                "login": "romain",
-                "password": "romain",
-                "partner_id": cls.member_romain.partner_id.id,
-                "company_id": cls.member_romain.company_id.id,
-                "company_ids": [(6, 0, cls.member_romain.company_id.ids)],
-                "groups_id": [(6, 0, [ref("base.group_portal").id])],
-            }
+        cls.user_romain = create_portal_user(
+            cls.env, "romain", cls.member_romain.partner_id, cls.member_romain.company_id
         )
 
     def setUp(self):

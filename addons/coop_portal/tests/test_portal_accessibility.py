@@ -8,7 +8,9 @@ rendered page (styles applied, scripts run) and the test fails on any violation 
 
 from pathlib import Path
 
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
+
+from odoo.addons.coop_membership.tests.common import create_user
 
 from .common import CoopPortalCase
 
@@ -249,7 +251,7 @@ class TestPortalAccessibility(CoopPortalCase):
 
     def test_portal_user_without_membership(self):
         """A person with a login but no membership (a customer) reads an accessible page."""
-        new_test_user(self.env, login="customer_no_member", groups="base.group_portal")
+        create_user(self.env, "customer_no_member", "base.group_portal")
         with self.subTest(url="/my/cooperative"):
             self.assert_accessible("/my/cooperative", login="customer_no_member")
 

@@ -1,11 +1,14 @@
 import base64
 import re
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import CoopPortalCase
+from odoo.addons.coop_membership.tests.common import create_user
+
+from .common import CoopPortalCase, create_portal_user
 
 
 @tagged("post_install", "-at_install")
@@ -21,17 +24,7 @@ class TestPortalDocuments(CoopPortalCase):
         cls.kit = ref("coop_portal.coop_document_kit_valence")  # Valence local group
         cls.charter = ref("coop_portal.coop_document_charter_producers")  # ARA producers
         labeaume = ref("coop_membership.partner_labeaume_solaire")
-        cls.env["res.users"].create(
-            {
-                "name": labeaume.name,
-                "login": "labeaume",
-                "password": "labeaume",
-                "partner_id": labeaume.id,
-                "company_id": ref("coop_membership.coop_company_ara").id,
-                "company_ids": [(6, 0, ref("coop_membership.coop_company_ara").ids)],
-                "groups_id": [(6, 0, [ref("base.group_portal").id])],
-            }
-        )
+        create_portal_user(cls.env, "labeaume", labeaume, ref("coop_membership.coop_company_ara"))
 
     def listing(self, query=""):
         return self.url_open(f"/my/documents{query}").text
@@ -186,15 +179,14 @@ class TestPortalDocuments(CoopPortalCase):
             ref("coop_membership.coop_company_ara"),
             ref("coop_membership.coop_company_centre"),
         )
-        moderator = self.env["res.users"].create(
-            {
-                "name": "Modératrice ARA",
-                "login": "moderator_ara_docs",
-                "company_id": ara.id,
-                "company_ids": [(6, 0, (ara | centre).ids)],
-                "groups_id": [(6, 0, [ref("coop_engagement.group_coop_moderator").id])],
-                "coop_moderated_company_ids": [(6, 0, ara.ids)],
-            }
+        moderator = create_user(
+            self.env,
+            "moderator_ara_docs",
+            "coop_engagement.group_coop_moderator",
+            ara,
+            centre,
+            name="Modératrice ARA",
+            coop_moderated_company_ids=[Command.set(ara.ids)],
         )
         Document = (
             self.env["coop.document"]
@@ -233,16 +225,14 @@ class TestPortalDocuments(CoopPortalCase):
         ref = self.env.ref
         ara = ref("coop_membership.coop_company_ara")
         valence = ref("coop_engagement.coop_local_group_valence")
-        moderator = self.env["res.users"].create(
-            {
-                "name": "Modérateur Valence",
-                "login": "moderator_valence_docs",
-                "email": "moderateur@example.org",
-                "company_id": ara.id,
-                "company_ids": [(6, 0, ara.ids)],
-                "groups_id": [(6, 0, [ref("coop_engagement.group_coop_moderator").id])],
-                "coop_moderated_group_ids": [(6, 0, valence.ids)],
-            }
+        moderator = create_user(
+            self.env,
+            "moderator_valence_docs",
+            "coop_engagement.group_coop_moderator",
+            ara,
+            name="Modérateur Valence",
+            email="moderateur@example.org",
+            coop_moderated_group_ids=[Command.set(valence.ids)],
         )
         Document = self.env["coop.document"].with_user(moderator)
         base = {"company_id": ara.id, "category_id": self.report.category_id.id,

@@ -1,6 +1,7 @@
-from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.coop_membership.tests.common import create_user
 
 
 @tagged("post_install", "-at_install")
@@ -31,12 +32,8 @@ class TestInterCooperativeRegistrations(TransactionCase):
         )
 
         def moderator(login, company):
-            return new_test_user(
-                cls.env,
-                login=login,
-                groups="base.group_user,coop_engagement.group_coop_moderator",
-                company_id=company.id,
-                company_ids=[Command.set(company.ids)],
+            return create_user(
+                cls.env, login, "base.group_user,coop_engagement.group_coop_moderator", company
             )
 
         cls.moderator_centre = moderator("moderator_centre_evening", cls.centre)

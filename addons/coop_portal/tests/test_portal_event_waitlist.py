@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import CoopPortalCase
+from .common import CoopPortalCase, create_portal_user
 
 
 @tagged("post_install", "-at_install")
@@ -93,17 +93,7 @@ class TestPortalEventWaitlist(CoopPortalCase):
         self.assertEqual(self.workshop.coop_waiting_count, 1)
 
         # The next person is number 2; Romain stays number 1.
-        self.env["res.users"].create(
-            {
-                "name": self.partner_hugo.name,
-                "login": "hugo",
-                "password": "hugo",
-                "partner_id": self.partner_hugo.id,
-                "company_id": self.member_hugo.company_id.id,
-                "company_ids": [(6, 0, self.member_hugo.company_id.ids)],
-                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
-            }
-        )
+        create_portal_user(self.env, "hugo", self.partner_hugo, self.member_hugo.company_id)
         self.authenticate("hugo", "hugo")
         self.assertRegex(self.join().text, r"You are number\s*<strong>2</strong>")
         self.authenticate("romain", "romain")

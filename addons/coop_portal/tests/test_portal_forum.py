@@ -1,7 +1,10 @@
 from markupsafe import escape
 
+from odoo import Command
 from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.tests import tagged
+
+from odoo.addons.coop_membership.tests.common import create_user
 
 from .common import CoopPortalCase
 
@@ -24,16 +27,15 @@ class TestPortalForum(CoopPortalCase):
         cls.thread = cls.resolution.coop_forum_post_id
         cls.user_nadia = ref("coop_membership.user_nadia_chevalier")  # moderates ARA
         # A moderator of Centre-Val de Loire, also on the staff of ARA (can read there).
-        cls.user_mod_centre = cls.env["res.users"].create(
-            {
-                "name": "Modératrice Centre",
-                "login": "mod_centre",
-                "password": "mod_centre",
-                "company_id": cls.centre.id,
-                "company_ids": [(6, 0, (cls.centre | cls.ara).ids)],
-                "groups_id": [(6, 0, [ref("coop_engagement.group_coop_moderator").id])],
-                "coop_moderated_company_ids": [(6, 0, cls.centre.ids)],
-            }
+        cls.user_mod_centre = create_user(
+            cls.env,
+            "mod_centre",
+            "coop_engagement.group_coop_moderator",
+            cls.centre,
+            cls.ara,
+            name="Modératrice Centre",
+            password="mod_centre",
+            coop_moderated_company_ids=[Command.set(cls.centre.ids)],
         )
 
     def answer(self, user, text="Je suis pour.", parent=None):

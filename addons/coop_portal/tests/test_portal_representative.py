@@ -1,5 +1,6 @@
 from odoo.tests import tagged
 
+from odoo.addons.coop_membership.tests.common import create_user
 from odoo.addons.coop_membership.tests.role_guard import superuser_setup
 
 from .common import CoopPortalCase
@@ -17,17 +18,15 @@ class TestPortalRepresentative(CoopPortalCase):
         cls.town = ref("coop_membership.member_commune_die")
         cls.isabelle = ref("coop_portal.user_isabelle_morel")
         # Another contact of the town hall, with a login of her own.
-        cls.clerk = cls.env["res.users"].create(
-            {
-                "name": "Secrétaire de mairie",
-                "login": "die_clerk",
-                "password": "die_clerk",
-                "email": "secretariat@die.example.org",
-                "parent_id": cls.town.partner_id.id,
-                "company_id": cls.town.company_id.id,
-                "company_ids": [(6, 0, cls.town.company_id.ids)],
-                "groups_id": [(6, 0, [ref("base.group_portal").id])],
-            }
+        cls.clerk = create_user(
+            cls.env,
+            "die_clerk",
+            "base.group_portal",
+            cls.town.company_id,
+            name="Secrétaire de mairie",
+            password="die_clerk",
+            email="secretariat@die.example.org",
+            parent_id=cls.town.partner_id.id,
         )
 
     def test_representative_sees_the_town_and_votes_for_it(self):

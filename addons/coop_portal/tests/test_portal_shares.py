@@ -2,7 +2,7 @@ from odoo.tests import tagged
 
 from odoo.addons.coop_membership.tests.role_guard import superuser_setup
 
-from .common import CoopPortalCase
+from .common import CoopPortalCase, create_portal_user
 
 
 @tagged("post_install", "-at_install")
@@ -66,17 +66,7 @@ class TestPortalShares(CoopPortalCase):
         secret_bits = [claire.partner_id.name, claire.member_number, claire.partner_id.email]
         # Paul Mercier is in Claire's cooperative (Centre); Bernard in another one.
         paul = self.env.ref("coop_membership.partner_paul_mercier")
-        self.env["res.users"].create(
-            {
-                "name": paul.name,
-                "login": "paul",
-                "password": "paul",
-                "partner_id": paul.id,
-                "company_id": claire.company_id.id,
-                "company_ids": [(6, 0, claire.company_id.ids)],
-                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
-            }
-        )
+        create_portal_user(self.env, "paul", paul, claire.company_id)
         for login in ("paul", "bernard"):
             self.authenticate(login, login)
             for url in routes:
@@ -177,17 +167,7 @@ class TestPortalShares(CoopPortalCase):
     def test_member_who_left_reads_but_cannot_act(self):
         yves = self.env.ref("coop_membership.member_yves_fontaine")
         self.assertEqual(yves.state, "resigned")
-        self.env["res.users"].create(
-            {
-                "name": yves.partner_id.name,
-                "login": "yves",
-                "password": "yves",
-                "partner_id": yves.partner_id.id,
-                "company_id": yves.company_id.id,
-                "company_ids": [(6, 0, yves.company_id.ids)],
-                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
-            }
-        )
+        create_portal_user(self.env, "yves", yves.partner_id, yves.company_id)
         self.authenticate("yves", "yves")
         page = self.url_open(f"/my/cooperative/{yves.id}").text
         self.assertIn("Your membership has ended", page)
@@ -303,17 +283,7 @@ class TestPortalShares(CoopPortalCase):
                 "college_id": ref("coop_membership.coop_college_ara_cons").id,
             }
         )
-        self.env["res.users"].create(
-            {
-                "name": buyer.name,
-                "login": "biocoop_buyer",
-                "password": "biocoop_buyer",
-                "partner_id": buyer.id,
-                "company_id": biocoop_member.company_id.id,
-                "company_ids": [(6, 0, biocoop_member.company_id.ids)],
-                "groups_id": [(6, 0, [ref("base.group_portal").id])],
-            }
-        )
+        create_portal_user(self.env, "biocoop_buyer", buyer, biocoop_member.company_id)
         with superuser_setup("arrange: the officer names the buyer Biocoop's representative"):
             biocoop_member.representative_id = buyer
         self.assertEqual(buyer._coop_portal_members(), biocoop_member)

@@ -9,7 +9,7 @@ from odoo.tools import mute_logger
 from odoo.addons.coop_governance.tests.test_concurrency import ConcurrentVoteData
 from odoo.addons.coop_membership.tests.role_guard import superuser_setup
 
-from .common import CoopPortalCase
+from .common import CoopPortalCase, create_portal_user
 
 
 @tagged("post_install", "-at_install")
@@ -223,16 +223,8 @@ class TestPortalVotes(CoopPortalCase):
         self.assembly.company_id.coop_proxy_max = 2
         agnes_member = self.env.ref("coop_membership.member_agnes_faure")
         agnes = self.voter(agnes_member)
-        self.env["res.users"].create(
-            {
-                "name": agnes_member.partner_id.name,
-                "login": "agnes.faure",
-                "password": "agnes.faure",
-                "partner_id": agnes_member.partner_id.id,
-                "company_id": agnes_member.company_id.id,
-                "company_ids": [(6, 0, agnes_member.company_id.ids)],
-                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
-            }
+        create_portal_user(
+            self.env, "agnes.faure", agnes_member.partner_id, agnes_member.company_id
         )
         self.authenticate("agnes.faure", "agnes.faure")
         response = self.post_form(f"/my/assemblies/{agnes.id}/proxy", {"holder_id": bernard.id})
@@ -325,15 +317,11 @@ class TestPortalConcurrentBallots(ConcurrentVoteData, TransactionCase):
             with db_connect(self.env.cr.dbname).cursor() as cr:
                 env = self._env(cr)
                 voter = env["coop.assembly.voter"].browse(voter_id)
-                user = env["res.users"].create(
-                    {
-                        "name": voter.partner_id.name,
-                        "login": f"concurrent_{voter_id}",
-                        "partner_id": voter.partner_id.id,
-                        "company_id": company_id,
-                        "company_ids": [(6, 0, [company_id])],
-                        "groups_id": [(6, 0, [env.ref("base.group_portal").id])],
-                    }
+                user = create_portal_user(
+                    env,
+                    f"concurrent_{voter_id}",
+                    voter.partner_id,
+                    env["res.company"].browse(company_id),
                 )
                 cr.commit()  # pylint: disable=invalid-commit
             barrier = threading.Barrier(2)
