@@ -49,8 +49,15 @@ VENV       := $(CURDIR)/.venv
 PY         := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.requirements.stamp
 LOAD_VENV  := $(CURDIR)/.venv-load
+# The OpenID Connect provider of the coop_auth_oidc tests (requirements-oidc.txt): Flask 3.1
+# needs a newer Werkzeug than Odoo's, so it lives in its own venv.
+OIDC_VENV  := $(CURDIR)/.venv-oidc
 ODOO_DIR   := $(CURDIR)/.odoo
 DATA_DIR   := $(ODOO_DIR)/data
+# OCA addons from PyPI (requirements-oca.txt), unpacked here and put on the addons path.
+# Not pip-installed: a wheel's odoo/addons/ folder in site-packages would shadow the
+# editable Odoo (import odoo then finds an empty namespace package).
+OCA_DIR    := $(ODOO_DIR)/oca
 RUN_CONF   := $(CURDIR)/.odoo.conf
 MASTER_PASSWD := $(ODOO_DIR)/master_password
 TEST_CONF  := $(CURDIR)/.odoo-test.conf
@@ -74,7 +81,7 @@ PIP = "$(PY)" -m pip install -q --disable-pip-version-check 2> >(grep -v "^WARNI
 # psql/dropdb against the local server as the current user (unix socket, like Odoo).
 PSQL := psql -X -q -v ON_ERROR_STOP=1 -d postgres -tA
 
-.PHONY: help venv odoo deps pg conf node_modules run test lint bench faults loadtest backup restore clean distclean
+.PHONY: help venv odoo deps pg conf node_modules oca_addons oidc_venv run test lint bench faults loadtest backup restore clean distclean
 
 help:
 	@echo "make run      serve Odoo on PORT=$(PORT) with database DB=$(DB) (created with demo data once)"
@@ -248,7 +255,7 @@ pg: deps
 define write_conf # $(1)=file $(2)=http_port $(3)=max_cron_threads $(4)=http_interface
 	root=$$(cat "$(ODOO_STAMP)")
 	paths=""
-	for d in "$$root/addons" "$$root/odoo/addons" "$(ADDONS_DIR)"; do
+	for d in "$$root/addons" "$$root/odoo/addons" "$(OCA_DIR)/addons" "$(ADDONS_DIR)"; do
 	  [ -d "$$d" ] && paths="$${paths:+$$paths,}$$d"
 	done
 	mkdir -p "$(DATA_DIR)"
@@ -274,9 +281,41 @@ define write_conf # $(1)=file $(2)=http_port $(3)=max_cron_threads $(4)=http_int
 	mv "$(1).tmp" "$(1)"
 endef
 
-conf: odoo pg
+conf: odoo pg oca_addons
 	@$(call write_conf,$(RUN_CONF),$(PORT),1,$(HOST))
 	$(call write_conf,$(TEST_CONF),$(TEST_PORT),0,127.0.0.1)
+
+# ---- OCA addons from PyPI ---------------------------------------------------------------------
+# pip download (no install) of the wheels pinned in requirements-oca.txt, their odoo/addons/*
+# folders unpacked into OCA_DIR/addons; redone when requirements-oca.txt changes. Their Python
+# dependencies are pinned in requirements.txt.
+oca_addons: venv
+	@req=requirements-oca.txt
+	[ -f "$$req" ] || exit 0
+	if [ -f "$(OCA_DIR)/.stamp" ] && [ ! "$$req" -nt "$(OCA_DIR)/.stamp" ]; then exit 0; fi
+	echo "oca_addons: unpacking the addons of $$req into $(OCA_DIR)/addons"
+	part="$(OCA_DIR).part"
+	rm -rf "$$part" && mkdir -p "$$part/wheels" "$$part/addons"
+	"$(PY)" -m pip download -q --disable-pip-version-check --no-deps -r "$$req" -d "$$part/wheels" \
+	  2> >(grep -v "^WARNING: Location '.*' is ignored" >&2)
+	for wheel in "$$part"/wheels/*.whl; do "$(PY)" -m zipfile -e "$$wheel" "$$part/unpacked"; done
+	mv "$$part"/unpacked/odoo/addons/* "$$part/addons/"
+	rm -rf "$$part/wheels" "$$part/unpacked" "$(OCA_DIR)" && mv "$$part" "$(OCA_DIR)"
+	touch "$(OCA_DIR)/.stamp"
+
+# ---- the OpenID Connect provider of the tests -------------------------------------------------
+oidc_venv: venv
+	@if [ ! -x "$(OIDC_VENV)/bin/python" ]; then
+	  base=$$("$(PY)" -c 'import sys; print(sys._base_executable)')
+	  echo "oidc_venv: creating $(OIDC_VENV) from $$base"
+	  "$$base" -m venv "$(OIDC_VENV)"
+	fi
+	if [ ! -f "$(OIDC_VENV)/.stamp" ] || [ requirements-oidc.txt -nt "$(OIDC_VENV)/.stamp" ]; then
+	  echo "oidc_venv: pip install -r requirements-oidc.txt into $(OIDC_VENV)"
+	  "$(OIDC_VENV)/bin/python" -m pip install -q --disable-pip-version-check -r requirements-oidc.txt \
+	    2> >(grep -v "^WARNING: Location '.*' is ignored" >&2)
+	  touch "$(OIDC_VENV)/.stamp"
+	fi
 
 # ---- npm test tooling (axe-core for the accessibility tests) --------------------------------
 # npm ci when axe-core is missing or package-lock.json changed since the last install.
@@ -357,7 +396,7 @@ run: conf
 	exec "$${odoo[@]}" --http-port="$(PORT)"
 
 # ---- make test -------------------------------------------------------------------------------
-test: conf node_modules
+test: conf node_modules oidc_venv
 	@mods="$(MODULES)"
 	[ -n "$$mods" ] || { echo "test: no coop_* module in $(ADDONS_DIR)" >&2; exit 1; }
 	{ command -v chromium || command -v google-chrome; } >/dev/null \
@@ -585,7 +624,7 @@ distclean: clean
 	@if command -v psql >/dev/null && $(PSQL) -c 'select 1' >/dev/null 2>&1; then
 	  echo "distclean: dropping database $(DB)"; dropdb --if-exists --force "$(DB)"
 	fi
-	rm -rf "$(VENV)" "$(LOAD_VENV)" "$(ODOO_DIR)" node_modules
+	rm -rf "$(VENV)" "$(LOAD_VENV)" "$(OIDC_VENV)" "$(ODOO_DIR)" node_modules
 
 # ---- make i18n -------------------------------------------------------------------------------
 # Throwaway database with every coop module and French; per module, export the template
