@@ -33,6 +33,9 @@ from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.coop_membership.tests.role_guard import superuser_setup
+from odoo.addons.coop_portal.controllers.common import parse_id, parse_quantity
+from odoo.addons.coop_portal.controllers.join import parse_join_form
+from odoo.addons.coop_portal.models.coop_subscription_request import JOIN_CONSENTS
 
 # Hypothesis caches what it reads of the source files in its home directory, even without
 # an example database: a temporary one, removed after this module, leaves the tree clean.
@@ -821,12 +824,15 @@ class TestBadInputModels(BadInputMixin, TransactionCase):
             counter["runs"] += 1
             member = args["member"].with_user(self.user_bernard)
             share_class_id, quantity = args["share_class_id"], args["quantity"]
+            # As the route does: the form's values read by the portal's parsers first.
             if args["redeem"]:
                 call = lambda: member._portal_request_redemption(  # noqa: E731
-                    share_class_id, quantity
+                    parse_id(share_class_id), parse_quantity(quantity)
                 )
             else:
-                call = lambda: member._portal_subscribe(share_class_id, quantity)  # noqa: E731
+                call = lambda: member._portal_subscribe(  # noqa: E731
+                    parse_id(share_class_id), parse_quantity(quantity)
+                )
 
             def check(request):
                 self.assertEqual(request.quantity, int(str(quantity).strip()))
@@ -864,6 +870,7 @@ class TestBadInputModels(BadInputMixin, TransactionCase):
                     "email": ["jeanne.essai@example.org", "x@example.org"],
                     "birthdate": ["1980-05-04", ""],
                     "contact_channel": ["email", "paper"],
+                    **dict.fromkeys(JOIN_CONSENTS, ["on"]),
                 },
                 {
                     "company_id": maybe([str(self.ara.id)], texts),
@@ -889,7 +896,12 @@ class TestBadInputModels(BadInputMixin, TransactionCase):
                 self.assertEqual(request.quantity, int(values["quantity"]))
                 counter["stored"] += 1
 
-            self.attempt(lambda: Request._portal_join(values, ip=ip), queries, check)
+            # As the join page does: the form read by its parser, then the model's rules.
+            self.attempt(
+                lambda: Request._portal_join(parse_join_form(Request.env, values), ip=ip),
+                queries,
+                check,
+            )
 
         run()
         self.assertEnough(counter)
@@ -1139,6 +1151,7 @@ class TestBadInputForms(BadInputMixin, HttpCase):
             birthdate=["1980-05-04", ""],
             contact_channel=["email"],
             city=["Tours"],
+            **dict.fromkeys(JOIN_CONSENTS, ["on"]),
         )
         queries = ["SELECT count(*) FROM coop_subscription_request"]
         self.post_forms([("/cooperative/join", "/cooperative/join", data, queries)], None)

@@ -24,6 +24,8 @@ from odoo.tools import mute_logger
 
 from odoo.addons.coop_governance.tests.test_concurrency import ConcurrentVoteData
 from odoo.addons.coop_membership.tests.role_guard import superuser_because, superuser_setup
+from odoo.addons.coop_portal.controllers.join import parse_join_form
+from odoo.addons.coop_portal.models.coop_subscription_request import JOIN_CONSENTS
 
 
 class RaceCase(TransactionCase):
@@ -294,15 +296,19 @@ class TestConcurrentMembership(RaceCase):
 
         def join(index, env):
             env["coop.subscription.request"]._portal_join(
-                {
-                    "company_id": str(self.centre.id),
-                    "college_id": str(self.college.id),
-                    "share_class_id": str(self.share_class.id),
-                    "partner_name": f"Parallel Applicant {index}",
-                    "email": f"parallel.applicant.{index}@example.org",
-                    "quantity": "1",
-                    "contact_channel": "email",
-                },
+                parse_join_form(
+                    env,
+                    {
+                        "company_id": str(self.centre.id),
+                        "college_id": str(self.college.id),
+                        "share_class_id": str(self.share_class.id),
+                        "partner_name": f"Parallel Applicant {index}",
+                        "email": f"parallel.applicant.{index}@example.org",
+                        "quantity": "1",
+                        "contact_channel": "email",
+                        **dict.fromkeys(JOIN_CONSENTS, "on"),
+                    },
+                ),
                 ip=ip,
             )
 
@@ -340,15 +346,19 @@ class TestConcurrentMembership(RaceCase):
 
         def join(email, env):
             env["coop.subscription.request"]._portal_join(
-                {
-                    "company_id": str(self.centre.id),
-                    "college_id": str(self.college.id),
-                    "share_class_id": str(self.share_class.id),
-                    "partner_name": "Racing Applicant",
-                    "email": f" {email.upper()} ",
-                    "quantity": "2",
-                    "contact_channel": "email",
-                }
+                parse_join_form(
+                    env,
+                    {
+                        "company_id": str(self.centre.id),
+                        "college_id": str(self.college.id),
+                        "share_class_id": str(self.share_class.id),
+                        "partner_name": "Racing Applicant",
+                        "email": f" {email.upper()} ",
+                        "quantity": "2",
+                        "contact_channel": "email",
+                        **dict.fromkeys(JOIN_CONSENTS, "on"),
+                    },
+                )
             )
 
         try:

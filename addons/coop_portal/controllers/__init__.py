@@ -1,3 +1,4 @@
+from . import common
 from . import portal
 from . import join
 from . import documents

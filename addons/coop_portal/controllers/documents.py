@@ -1,21 +1,30 @@
 from odoo import http
 from odoo.http import request
 
-from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
 
-from .portal import CoopPortal
+from .common import coop_layout, coop_members, coop_partner, parse_id, search_text
 
 DOCUMENTS_PAGE_SIZE = 20
 
 
-class CoopDocuments(CoopPortal):
+class CoopDocuments(CustomerPortal):
     """The cooperative's document library: what each member may read, and nothing else."""
 
     def _coop_document_domain(self):
-        partner = self._coop_partner()
+        partner = coop_partner()
         if request.env.user._is_public():
             return request.env["coop.document"]._portal_domain(partner)
-        return request.env["coop.document"]._portal_domain(partner, self._coop_members())
+        return request.env["coop.document"]._portal_domain(partner, coop_members())
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "coop_document_count" in counters:
+            Document = request.env["coop.document"]
+            values["coop_document_count"] = Document.sudo().search_count(
+                Document._portal_domain(coop_partner(), coop_members())
+            )
+        return values
 
     @http.route(
         ["/my/documents", "/my/documents/page/<int:page>"],
@@ -27,15 +36,15 @@ class CoopDocuments(CoopPortal):
         Document = request.env["coop.document"].sudo()
         base = self._coop_document_domain()
         domain = list(base)
-        # Control characters mean nothing in a search, and PostgreSQL refuses NUL.
-        search = "".join(c for c in str(search or "") if ord(c) >= 32).strip()[:100]
+        search = search_text(search)
         if search:
             domain += ["|", ("name", "ilike", search), ("description", "ilike", search)]
+        # A filter that is no id (or year) filters nothing.
         filters = {
-            field: int(value)
+            field: parse_id(value)
             for field, value in (("category_id", category), ("year", year), ("company_id", company))
-            if str(value).isascii() and str(value).isdigit() and len(str(value)) < 10
         }
+        filters = {field: value for field, value in filters.items() if value}
         domain += [(field, "=", value) for field, value in filters.items()]
         # One pass over what the member may read gives the filters' choices and, unless
         # a text search is typed, the number of documents too (no second count).
@@ -58,7 +67,8 @@ class CoopDocuments(CoopPortal):
             step=DOCUMENTS_PAGE_SIZE,
         )
         documents = Document.search(domain, limit=DOCUMENTS_PAGE_SIZE, offset=pager["offset"])
-        values = self._coop_layout(
+        values = coop_layout(
+            self,
             "coop_documents",
             documents=documents,
             pager=pager,
@@ -95,7 +105,7 @@ class CoopDocuments(CoopPortal):
         ["/my/documents/<int:document_id>/download"], type="http", auth="public", website=True
     )
     def coop_document_download(self, document_id, **kw):
-        partner = self._coop_partner()
+        partner = coop_partner()
         document = (
             request.env["coop.document"]
             .sudo()

@@ -1,17 +1,28 @@
 from odoo import http
 from odoo.http import request
 
-from .documents import CoopDocuments
+from odoo.addons.portal.controllers.portal import CustomerPortal
+
+from .common import (
+    coop_layout,
+    coop_members,
+    coop_partner,
+    coop_try,
+    parse_bool,
+    parse_id,
+    parse_ids,
+)
 
 
-class CoopEngagementPortal(CoopDocuments):
+class CoopEngagementPortal(CustomerPortal):
     """What the member offers (skills, availability, themes) and their local groups."""
 
     def _coop_engagement_values(self, **extra):
-        partner = self._coop_partner()
+        partner = coop_partner()
         mine, suggested = partner._coop_portal_local_groups()
-        members = self._coop_members().filtered("is_active_member")
-        return self._coop_layout(
+        members = coop_members().filtered("is_active_member")
+        return coop_layout(
+            self,
             "coop_engagement",
             partner=partner.sudo(),
             engagements=[(member, member._portal_engagement()) for member in members],
@@ -29,13 +40,13 @@ class CoopEngagementPortal(CoopDocuments):
         error = None
         if request.httprequest.method == "POST":
             form = request.httprequest.form
-            _done, error = self._coop_try(
-                lambda: self._coop_partner()._coop_portal_update_engagement(
-                    form.getlist("skill_ids"),
-                    form.getlist("theme_ids"),
+            _done, error = coop_try(
+                lambda: coop_partner()._coop_portal_update_engagement(
+                    parse_ids(form.getlist("skill_ids")),
+                    parse_ids(form.getlist("theme_ids")),
                     post.get("availability"),
                     post.get("availability_note"),
-                    post.get("group_visible") == "1",
+                    parse_bool(post.get("group_visible")),
                 )
             )
             message = None if error else "engagement_saved"
@@ -44,17 +55,17 @@ class CoopEngagementPortal(CoopDocuments):
 
     @http.route(["/my/engagement/group"], type="http", auth="user", website=True, methods=["POST"])
     def coop_engagement_group(self, group_id=None, leave=None, **post):
-        partner = self._coop_partner()
+        partner = coop_partner()
+        group_id = parse_id(group_id)
         if leave:
-            _done, error = self._coop_try(lambda: partner._coop_portal_leave_group(group_id))
+            _done, error = coop_try(lambda: partner._coop_portal_leave_group(group_id))
             message = "group_left"
         else:
-            _done, error = self._coop_try(lambda: partner._coop_portal_join_group(group_id))
+            _done, error = coop_try(lambda: partner._coop_portal_join_group(group_id))
             message = "group_joined"
         if error:
             values = self._coop_engagement_values(error=error)
             return request.render("coop_portal.portal_my_engagement", values)
-        back = post.get("back") == "group" and str(group_id).isdigit()
-        if back:
+        if post.get("back") == "group" and group_id:
             return request.redirect(f"/cooperative/groups/{group_id}?message={message}")
         return request.redirect(f"/my/engagement?message={message}#groups")

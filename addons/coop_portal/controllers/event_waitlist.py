@@ -3,7 +3,7 @@ from odoo.http import request
 
 from odoo.addons.website_event.controllers.main import WebsiteEventController
 
-from .portal import REFUSALS
+from .common import REFUSALS
 
 
 class CoopEventWaitlist(WebsiteEventController):

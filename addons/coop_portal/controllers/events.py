@@ -1,15 +1,17 @@
 from odoo import fields, http
 from odoo.http import request
 
-from .engagement import CoopEngagementPortal
+from odoo.addons.portal.controllers.portal import CustomerPortal
+
+from .common import coop_layout, coop_partner
 
 
-class CoopEventsPortal(CoopEngagementPortal):
+class CoopEventsPortal(CustomerPortal):
     """The events a member registered for, coming (or waiting for a seat) and past."""
 
     @http.route(["/my/events"], type="http", auth="user", website=True)
     def coop_my_events(self, **kw):
-        partner = self._coop_partner()
+        partner = coop_partner()
         registrations = (
             request.env["event.registration"]
             .sudo()
@@ -30,5 +32,5 @@ class CoopEventsPortal(CoopEngagementPortal):
         )
         # A waiting list of a past event is of no use to show.
         past = (registrations - coming).filtered(lambda r: not r.coop_waiting)
-        values = self._coop_layout("coop_events", coming=coming, past=past)
+        values = coop_layout(self, "coop_events", coming=coming, past=past)
         return request.render("coop_portal.portal_my_events", values)

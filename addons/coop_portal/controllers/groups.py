@@ -1,10 +1,10 @@
 from odoo import fields, http
 from odoo.http import request
 
-from .events import CoopEventsPortal
+from .common import coop_members, coop_message_text, coop_partner, coop_try, parse_id
 
 
-class CoopGroupsPortal(CoopEventsPortal):
+class CoopGroupsPortal(http.Controller):
     """Local groups: a public list and page; members join them and volunteer there."""
 
     def _coop_group_or_404(self, group_id):
@@ -45,16 +45,16 @@ class CoopGroupsPortal(CoopEventsPortal):
         )
         member = False
         if not request.env.user._is_public():
-            member = self._coop_members().filtered(
+            member = coop_members().filtered(
                 lambda m: m.is_active_member and m.company_id == group.company_id
             )
-        partner = self._coop_partner()
+        partner = coop_partner()
         values = {
             "group": group,
             "events": events,
             "is_member_of_coop": bool(member),
             "in_group": bool(member) and partner in group.membership_ids.partner_id,
-            "message_text": self._coop_message_text(message),
+            "message_text": coop_message_text(message),
             "error": error,
         }
         if member:
@@ -86,7 +86,8 @@ class CoopGroupsPortal(CoopEventsPortal):
     )
     def coop_group_volunteer(self, group_id, call_id=None, **post):
         group = self._coop_group_or_404(group_id)
-        _done, error = self._coop_try(lambda: self._coop_partner()._coop_portal_volunteer(call_id))
+        call_id = parse_id(call_id)
+        _done, error = coop_try(lambda: coop_partner()._coop_portal_volunteer(call_id))
         if error:
             return self._coop_group_page(group, error=error)
         return request.redirect(f"/cooperative/groups/{group.id}?message=volunteered#calls")

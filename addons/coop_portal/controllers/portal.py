@@ -1,11 +1,25 @@
 from odoo import _, fields, http
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
 
+from .common import (
+    coop_layout,
+    coop_member_or_404,
+    coop_members,
+    coop_partner,
+    coop_pdf,
+    coop_try,
+    coop_voter_or_404,
+    parse_id,
+    parse_ids,
+    parse_quantity,
+    search_text,
+)
+
 HISTORY_PAGE_SIZE = 20
-# Counters of the "My cooperative" block of /my, filled only when asked.
+# Counters of the "My cooperative" block of /my, filled only when asked (the documents'
+# counter is filled by documents.py's own override, merged with this one by Odoo).
 COOP_COUNTERS = (
     "coop_membership_count",
     "coop_share_count",
@@ -13,8 +27,6 @@ COOP_COUNTERS = (
     "coop_proxy_count",
     "coop_document_count",
 )
-# A refused action stores nothing and tells the member why, in their language.
-REFUSALS = (UserError, ValidationError, AccessError, MissingError)
 
 
 class CoopPortal(CustomerPortal):
@@ -22,95 +34,14 @@ class CoopPortal(CustomerPortal):
     from the models; a refusal is shown on the page and rolls back its savepoint."""
 
     # ------------------------------------------------------------------
-    # Helpers
-    # ------------------------------------------------------------------
-    def _coop_partner(self):
-        return request.env.user.partner_id
-
-    def _coop_members(self):
-        """The user's memberships, searched once per request (route, layout, counters)."""
-        members = getattr(request, "_coop_portal_members", None)
-        if members is None:
-            members = request._coop_portal_members = self._coop_partner()._coop_portal_members()
-        return members
-
-    def _coop_member_or_404(self, member_id):
-        member = self._coop_members().filtered(lambda m: m.id == member_id)
-        if not member:
-            raise request.not_found()
-        return member
-
-    def _coop_voter_or_404(self, voter_id):
-        voters = request.env["coop.assembly.voter"]._portal_voters(self._coop_members())
-        voter = voters.filtered(lambda v: v.id == voter_id)
-        if not voter:
-            raise request.not_found()
-        return voter
-
-    def _coop_try(self, action):
-        """Run ``action`` in a savepoint: (result, None) or (None, error message)."""
-        try:
-            with request.env.cr.savepoint():
-                return action(), None
-        except REFUSALS as e:
-            return None, e.args[0] if e.args else str(e)
-
-    def _coop_pdf(self, report_ref, records, filename, data=None):
-        """A report the caller checked ownership for, rendered as superuser."""
-        Report = request.env["ir.actions.report"].sudo()
-        pdf, _type = Report.with_context(lang=request.env.lang)._render_qweb_pdf(
-            report_ref, records.ids, data=data
-        )
-        return request.make_response(
-            pdf,
-            headers=[
-                ("Content-Type", "application/pdf"),
-                ("Content-Length", len(pdf)),
-                ("Content-Disposition", http.content_disposition(filename)),
-            ],
-        )
-
-    def _coop_message_text(self, code):
-        """The confirmation shown after a redirect (?message=code), never free text."""
-        return {
-            "subscribed": _(
-                "Your subscription is recorded. The call for payment is on its way to you; "
-                "the shares are yours once it is paid."
-            ),
-            "redemption": _(
-                "Your redemption request is recorded. The board decides on it; you will be "
-                "refunded within the statutory delay."
-            ),
-            "proxy_given": _("Your proxy is recorded. You can withdraw it until the vote."),
-            "proxy_withdrawn": _("Your proxy is withdrawn: you can vote yourself again."),
-            "answered": _("Thank you, your answer is recorded."),
-            "engagement_saved": _("Your skills and availability are saved."),
-            "group_joined": _("Welcome to the local group."),
-            "group_left": _("You left the local group."),
-            "volunteered": _(
-                "Thank you for volunteering: the organisers confirm and write to you."
-            ),
-        }.get(code)
-
-    def _coop_layout(self, page_name, message=None, **values):
-        result = self._prepare_portal_layout_values()
-        result.update(
-            page_name=page_name,
-            coop_members=self._coop_members(),
-            message_text=self._coop_message_text(message),
-            **values,
-        )
-        return result
-
-    # ------------------------------------------------------------------
     # /my home: the "My cooperative" block
     # ------------------------------------------------------------------
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
-        wanted = [c for c in COOP_COUNTERS if c in counters]
-        if not wanted:
+        # The documents' counter is documents.py's.
+        if not any(c in counters for c in COOP_COUNTERS[:4]):
             return values
-        members = self._coop_members()
+        members = coop_members()
         if "coop_membership_count" in counters:
             values["coop_membership_count"] = len(members)
         if "coop_share_count" in counters:
@@ -131,17 +62,12 @@ class CoopPortal(CustomerPortal):
                     ]
                 )
             )
-        if "coop_document_count" in counters:
-            Document = request.env["coop.document"]
-            values["coop_document_count"] = Document.sudo().search_count(
-                Document._portal_domain(self._coop_partner(), members)
-            )
         return values
 
     @http.route()
     def home(self, **kw):
         response = super().home(**kw)
-        if self._coop_members():
+        if coop_members():
             response.qcontext.update(self._prepare_home_portal_values(list(COOP_COUNTERS)))
             response.qcontext["coop_member_home"] = True
         return response
@@ -151,9 +77,9 @@ class CoopPortal(CustomerPortal):
     # ------------------------------------------------------------------
     @http.route(["/my/cooperative"], type="http", auth="user", website=True)
     def coop_cooperative(self, **kw):
-        members = self._coop_members()
+        members = coop_members()
         if not members:
-            return request.render("coop_portal.portal_no_membership", self._coop_layout("coop"))
+            return request.render("coop_portal.portal_no_membership", coop_layout(self, "coop"))
         return self.coop_membership(members[0].id, **kw)
 
     @http.route(
@@ -163,7 +89,7 @@ class CoopPortal(CustomerPortal):
         website=True,
     )
     def coop_membership(self, member_id, page=1, **kw):
-        member = self._coop_member_or_404(member_id)
+        member = coop_member_or_404(member_id)
         Operation = request.env["coop.share.operation"].sudo()
         domain = member._portal_operations_domain()
         total = Operation.search_count(domain)
@@ -174,7 +100,8 @@ class CoopPortal(CustomerPortal):
             step=HISTORY_PAGE_SIZE,
         )
         operations = member._portal_history_page(pager["offset"], HISTORY_PAGE_SIZE)
-        values = self._coop_layout(
+        values = coop_layout(
+            self,
             "coop",
             member=member,
             holdings=member._portal_holdings(),
@@ -191,9 +118,9 @@ class CoopPortal(CustomerPortal):
         ["/my/cooperative/<int:member_id>/certificate"], type="http", auth="user", website=True
     )
     def coop_certificate(self, member_id, **kw):
-        member = self._coop_member_or_404(member_id)
+        member = coop_member_or_404(member_id)
         filename = _("share_certificate_%s.pdf", member.member_number or member.id)
-        return self._coop_pdf("coop_membership.action_report_share_certificate", member, filename)
+        return coop_pdf("coop_membership.action_report_share_certificate", member, filename)
 
     @http.route(
         ["/my/cooperative/<int:member_id>/attestation/<int:year>"],
@@ -202,12 +129,12 @@ class CoopPortal(CustomerPortal):
         website=True,
     )
     def coop_attestation(self, member_id, year, **kw):
-        member = self._coop_member_or_404(member_id)
+        member = coop_member_or_404(member_id)
         if year not in member._portal_attestation_years():
             raise request.not_found()
         filename = _("tax_attestation_%(year)s_%(number)s.pdf", year=year,
                      number=member.member_number or member.id)  # fmt: skip
-        return self._coop_pdf(
+        return coop_pdf(
             "coop_membership.action_report_tax_attestation", member, filename, {"year": year}
         )
 
@@ -219,15 +146,18 @@ class CoopPortal(CustomerPortal):
         methods=["GET", "POST"],
     )
     def coop_subscribe(self, member_id, **post):
-        member = self._coop_member_or_404(member_id)
+        member = coop_member_or_404(member_id)
         error = None
         if request.httprequest.method == "POST":
-            subscription, error = self._coop_try(
-                lambda: member._portal_subscribe(post.get("share_class_id"), post.get("quantity"))
+            subscription, error = coop_try(
+                lambda: member._portal_subscribe(
+                    parse_id(post.get("share_class_id")), parse_quantity(post.get("quantity"))
+                )
             )
             if not error:
                 return request.redirect(f"/my/cooperative/{member.id}?message=subscribed#requests")
-        values = self._coop_layout(
+        values = coop_layout(
+            self,
             "coop_subscribe",
             member=member,
             share_classes=member._portal_share_classes(),
@@ -245,15 +175,15 @@ class CoopPortal(CustomerPortal):
         methods=["GET", "POST"],
     )
     def coop_redeem(self, member_id, **post):
-        member = self._coop_member_or_404(member_id)
+        member = coop_member_or_404(member_id)
         error = None
         if request.httprequest.method == "POST":
             if not post.get("confirm"):
                 error = _("Tick the box to confirm that you read the rules of redemption.")
             else:
-                _redemption, error = self._coop_try(
+                _redemption, error = coop_try(
                     lambda: member._portal_request_redemption(
-                        post.get("share_class_id"), post.get("quantity")
+                        parse_id(post.get("share_class_id")), parse_quantity(post.get("quantity"))
                     )
                 )
                 if not error:
@@ -261,7 +191,8 @@ class CoopPortal(CustomerPortal):
                         f"/my/cooperative/{member.id}?message=redemption#requests"
                     )
         company = member.company_id
-        values = self._coop_layout(
+        values = coop_layout(
+            self,
             "coop_redeem",
             member=member,
             holdings=member._portal_holdings(),
@@ -276,13 +207,14 @@ class CoopPortal(CustomerPortal):
         ["/my/cooperative/profile"], type="http", auth="user", website=True, methods=["GET", "POST"]
     )
     def coop_profile(self, **post):
-        partner = self._coop_partner()
+        partner = coop_partner()
         error = changed = None
         if request.httprequest.method == "POST":
             # An unticked box is not sent by the browser.
             post.setdefault("coop_newsletter_optin", "0")
-            changed, error = self._coop_try(lambda: partner._coop_portal_update_profile(post))
-        values = self._coop_layout(
+            changed, error = coop_try(lambda: partner._coop_portal_update_profile(post))
+        values = coop_layout(
+            self,
             "coop_profile",
             partner=partner.sudo(),
             countries=request.env["res.country"].sudo().search([]),
@@ -299,9 +231,10 @@ class CoopPortal(CustomerPortal):
     # ------------------------------------------------------------------
     @http.route(["/my/assemblies"], type="http", auth="user", website=True)
     def coop_assemblies(self, **kw):
-        members = self._coop_members()
+        members = coop_members()
         voters = request.env["coop.assembly.voter"]._portal_voters(members)
-        values = self._coop_layout(
+        values = coop_layout(
+            self,
             "coop_assemblies",
             voters=voters,
             polls=request.env["coop.poll"]._portal_polls(members),
@@ -311,7 +244,8 @@ class CoopPortal(CustomerPortal):
     def _coop_assembly_values(self, voter, **extra):
         held = voter.proxy_ids
         ballots = {v.id: v._portal_ballots() for v in voter | held}
-        return self._coop_layout(
+        return coop_layout(
+            self,
             "coop_assembly",
             voter=voter,
             assembly=voter.assembly_id,
@@ -325,7 +259,7 @@ class CoopPortal(CustomerPortal):
 
     @http.route(["/my/assemblies/<int:voter_id>"], type="http", auth="user", website=True)
     def coop_assembly(self, voter_id, **kw):
-        voter = self._coop_voter_or_404(voter_id)
+        voter = coop_voter_or_404(voter_id)
         values = self._coop_assembly_values(voter, message=kw.get("message"))
         return request.render("coop_portal.portal_my_assembly", values)
 
@@ -333,18 +267,18 @@ class CoopPortal(CustomerPortal):
         ["/my/assemblies/<int:voter_id>/convocation"], type="http", auth="user", website=True
     )
     def coop_convocation(self, voter_id, **kw):
-        voter = self._coop_voter_or_404(voter_id)
+        voter = coop_voter_or_404(voter_id)
         filename = _("convocation_%s.pdf", voter.member_number or voter.id)
-        return self._coop_pdf("coop_governance.action_report_convocation", voter, filename)
+        return coop_pdf("coop_governance.action_report_convocation", voter, filename)
 
     @http.route(["/my/assemblies/<int:voter_id>/minutes"], type="http", auth="user", website=True)
     def coop_minutes(self, voter_id, **kw):
-        voter = self._coop_voter_or_404(voter_id)
+        voter = coop_voter_or_404(voter_id)
         assembly = voter.assembly_id
         if assembly.state != "closed":
             raise request.not_found()
         filename = _("minutes_%s.pdf", assembly.minutes_number or assembly.id)
-        return self._coop_pdf("coop_governance.action_report_minutes", assembly, filename)
+        return coop_pdf("coop_governance.action_report_minutes", assembly, filename)
 
     @http.route(
         ["/my/assemblies/<int:voter_id>/document/<int:attachment_id>"],
@@ -353,7 +287,7 @@ class CoopPortal(CustomerPortal):
         website=True,
     )
     def coop_assembly_document(self, voter_id, attachment_id, **kw):
-        voter = self._coop_voter_or_404(voter_id)
+        voter = coop_voter_or_404(voter_id)
         attachment = voter.assembly_id.document_ids.filtered(lambda a: a.id == attachment_id)
         if not attachment:
             raise request.not_found()
@@ -368,8 +302,8 @@ class CoopPortal(CustomerPortal):
             if resolution.kind == "election":
                 key = f"{prefix}{resolution.id}_voted"
                 if post.get(key):
-                    picked = request.httprequest.form.getlist(f"{prefix}{resolution.id}")
-                    choices[resolution.id] = [int(c) for c in picked if c.isascii() and c.isdigit()]
+                    picked = parse_ids(request.httprequest.form.getlist(f"{prefix}{resolution.id}"))
+                    choices[resolution.id] = [c for c in picked if c]
             elif post.get(f"{prefix}{resolution.id}"):
                 choices[resolution.id] = post[f"{prefix}{resolution.id}"]
         return choices
@@ -383,10 +317,11 @@ class CoopPortal(CustomerPortal):
     )
     def coop_vote(self, voter_id, **post):
         """Step 1 shows the choices back for confirmation; step 2 (confirm=1) casts them."""
-        voter = self._coop_voter_or_404(voter_id)
+        voter = coop_voter_or_404(voter_id)
         represented = request.env["coop.assembly.voter"]
         if post.get("represented_id"):
-            represented = voter.proxy_ids.filtered(lambda v: str(v.id) == post["represented_id"])
+            represented_id = parse_id(post["represented_id"])
+            represented = voter.proxy_ids.filtered(lambda v: v.id == represented_id)
             if not represented:
                 raise request.not_found()
         choices = self._coop_parse_choices(represented or voter, post, "choice_")
@@ -394,9 +329,10 @@ class CoopPortal(CustomerPortal):
         if not choices:
             error = _("Choose your vote on at least one resolution.")
         elif post.get("confirm"):
-            ballots, error = self._coop_try(lambda: voter._portal_vote(choices, represented))
+            ballots, error = coop_try(lambda: voter._portal_vote(choices, represented))
             if not error:
-                values = self._coop_layout(
+                values = coop_layout(
+                    self,
                     "coop_vote",
                     voter=voter,
                     assembly=voter.assembly_id,
@@ -408,7 +344,8 @@ class CoopPortal(CustomerPortal):
             values = self._coop_assembly_values(voter, error=error)
             return request.render("coop_portal.portal_my_assembly", values)
         resolutions = voter._portal_resolutions().filtered(lambda r: r.id in choices)
-        values = self._coop_layout(
+        values = coop_layout(
+            self,
             "coop_vote",
             voter=voter,
             assembly=voter.assembly_id,
@@ -427,21 +364,22 @@ class CoopPortal(CustomerPortal):
         methods=["GET", "POST"],
     )
     def coop_proxy(self, voter_id, **post):
-        voter = self._coop_voter_or_404(voter_id)
+        voter = coop_voter_or_404(voter_id)
         error = None
         if request.httprequest.method == "POST":
             if post.get("withdraw"):
-                _done, error = self._coop_try(lambda: voter._portal_withdraw_proxy())
+                _done, error = coop_try(lambda: voter._portal_withdraw_proxy())
                 message = "proxy_withdrawn"
             else:
-                _done, error = self._coop_try(
-                    lambda: voter._portal_give_proxy(post.get("holder_id"))
+                _done, error = coop_try(
+                    lambda: voter._portal_give_proxy(parse_id(post.get("holder_id")))
                 )
                 message = "proxy_given"
             if not error:
                 return request.redirect(f"/my/assemblies/{voter.id}?message={message}")
-        term = post.get("q", "")
-        values = self._coop_layout(
+        term = search_text(post.get("q"))
+        values = coop_layout(
+            self,
             "coop_proxy",
             voter=voter,
             assembly=voter.assembly_id,
@@ -463,7 +401,7 @@ class CoopPortal(CustomerPortal):
         methods=["GET", "POST"],
     )
     def coop_poll(self, poll_id, member_id, **post):
-        member = self._coop_member_or_404(member_id)
+        member = coop_member_or_404(member_id)
         entry = next(
             (e for e in request.env["coop.poll"]._portal_polls(member) if e[0].id == poll_id),
             None,
@@ -473,11 +411,12 @@ class CoopPortal(CustomerPortal):
         poll, member, answered = entry
         error = None
         if request.httprequest.method == "POST":
-            options = request.httprequest.form.getlist("option_id")
-            _done, error = self._coop_try(lambda: poll._portal_answer(member, options))
+            options = parse_ids(request.httprequest.form.getlist("option_id"))
+            _done, error = coop_try(lambda: poll._portal_answer(member, options))
             if not error:
                 return request.redirect(f"/my/polls/{poll.id}/{member.id}?message=answered")
-        values = self._coop_layout(
+        values = coop_layout(
+            self,
             "coop_poll",
             poll=poll,
             member=member,

@@ -1,8 +1,6 @@
 from odoo import _, api, models
 from odoo.exceptions import AccessError, UserError
 
-from .res_partner import _as_id
-
 # Assemblies a member sees in the portal: from the convocation on.
 PORTAL_ASSEMBLY_STATES = ("convened", "open", "closed")
 # Resolutions shown to members: on the agenda, being voted, or decided.
@@ -69,8 +67,8 @@ class CoopAssemblyVoter(models.Model):
         Never a full list: at least three characters of a name, or an exact number.
         """
         self.ensure_one()
-        # Control characters mean nothing in a name, and PostgreSQL refuses NUL.
-        term = "".join(c for c in str(term or "") if ord(c) >= 32).strip()
+        # What was typed, cleaned by the route (controllers/common.py search_text).
+        term = (term or "").strip()
         # Not a member directory: only a voter who may give their proxy searches.
         if len(term) < 3 or not self._portal_can_give_proxy():
             return self.browse()
@@ -92,20 +90,26 @@ class CoopAssemblyVoter(models.Model):
         )
 
     def _portal_give_proxy(self, holder_id):
-        """Give this voter's proxy to a fellow member; the census rules decide the rest."""
+        """Give this voter's proxy to a fellow member; the census rules decide the rest.
+
+        :param holder_id: the id of the holder's ``coop.assembly.voter`` line.
+        """
         self.ensure_one()
         self._portal_check_owner()
         voter = self.sudo()
         voter.member_id._portal_check_can_act()
         if voter.assembly_id.state not in ("convened", "open"):
             raise UserError(_("Proxies are given before the assembly closes."))
-        holder = self.sudo().browse(_as_id(holder_id)).exists()
-        if (
-            not holder
-            or holder.assembly_id != voter.assembly_id
-            or holder.company_id != voter.company_id
-        ):
-            raise UserError(_("Choose the proxy holder among the members of your cooperative."))
+        wrong_holder = _("Choose the proxy holder among the members of your cooperative.")
+        # An id (the route's, read by controllers/common.py) or a record; anything else,
+        # or a voter that does not exist, is refused with the same words.
+        holder = (
+            self.env["coop.input.mixin"]
+            ._coop_records("coop.assembly.voter", holder_id, wrong_holder)
+            .sudo()
+        )
+        if holder.assembly_id != voter.assembly_id or holder.company_id != voter.company_id:
+            raise UserError(wrong_holder)
         if holder == voter:
             raise UserError(_("You cannot give your proxy to yourself."))
         if voter.proxy_holder_id:

@@ -4,30 +4,6 @@ from odoo.tools import SQL, format_amount, format_date
 
 from odoo.addons.coop_membership.models.coop_member import ACTIVE_STATES
 
-# Above this, a member is asked to contact the cooperative: typing errors (an extra
-# zero) are more likely than a real subscription of that size from the portal.
-PORTAL_MAX_SHARES = 10000
-
-
-def parse_quantity(raw):
-    """Number of shares typed in a form: a positive whole number, or a clear error."""
-    try:
-        quantity = int(str(raw).strip())
-    except (TypeError, ValueError):
-        raise UserError(_("Give the number of shares as a whole number.")) from None
-    if quantity <= 0:
-        raise UserError(_("The number of shares must be at least 1."))
-    if quantity > PORTAL_MAX_SHARES:
-        raise UserError(
-            _(
-                "%(quantity)s shares is more than the member space accepts (%(max)s): "
-                "contact your cooperative.",
-                quantity=quantity,
-                max=PORTAL_MAX_SHARES,
-            )
-        )
-    return quantity
-
 
 class CoopMember(models.Model):
     _inherit = "coop.member"
@@ -159,16 +135,15 @@ class CoopMember(models.Model):
         An admitted member needs no new admission, so the request goes straight to the
         call for payment (the capital release invoice, by email); a cooperative whose
         share class is not ready for invoicing leaves it submitted for the office.
+        :param share_class_id: an id (the form's, read by controllers/common.py).
+        :param quantity: a number of shares, a positive int.
         :return: the ``coop.subscription.request``.
         """
         self.ensure_one()
         self._portal_check_owner()
         member = self.sudo()
         member._portal_check_can_act()
-        quantity = parse_quantity(quantity)
-        share_class = member._portal_share_classes().filtered(
-            lambda c: str(c.id) == str(share_class_id)
-        )
+        share_class = member._portal_share_classes().filtered(lambda c: c.id == share_class_id)
         if not share_class:
             raise UserError(_("Choose one of the share classes offered to your college."))
         request = (
@@ -197,14 +172,14 @@ class CoopMember(models.Model):
 
         The member keeps at least the class minimum: leaving the cooperative is a
         resignation, which the office records.
+        :param share_class_id: an id; ``quantity``: a positive int (as for _portal_subscribe).
         """
         self.ensure_one()
         self._portal_check_owner()
         member = self.sudo()
         member._portal_check_can_act()
-        quantity = parse_quantity(quantity)
         holdings = {share_class: held for share_class, held, _amount in member._portal_holdings()}
-        share_class = next((c for c in holdings if str(c.id) == str(share_class_id)), None)
+        share_class = next((c for c in holdings if c.id == share_class_id), None)
         if not share_class:
             raise UserError(_("Choose one of the share classes you hold."))
         pending = sum(

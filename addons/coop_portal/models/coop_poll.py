@@ -31,12 +31,15 @@ class CoopPoll(models.Model):
         return self.state == "closed" and not self.sudo()._results_suppressed()
 
     def _portal_answer(self, member, option_ids):
-        """Answer for one of the user's memberships (ownership checked, then the poll's rules)."""
+        """Answer for one of the user's memberships (ownership checked, then the poll's rules).
+
+        :param option_ids: the chosen options' ids (None for one the form could not read).
+        """
         self.ensure_one()
         member._portal_check_owner()
         poll = self.sudo()
-        wanted = {str(o) for o in option_ids or []}
-        options = poll.option_ids.filtered(lambda o: str(o.id) in wanted)
+        wanted = set(option_ids or [])
+        options = poll.option_ids.filtered(lambda o: o.id in wanted)
         if not options or len(options) != len(wanted):
             raise UserError(_("Choose among the options of this poll."))
         return poll.answer(member.sudo(), options)

@@ -4,8 +4,6 @@ from odoo.tools import email_normalize
 
 from odoo.addons.coop_membership.models.coop_siret import LEGAL_FORMS
 
-from .coop_member import parse_quantity
-
 # Applications from one address in an hour before the join form refuses more: a family
 # may apply together, a script may not flood the office.
 JOIN_RATE_LIMIT = 5
@@ -179,7 +177,11 @@ class CoopSubscriptionRequest(models.Model):
     def _portal_join(self, values, ip=None, counted=False):
         """Create and submit a candidate's application from the public join page.
 
-        :param values: raw strings from the form.
+        :param values: the form as typed values (controllers/join.py ``parse_join_form``):
+            ``company_id``, ``college_id``, ``share_class_id`` ints (None when unreadable),
+            ``quantity`` an int, ``birthdate`` a date or False, ``is_organisation`` and the
+            JOIN_CONSENTS booleans, ``contact_channel`` and ``legal_form`` strings, the
+            JOIN_TEXT_FIELDS (and JOIN_ORGANISATION_FIELDS) stripped strings or False.
         :param ip: the client's address, for the rate limit.
         :param counted: the caller already counted this attempt (the join page does).
         :return: the submitted request (superuser record), empty when the address already
@@ -188,37 +190,25 @@ class CoopSubscriptionRequest(models.Model):
         Request = self.sudo()
         if ip and not counted:
             self._portal_join_count_attempt(ip)
-        company = self._portal_join_companies().filtered(
-            lambda c: str(c.id) == str(values.get("company_id"))
-        )
+        company = self._portal_join_companies().filtered(lambda c: c.id == values.get("company_id"))
         if not company:
             raise UserError(_("Choose the cooperative you want to join."))
-        college = company.coop_college_ids.filtered(
-            lambda c: str(c.id) == str(values.get("college_id"))
-        )
+        college = company.coop_college_ids.filtered(lambda c: c.id == values.get("college_id"))
         if not college:
             raise UserError(_("Choose your college among those of %s.", company.name))
         share_class = (
             self.env["coop.share.class"]
             .sudo()
             .search([("company_id", "=", company.id)])
-            .filtered(lambda c: str(c.id) == str(values.get("share_class_id")))
+            .filtered(lambda c: c.id == values.get("share_class_id"))
         )
         if not share_class:
             raise UserError(_("Choose a share class of %s.", company.name))
-        vals = {}
         organisation = bool(values.get("is_organisation"))
-        for field in JOIN_TEXT_FIELDS + (JOIN_ORGANISATION_FIELDS if organisation else ()):
-            raw = (values.get(field) or "").strip()
-            if any(ord(c) < 32 for c in raw):
-                raise UserError(
-                    _("Remove the control characters from %s.", self._fields[field].string)
-                )
-            if len(raw) > 256:
-                raise UserError(
-                    _("%s is too long (256 characters at most).", self._fields[field].string)
-                )
-            vals[field] = raw or False
+        vals = {
+            field: values.get(field) or False
+            for field in JOIN_TEXT_FIELDS + (JOIN_ORGANISATION_FIELDS if organisation else ())
+        }
         if not vals["partner_name"]:
             raise UserError(_("Give your first and last name."))
         if not vals["email"] or not email_normalize(vals["email"]):
@@ -228,18 +218,20 @@ class CoopSubscriptionRequest(models.Model):
         channel = values.get("contact_channel") or "email"
         if channel not in dict(self._fields["contact_channel"].selection):
             raise UserError(_("Choose how the cooperative should reach you."))
-        # Checkboxes: present ("on") when ticked, absent otherwise.
+        # The page makes the four boxes required; a form sent without them (a script, an
+        # old page) is refused the same way, naming what is missing.
         consents = {name: bool(values.get(name)) for name in JOIN_CONSENTS}
-        if any(consents.values()):
-            consents.update(
-                consent_date=fields.Datetime.now(), consent_version=JOIN_CONSENT_VERSION
+        if not all(consents.values()):
+            raise UserError(
+                _(
+                    "Tick the four boxes of what you accept (the statutes, the internal "
+                    "rules, the processing of your data and the financial risk): the "
+                    "cooperative cannot study your application without them."
+                )
             )
+        consents.update(consent_date=fields.Datetime.now(), consent_version=JOIN_CONSENT_VERSION)
         birthdate = values.get("birthdate") or False
         if birthdate:
-            try:
-                birthdate = fields.Date.to_date(birthdate)
-            except ValueError:
-                raise UserError(_("Give your birth date as a date.")) from None
             today = fields.Date.context_today(self)
             if birthdate > today or birthdate.year < today.year - 120:
                 raise UserError(_("Check your birth date."))
@@ -266,7 +258,7 @@ class CoopSubscriptionRequest(models.Model):
                 "company_id": company.id,
                 "college_id": college.id,
                 "share_class_id": share_class.id,
-                "quantity": parse_quantity(values.get("quantity")),
+                "quantity": values.get("quantity"),
                 "birthdate": birthdate,
                 "contact_channel": channel,
                 "country_id": company.country_id.id,

@@ -1,6 +1,7 @@
 from odoo.tests import tagged
 
 from .common import CoopPortalCase
+from .test_portal_join import CONSENTS_TICKED
 
 
 @tagged("post_install", "-at_install")
@@ -14,6 +15,7 @@ class TestJoinMatching(CoopPortalCase):
             "share_class_id": str(self.env.ref("coop_membership.share_class_centre").id),
             "quantity": "3",
             "contact_channel": "email",
+            **CONSENTS_TICKED,
             **change,
         }
 

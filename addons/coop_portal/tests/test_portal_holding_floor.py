@@ -37,7 +37,7 @@ class TestPortalHoldingFloor(CoopPortalCase):
     def _ask(self, share_class, quantity):
         """Bernard asks, from his member space, for some shares to be redeemed."""
         return self.member_bernard.with_user(self.bernard_user)._portal_request_redemption(
-            share_class.id, str(quantity)
+            share_class.id, quantity
         )
 
     def test_every_share_of_one_class_while_another_remains(self):

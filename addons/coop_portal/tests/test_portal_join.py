@@ -4,6 +4,14 @@ from odoo.tests import tagged
 
 from .common import CoopPortalCase
 
+# The four texts an applicant accepts, ticked as the page requires.
+CONSENTS_TICKED = {
+    "consent_statutes": "on",
+    "consent_internal_rules": "on",
+    "consent_data_processing": "on",
+    "consent_financial_risk": "on",
+}
+
 
 @tagged("post_install", "-at_install")
 class TestPortalJoin(CoopPortalCase):
@@ -24,6 +32,7 @@ class TestPortalJoin(CoopPortalCase):
             "city": "Tours",
             "birthdate": "1980-05-04",
             "contact_channel": "email",
+            **CONSENTS_TICKED,
         }
         data.update(change)
         return data

@@ -57,32 +57,41 @@ class TestRequestConsents(CoopPortalCase):
         self.assertIn("Accepted the Statutes", space)
         self.assertIn("Acknowledged the Financial Risk", space)
 
-    def test_unticked_texts_are_not_recorded_as_accepted(self):
-        """An application sent without ticking anything records no consent and no date."""
-        self.post_form(
-            "/cooperative/join",
-            self.application(partner_name="Paul Neuf", email="paul.neuf@example.org"),
-        )
-        request = self.env["coop.subscription.request"].search(
-            [("email", "=", "paul.neuf@example.org")]
-        )
-        self.assertEqual(len(request), 1)
-        self.assertFalse(any(request[name] for name in CONSENTS))
-        self.assertFalse(request.consent_date)
+    def test_application_without_the_four_texts_is_refused(self):
+        """A form sent without ticking the four texts (a script, a forged post: the page
+        requires them) is refused with a clear message, and nothing is stored."""
+        Request = self.env["coop.subscription.request"]
+        Partner = self.env["res.partner"]
+        before = (Request.search_count([]), Partner.search_count([]))
+        three = dict(CONSENTS, consent_financial_risk="")
+        for ticked in ({}, three):
+            with self.subTest(ticked=sorted(ticked)):
+                self.forget_join_attempts()
+                response = self.post_form(
+                    "/cooperative/join",
+                    self.application(
+                        partner_name="Paul Neuf", email="paul.neuf@example.org", **ticked
+                    ),
+                )
+                self.assertEqual(response.status_code, 200)
+                self.assertIn("was not sent", response.text)
+                self.assertIn("Tick the four boxes of what you accept", response.text)
+        self.assertEqual((Request.search_count([]), Partner.search_count([])), before)
+        self.assertFalse(Request.search([("email", "=", "paul.neuf@example.org")]))
 
     def test_office_cannot_rewrite_what_was_accepted(self):
         """An officer cannot tick or untick a consent after the fact."""
         self.post_form(
             "/cooperative/join",
-            self.application(partner_name="Paul Neuf", email="paul.neuf@example.org"),
+            self.application(partner_name="Paul Neuf", email="paul.neuf@example.org", **CONSENTS),
         )
         request = self.env["coop.subscription.request"].search(
             [("email", "=", "paul.neuf@example.org")]
         )
         officer = self.env.ref("coop_membership.user_thomas_girard")
         with self.assertRaises(UserError):
-            request.with_user(officer).write({"consent_statutes": True})
-        self.assertFalse(request.consent_statutes)
+            request.with_user(officer).write({"consent_statutes": False})
+        self.assertTrue(request.consent_statutes)
 
     def test_wrong_iban_on_the_join_page_stores_nothing(self):
         """A mistyped IBAN on the join page is refused with Odoo's IBAN message."""
