@@ -3,7 +3,7 @@
     "name": "Cooperative Member Portal",
     "summary": "Member space: my cooperative, my shares, my votes, proxies and polls; "
     "public membership application",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Cooperative",
     "website": "https://github.com/coop-suite/coop-suite",
     "author": "Coop Suite contributors",
@@ -27,7 +27,8 @@
         "views/coop_portal_event_templates.xml",
         "views/coop_portal_group_templates.xml",
         "views/coop_local_group_views.xml",
-        "data/coop_portal_map_data.xml",
+        "views/res_company_views.xml",
+        "views/coop_portal_privacy_templates.xml",
         "views/event_event_views.xml",
         "views/event_registration_views.xml",
         "views/forum_forum_views.xml",
@@ -43,7 +44,17 @@
         "demo/coop_local_group_demo.xml",
     ],
     "assets": {
+        # Fonts served by Odoo, none from Google (issue #23 §3): before website's
+        # variables, which only set their defaults.
+        "web._assets_primary_variables": [
+            (
+                "before",
+                "website/static/src/scss/primary_variables.scss",
+                "coop_portal/static/src/scss/primary_variables.scss",
+            ),
+        ],
         "web.assets_frontend": [
+            "coop_portal/static/src/scss/coop_fonts.scss",
             "coop_portal/static/src/scss/coop_portal.scss",
         ],
         # Leaflet and the map of /cooperative/groups: loaded by that page only.

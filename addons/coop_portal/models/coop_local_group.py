@@ -89,15 +89,16 @@ class CoopLocalGroup(models.Model):
     def _coop_map_data(self):
         """What the map of the local groups page needs: markers, tiles and labels.
 
-        No tile URL (parameter ``coop_portal.map_tile_url`` emptied) means no tile layer:
-        the markers stay, and the browser fetches nothing from a tile server.
+        The tiles come from the tile server of the website's cooperative; none set means
+        no tile layer: the markers stay, and the browser fetches nothing from a tile
+        server. The attribution is plain text (Leaflet would insert HTML as it is).
         """
-        params = self.env["ir.config_parameter"].sudo()
-        tile_url = params.get_param("coop_portal.map_tile_url")
+        company = self.env["website"].get_current_website().company_id
+        tile_url = company.sudo().coop_map_tile_url or ""
         return {
             "markers": self._coop_map_markers(),
-            "tile_url": tile_url or "",
-            "attribution": tile_url and params.get_param("coop_portal.map_tile_attribution") or "",
+            "tile_url": tile_url,
+            "attribution": tile_url and company.sudo().coop_map_tile_attribution or "",
             "zoom_in": _("Zoom in"),
             "zoom_out": _("Zoom out"),
         }

@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -19,6 +20,21 @@ class ResCompany(models.Model):
         help="The current user, or their organisation, is an active member of this "
         "cooperative (record rules).",
     )
+    # The map of the local groups page asks its tiles from the cooperative's own tile
+    # server: no default, since any public server learns which members look at which
+    # place (issue #23 §3). Without one, the markers show on a plain background.
+    coop_map_tile_url = fields.Char(
+        string="Map Tile Server",
+        help="URL template of the tiles of the local groups map, served by the "
+        "cooperative or a host it trusts, e.g. https://tiles.example.coop/{z}/{x}/{y}.png. "
+        "Empty: the map shows its markers on a plain background and members' browsers "
+        "fetch no tiles at all.",
+    )
+    coop_map_tile_attribution = fields.Char(
+        string="Map Tile Attribution",
+        help="Credit shown on the map, as the tiles' licence requires, e.g. "
+        "© OpenStreetMap contributors.",
+    )
     coop_forum_id = fields.Many2one(
         "forum.forum",
         string="Members' Forum",
@@ -27,6 +43,22 @@ class ResCompany(models.Model):
         help="The forum of the cooperative's members, created with the first general "
         "assembly convened or from this button.",
     )
+
+    @api.constrains("coop_map_tile_url")
+    def _check_coop_map_tile_url(self):
+        for company in self.filtered("coop_map_tile_url"):
+            url = company.coop_map_tile_url.strip()
+            if not url.startswith(("https://", "http://", "/")) or not all(
+                part in url for part in ("{z}", "{x}", "{y}")
+            ):
+                raise ValidationError(
+                    _(
+                        "%(company)s: the map tile server must be a web address (https://… or "
+                        "a path on this server starting with /) holding {z}, {x} and {y}, "
+                        "e.g. https://tiles.example.coop/{z}/{x}/{y}.png.",
+                        company=company.name,
+                    )
+                )
 
     @api.model
     def _coop_user_member_domain(self):

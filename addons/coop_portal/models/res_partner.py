@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from markupsafe import Markup, escape
 
 from odoo import _, fields, models
@@ -299,3 +301,24 @@ class ResPartner(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         return volunteer
+
+    # Nothing loaded from outside (issue #23 §3). Odoo's pages (the event page's "Get
+    # directions", the registration's address) link an address to Google Maps, and the
+    # website may embed a static map from Google. Members refuse big-tech trackers: the
+    # address stays written on the page, its link opens OpenStreetMap only when the
+    # member clicks it, and no map image is ever embedded from another site.
+    def google_map_link(self, zoom=10):
+        self.ensure_one()
+        address = ", ".join(
+            part
+            for part in (
+                self.street,
+                " ".join(p for p in (self.zip, self.city) if p),
+                self.country_id.name,
+            )
+            if part
+        )
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": address})
+
+    def google_map_img(self, zoom=8, width=298, height=298):
+        return False

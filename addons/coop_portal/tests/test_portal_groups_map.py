@@ -3,7 +3,7 @@ import json
 from lxml import html
 
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import CoopPortalCase
 
@@ -30,6 +30,13 @@ class TestPortalGroupsMap(CoopPortalCase):
                 "coop_latitude": 45.7745,
                 "coop_longitude": 4.8277,
             }
+        )
+        # The administrator of the federation's website, who sets its tile server.
+        cls.tile_admin = new_test_user(
+            cls.env,
+            login="tile_admin",
+            groups="base.group_user,base.group_system",
+            company_id=cls.env["website"].get_current_website().company_id.id,
         )
         cls.nowhere = cls.Group.create({"name": "Groupe sans lieu", "company_id": ara.id})
         cls.closed = cls.Group.create(
@@ -76,17 +83,41 @@ class TestPortalGroupsMap(CoopPortalCase):
         # The list still names every active group, with or without a place on the map.
         self.assertIn(f"/cooperative/groups/{self.nowhere.id}", page)
         self.assertNotIn(f"/cooperative/groups/{self.closed.id}", page)
-        # Tiles emptied in setUp: no tile layer, nothing requested outside.
+        # No tile server set: no tile layer, nothing requested outside.
         self.assertEqual(data["tile_url"], "")
         self.assertEqual(data["attribution"], "")
         self.assertIn(BUNDLE, page)
 
-    def test_tiles_from_the_parameter(self):
-        url = "https://tiles.example.org/{z}/{x}/{y}.png"
-        self.env["ir.config_parameter"].sudo().set_param("coop_portal.map_tile_url", url)
+    def test_no_tile_server_by_default(self):
+        """Out of the box the map asks no tile server: markers on a plain background."""
+        website = self.env["website"].get_current_website()
+        self.assertFalse(website.company_id.coop_map_tile_url)
+        data = self.map_data(self.page())
+        self.assertEqual(data["tile_url"], "")
+        self.assertEqual(data["attribution"], "")
+        self.assertTrue(data["markers"])
+
+    def test_tiles_from_the_cooperative_server(self):
+        """The administrator sets the cooperative's tile server: the map uses it, credited."""
+        company = self.env["website"].get_current_website().company_id
+        url = "https://tiles.example.coop/{z}/{x}/{y}.png"
+        company.with_user(self.tile_admin).write(
+            {"coop_map_tile_url": url, "coop_map_tile_attribution": "© OpenStreetMap"}
+        )
         data = self.map_data(self.page())
         self.assertEqual(data["tile_url"], url)
-        self.assertIn("OpenStreetMap", data["attribution"])
+        self.assertEqual(data["attribution"], "© OpenStreetMap")
+
+    def test_a_tile_server_that_is_no_address_is_refused(self):
+        """A tile server without {z}/{x}/{y}, or that is no web address, gets a clear error."""
+        company = self.env["website"].get_current_website().company_id
+        for url in ("tiles.example.coop/{z}/{x}/{y}.png", "https://tiles.example.coop/tile.png"):
+            with self.subTest(url=url):
+                with self.assertRaises(ValidationError) as refused:
+                    company.with_user(self.tile_admin).write({"coop_map_tile_url": url})
+                self.assertIn("{z}, {x} and {y}", str(refused.exception))
+                company.invalidate_recordset()
+                self.assertFalse(company.coop_map_tile_url)
 
     def test_no_map_and_no_leaflet_without_coordinates(self):
         self.Group.search([]).write({"coop_latitude": 0, "coop_longitude": 0})

@@ -8,7 +8,8 @@ const IMAGES = "/coop_portal/static/lib/leaflet/images/";
 /**
  * The map of the local groups page: one marker per group with coordinates, its popup
  * linking to the group's page. The data comes from the page (data-map): markers, tile URL
- * and translated labels. No tile URL, no tile layer (tests request nothing outside).
+ * and translated labels. No tile server set by the cooperative, no tile layer: the
+ * markers stand on a plain background and the browser asks no other host for anything.
  */
 publicWidget.registry.CoopGroupsMap = publicWidget.Widget.extend({
     selector: ".o_coop_groups_map",
@@ -40,8 +41,12 @@ publicWidget.registry.CoopGroupsMap = publicWidget.Widget.extend({
         L.control
             .zoom({ zoomInTitle: data.zoom_in, zoomOutTitle: data.zoom_out })
             .addTo(this.map);
+        // Tiles only from the server the cooperative set; none: a plain background.
         if (data.tile_url) {
-            L.tileLayer(data.tile_url, { attribution: data.attribution, maxZoom: 19 }).addTo(
+            // Leaflet inserts the attribution as HTML: the setting is plain text.
+            const attribution = document.createElement("span");
+            attribution.textContent = data.attribution || "";
+            L.tileLayer(data.tile_url, { attribution: attribution.innerHTML, maxZoom: 19 }).addTo(
                 this.map
             );
         }
