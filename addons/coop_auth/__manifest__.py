@@ -14,7 +14,7 @@
     # person sets up an authenticator app); auth_totp_portal: members set up TOTP in /my.
     "depends": ["coop_portal", "auth_totp_portal", "auth_totp_mail_enforce"],
     "data": [
-        "data/ir_config_parameter_data.xml",
+        "views/res_config_settings_views.xml",
     ],
     "demo": [
         "demo/ir_config_parameter_demo.xml",

@@ -12,6 +12,9 @@
     "development_status": "Beta",
     "depends": ["coop_auth", "auth_ldap"],
     "external_dependencies": {"python": ["python-ldap"]},
+    "data": [
+        "views/res_company_ldap_views.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "coop_auth_ldap/static/tests/tours/*.js",

@@ -5,7 +5,7 @@ import logging
 from odoo import SUPERUSER_ID, _, api, models
 from odoo.exceptions import AccessDenied
 from odoo.http import request
-from odoo.tools import email_normalize, str2bool
+from odoo.tools import email_normalize
 
 _logger = logging.getLogger(__name__)
 
@@ -36,10 +36,11 @@ class ResUsers(models.Model):
         return "totp_mail"
 
     def _coop_staff_2fa_required(self):
+        """Staff need a second factor unless the settings say optional (the demo does)."""
         if len(self) != 1:
             return False
-        required = self.env["ir.config_parameter"].sudo().get_param("coop_auth.staff_2fa_required")
-        if not str2bool(required or "False", default=False):
+        policy = self.env["ir.config_parameter"].sudo().get_param("coop_auth.staff_2fa")
+        if policy == "optional":
             return False
         user = self.sudo()
         return any(user.has_group(xmlid) for xmlid in STAFF_2FA_GROUPS)

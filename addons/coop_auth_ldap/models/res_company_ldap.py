@@ -1,6 +1,6 @@
 import logging
 
-from odoo import _, models
+from odoo import _, fields, models
 from odoo.exceptions import AccessDenied
 
 _logger = logging.getLogger(__name__)
@@ -16,17 +16,28 @@ def _first_text(entry, attribute):
 class ResCompanyLdap(models.Model):
     _inherit = "res.company.ldap"
 
+    coop_email_attribute = fields.Char(
+        string="Email Attribute",
+        default="mail",
+        required=True,
+        help="The directory attribute holding the person's email address (mail in "
+        "OpenLDAP's inetOrgPerson): a first login finds the member of this cooperative "
+        "with that address.",
+    )
+
     def _get_or_create_user(self, conf, login, ldap_entry):
         """The member found by the directory entry's email in this directory's cooperative.
 
         Odoo calls this on a first login through the directory (no user has this login
         yet). Odoo would create a user, and with it a second contact for a person the
-        cooperative already knows: here the entry's ``mail`` (or the login, when it is an
-        address) finds the member's contact in the cooperative of this LDAP configuration,
-        and the member-space account is made on it. Nobody else gets an account: staff
-        accounts are made by hand, and a directory person who is no member is refused.
+        cooperative already knows: here the entry's email attribute (or the login, when
+        it is an address) finds the member's contact in the cooperative of this LDAP
+        configuration, and the member-space account is made on it. Nobody else gets an
+        account: staff accounts are made by hand, and a directory person who is no member
+        is refused.
         """
-        email = _first_text(ldap_entry, "mail") or login
+        ldap_conf = self.sudo().browse(conf["id"])
+        email = _first_text(ldap_entry, ldap_conf.coop_email_attribute or "mail") or login
         company = self.env["res.company"].browse(conf["company"][0])
         user = self.env["res.users"]._coop_sso_member_user(email, company=company)
         if user:
