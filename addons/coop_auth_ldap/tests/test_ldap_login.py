@@ -132,3 +132,12 @@ class TestLdapLogin(CoopLoginCase):
         and lands in his member space: his account is made on the spot."""
         self.start_tour("/web/login", "coop_auth_ldap_activation_tour")
         self.assertTrue(self.users_of(self.member_hugo).share)
+
+    def test_directory_is_not_asked_during_a_cooldown(self):
+        """After failures from one address, even Hugo's right directory password is
+        refused there for a while: guesses cannot go on against the directory."""
+        self.env["ir.config_parameter"].set_param("base.login_cooldown_after", "2")
+        for _attempt in range(2):
+            self.assertIn("Wrong login/password", self.web_login("zoe", "guess").text)
+        self.assertIn("Too many login failures", self.web_login("hugo", "hugo-dir-pw").text)
+        self.assertFalse(self.users_of(self.member_hugo))
