@@ -8,3 +8,4 @@ from . import groups
 from . import event_waitlist
 from . import forum
 from . import auth_signup
+from . import activation

@@ -20,3 +20,6 @@ from . import coop_resolution
 from . import res_partner_account
 from . import coop_member_account
 from . import coop_member_invitation
+from . import coop_activation_code
+from . import report_coop_admission_letter
+from . import res_config_settings

@@ -26,3 +26,4 @@ from . import test_portal_join_organisation
 from . import test_member_accounts
 from . import test_member_invitation
 from . import test_portal_controllers
+from . import test_activation

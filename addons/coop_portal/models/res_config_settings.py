@@ -1,0 +1,15 @@
+from odoo import fields, models
+
+from .coop_activation_code import CODE_DEFAULT_DAYS
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    coop_activation_code_days = fields.Integer(
+        string="Activation Codes Valid For (days)",
+        config_parameter="coop_portal.activation_code_days",
+        default=CODE_DEFAULT_DAYS,
+        help="How long the code printed on a paper member's admission letter opens their "
+        "account. Printing the letter again makes a new code.",
+    )
