@@ -141,5 +141,13 @@ class ResUsers(models.Model):
                     email,
                 )
             return self.browse()
+        # An archived account stays archived: the office archived it (a death, a
+        # decision), single sign-on does not bring it back.
+        accounts = (
+            self.sudo().with_context(active_test=False).search([("partner_id", "=", partners.id)])
+        )
+        if accounts and not accounts.filtered("active"):
+            _logger.info("Single sign-on: the account of %s is archived", email)
+            return self.browse()
         users = partners._coop_ensure_portal_users().filtered("share")
         return users[:1]

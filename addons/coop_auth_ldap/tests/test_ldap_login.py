@@ -141,3 +141,13 @@ class TestLdapLogin(CoopLoginCase):
             self.assertIn("Wrong login/password", self.web_login("zoe", "guess").text)
         self.assertIn("Too many login failures", self.web_login("hugo", "hugo-dir-pw").text)
         self.assertFalse(self.users_of(self.member_hugo))
+
+    def test_archived_account_stays_closed(self):
+        """Hugo's account was archived by the office: his directory login does not bring
+        it back, nor make a second one."""
+        self.assertTrue(self.web_login("hugo", "hugo-dir-pw").url.endswith("/my"))
+        user = self.users_of(self.member_hugo)
+        user.active = False
+        self.assertIn("matches no member", self.web_login("hugo", "hugo-dir-pw").text)
+        self.assertEqual(self.users_of(self.member_hugo), user)
+        self.assertFalse(user.active)

@@ -28,7 +28,13 @@ class ResUsers(models.Model):
             .search([("oauth_uid", "=", oauth_uid), ("oauth_provider_id", "=", provider)])
         )
         if known:
-            return super()._auth_oauth_signin(provider, validation, params)
+            # Odoo would sign up a new user when the known one is archived: never.
+            login = known.active and super(
+                ResUsers, self.with_context(no_user_creation=True)
+            )._auth_oauth_signin(provider, validation, params)
+            if not login:
+                raise AccessDenied()
+            return login
         email = validation.get("email")
         verified = validation.get("email_verified") is True or oauth_provider.coop_email_trusted
         if not (email and verified):

@@ -130,3 +130,14 @@ class TestOidcLogin(CoopLoginCase):
         self.assertIn("oauth_error=3", page.url)
         self.assertFalse(self.env["res.users"].search([("login", "=", "zoe.inconnue@example.org")]))
         self.assertEqual(self.env["res.partner"].search_count([]), partners_before)
+
+    def test_archived_account_stays_closed(self):
+        """Hugo's account was archived by the office after his first login: the provider's
+        login is refused and no second account is made for him."""
+        self.oidc_login("hugo-kc-1")
+        user = self.users_of(self.member_hugo)
+        user.active = False
+        page = self.oidc_login("hugo-kc-1")
+        self.assertIn("oauth_error=3", page.url)
+        self.assertEqual(self.users_of(self.member_hugo), user)
+        self.assertFalse(user.active)
