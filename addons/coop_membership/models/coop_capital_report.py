@@ -2,22 +2,17 @@ import io
 import json
 import re
 import zipfile
-import zlib
 from datetime import date
 from operator import itemgetter
 
 import xlsxwriter
-
-try:
-    from isal import isal_zlib
-except ImportError:  # optional: the register is then compressed by zlib, more slowly
-    isal_zlib = None
 
 from odoo import _, api, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.misc import format_date, get_lang
 
+from ..tools.xlsx_fast import open_for_writing, shared_string_index, style_index
 from .coop_share_operation import SIGNED_CAPITAL_SQL
 
 VARIATION_COLUMNS = (
@@ -490,7 +485,7 @@ class CoopCapitalReport(models.AbstractModel):
         money = book.add_format({"num_format": "#,##0.00"})
         # xlsxwriter numbers the cell styles in the order it meets them; the rendered cells
         # need theirs now, so these two are numbered first.
-        day_style, money_style = day._get_xf_index(), money._get_xf_index()
+        day_style, money_style = style_index(day), style_index(money)
         # Values repeated on every row (cooperative, college, type, class) go to the shared
         # string table once; the rows carry their index: a fifth less XML to render,
         # fetch and compress.
@@ -563,11 +558,10 @@ class CoopCapitalReport(models.AbstractModel):
         string's index, for the rows rendered in SQL. xlsxwriter writes the table (escaped)
         with the workbook.
         """
-        table = book.str_table
 
         def indexes(labels):
             return json.dumps(
-                {str(key): table._get_shared_string_index(label) for key, label in labels if label}
+                {str(key): shared_string_index(book, label) for key, label in labels if label}
             )
 
         colleges = self._report_colleges(companies)
@@ -583,7 +577,7 @@ class CoopCapitalReport(models.AbstractModel):
             "college": indexes((college.id, college.name) for college in colleges),
             "class": indexes((share_class.id, share_class.code) for share_class in classes),
             "type": indexes(self._register_operation_types().items()),
-            "yes": str(table._get_shared_string_index(_("Yes"))),
+            "yes": str(shared_string_index(book, _("Yes"))),
         }
 
     @api.model
@@ -754,12 +748,7 @@ class CoopCapitalReport(models.AbstractModel):
                         f'<dimension ref="{first}:{column}{max(int(last), count + 1)}"/>',
                         1,
                     )
-                with target.open(info.filename, "w") as stream:
-                    if isal_zlib is not None and hasattr(stream, "_compressor"):
-                        # ISA-L writes the same deflate format five times faster than
-                        # zlib (and smaller). Should zipfile's internals change, zlib
-                        # simply keeps doing the work.
-                        stream._compressor = isal_zlib.compressobj(1, zlib.DEFLATED, -15)
+                with open_for_writing(target, info.filename) as stream:
                     stream.write(head.encode())
                     for chunk in chunks:
                         stream.write(chunk)

@@ -21,3 +21,4 @@ from . import test_request_matching
 from . import test_books_agree
 from . import test_request_hold_bank
 from . import test_applicant_card
+from . import test_xlsx_fast
