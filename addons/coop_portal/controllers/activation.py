@@ -1,21 +1,12 @@
-from odoo import http
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo import _, http
 from odoo.http import request
 
-# A refused form stores nothing but its count, and says why in the visitor's language.
-REFUSALS = (UserError, ValidationError, AccessError)
+from .common import REFUSALS, parse_id, parse_text
 
 
-def _text(raw, max_length=256):
-    """A one-line value from the form: a string, stripped, cut to ``max_length``
-    (the model checks what the value must be and says what is wrong)."""
-    return raw.strip()[:max_length] if isinstance(raw, str) else ""
-
-
-def _id(raw):
-    """A record id from a select, or 0 (matches nothing)."""
-    raw = _text(raw, 10)
-    return int(raw) if raw.isascii() and raw.isdigit() else 0
+def _password(raw):
+    """A password as typed: any characters, never stripped (the model checks its length)."""
+    return raw if isinstance(raw, str) else ""
 
 
 class CoopActivation(http.Controller):
@@ -48,9 +39,9 @@ class CoopActivation(http.Controller):
         Code = request.env["coop.activation.code"]
         try:
             Code._coop_request_link(
-                _id(post.get("company_id")),
-                _text(post.get("member_number"), 40),
-                _text(post.get("proof")),
+                parse_id(post.get("company_id")),
+                parse_text(post.get("member_number"), _("Member number"), 40) or "",
+                parse_text(post.get("proof"), _("Your email address or your postcode")) or "",
                 ip=request.httprequest.remote_addr,
             )
         except REFUSALS as e:
@@ -61,21 +52,19 @@ class CoopActivation(http.Controller):
     @http.route("/my/activate/code", type="http", auth="public", website=True, methods=["POST"])
     def activate_code(self, **post):
         Code = request.env["coop.activation.code"]
-        password = post.get("password") if isinstance(post.get("password"), str) else ""
+        password = _password(post.get("password"))
         try:
             login = Code._coop_activate_with_code(
-                _id(post.get("company_id")),
-                _text(post.get("member_number"), 40),
-                _text(post.get("code"), 40),
-                _text(post.get("login"), 128),
+                parse_id(post.get("company_id")),
+                parse_text(post.get("member_number"), _("Member number"), 40) or "",
+                parse_text(post.get("code"), _("Activation code"), 40) or "",
+                parse_text(post.get("login"), _("Login of your choice"), 128) or "",
                 password,
-                post.get("confirm_password")
-                if isinstance(post.get("confirm_password"), str)
-                else "",
+                _password(post.get("confirm_password")),
                 ip=request.httprequest.remote_addr,
             )
         except REFUSALS as e:
-            # The password is not sent back into the page.
+            # The passwords are not sent back into the page.
             post = {k: v for k, v in post.items() if k not in ("password", "confirm_password")}
             return self._render(post=post, code_error=e.args[0] if e.args else str(e))
         # The account is open: the member lands in their space, logged in. Odoo's
