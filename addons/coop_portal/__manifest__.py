@@ -34,6 +34,7 @@
         "views/coop_local_group_views.xml",
         "views/res_company_views.xml",
         "views/coop_portal_privacy_templates.xml",
+        "views/coop_portal_website_templates.xml",
         "views/event_event_views.xml",
         "views/event_registration_views.xml",
         "views/forum_forum_views.xml",
