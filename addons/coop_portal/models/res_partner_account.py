@@ -197,7 +197,14 @@ class ResPartner(models.Model):
                     }
                 )
         if vals_list:
-            created = Users.with_context(no_reset_password=True).create(vals_list)
+            # Odoo posts "portal access granted" on each partner with a full message_post
+            # (a third of the time of a batch): one batched log line per person instead.
+            created = Users.with_context(no_reset_password=True, mail_create_nolog=True).create(
+                vals_list
+            )
+            created.partner_id._message_log_batch(
+                {user.partner_id.id: user._get_portal_access_update_body(True) for user in created}
+            )
             report["created"] = created
             for user in created:
                 existing[user.partner_id.id] = user
