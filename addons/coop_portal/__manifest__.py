@@ -19,6 +19,7 @@
         "data/coop_document_data.xml",
         "data/event_waitlist_mail_data.xml",
         "data/coop_activation_mail_data.xml",
+        "data/coop_activation_cron_data.xml",
         "report/coop_admission_letter_report.xml",
         "views/coop_activation_templates.xml",
         "views/res_config_settings_views.xml",

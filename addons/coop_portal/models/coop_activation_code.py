@@ -69,8 +69,9 @@ class CoopActivationCode(models.Model):
         cr = self.env.cr
         # The hash lives outside the ORM: no read, export or RPC reaches it.
         cr.execute(f'ALTER TABLE "{self._table}" ADD COLUMN IF NOT EXISTS code_hash varchar')
-        # One row per key counting attempts, and one per attempt (see _coop_count_attempt):
-        # nothing else reads them, so no models.
+        # One row per key counting attempts, and one per attempt (see _coop_count_attempt),
+        # and the link requests waiting for the scheduled action: nothing else reads
+        # them, so no models.
         cr.execute(
             """CREATE TABLE IF NOT EXISTS coop_activation_key_lock (key varchar PRIMARY KEY);
                CREATE TABLE IF NOT EXISTS coop_activation_attempt (
@@ -78,7 +79,13 @@ class CoopActivationCode(models.Model):
                    create_date timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'UTC')
                );
                CREATE INDEX IF NOT EXISTS coop_activation_attempt_key_date_index
-                   ON coop_activation_attempt (key, create_date)"""
+                   ON coop_activation_attempt (key, create_date);
+               CREATE TABLE IF NOT EXISTS coop_activation_link_request (
+                   id serial PRIMARY KEY,
+                   partner_id integer NOT NULL REFERENCES res_partner (id) ON DELETE CASCADE,
+                   company_id integer NOT NULL REFERENCES res_company (id) ON DELETE CASCADE,
+                   create_date timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'UTC')
+               )"""
         )
         return res
 
@@ -294,10 +301,12 @@ class CoopActivationCode(models.Model):
         their number and their email address or postcode.
 
         The caller shows the same answer whatever happens here (found or not, email on
-        file or not): the page must not tell who is a member. The mail waits in the mail
-        queue, so a found member costs the request little more than a search.
+        file or not): the page must not tell who is a member, not even by its speed.
+        A match only notes the person for the scheduled action that makes the account and
+        queues the email (_coop_process_link_requests); the action is woken up in every
+        case, so a request costs the same searches and writes found or not.
 
-        :return: whether a mail was queued (for tests; never shown).
+        :return: whether the person was noted for a link (for tests; never shown).
         """
         company, number = self._coop_count_form(company_id, number, ip)
         if not proof:
@@ -307,15 +316,43 @@ class CoopActivationCode(models.Model):
             person = member.representative_id or member.partner_id
             email = email_normalize(person.email or "")
             zips = {z.replace(" ", "").upper() for z in (person.zip, member.partner_id.zip) if z}
-            matched = email and (
-                email_normalize(proof) == email or proof.replace(" ", "").upper() in zips
+            # Not found, wrong proof, or a paper member (no address to send to): nothing
+            # is noted, and the same answer; a paper member asks for a letter.
+            matched = bool(
+                email
+                and (email_normalize(proof) == email or proof.replace(" ", "").upper() in zips)
             )
-            if not matched:
-                # Not found, wrong proof, or a paper member (no address to send to): the
-                # same answer; a paper member asks for a letter.
-                return False
-            person._coop_ensure_portal_users()
-            return self._coop_send_link(person, company)
+            if matched:
+                self.env.cr.execute(
+                    """INSERT INTO coop_activation_link_request (partner_id, company_id)
+                       VALUES (%s, %s)""",
+                    [person.id, company.id],
+                )
+            self.env.ref("coop_portal.ir_cron_coop_activation_links").sudo()._trigger()
+            return matched
+
+    @api.model
+    def _coop_process_link_requests(self, limit=500):
+        """Scheduled action: the accounts and emails of the link requests noted by the
+        "Activate my account" page (oldest first, ``limit`` people a run)."""
+        cr = self.env.cr
+        cr.execute(
+            """DELETE FROM coop_activation_link_request
+                WHERE id IN (SELECT id FROM coop_activation_link_request
+                              ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)
+            RETURNING partner_id, company_id""",
+            [limit],
+        )
+        requests = dict(cr.fetchall())  # one email per person, for their last request
+        partners = self.env["res.partner"].sudo().browse(list(requests)).exists()
+        partners._coop_ensure_portal_users()
+        companies = self.env["res.company"].sudo().browse(set(requests.values()))
+        for partner in partners:
+            self._coop_send_link(partner, companies.browse(requests[partner.id]))
+        cr.execute("SELECT 1 FROM coop_activation_link_request LIMIT 1")
+        if cr.fetchone():
+            self.env.ref("coop_portal.ir_cron_coop_activation_links").sudo()._trigger()
+        return len(partners)
 
     @api.model
     def _coop_send_link(self, person, company):

@@ -318,6 +318,12 @@ class TestActivationPage(ActivationCase):
             [("recipient_ids", "in", partner.ids), ("subject", "ilike", "member space")]
         )
 
+    def run_link_action(self):
+        """The scheduled action the page wakes up makes the accounts and queues the
+        emails (run as the scheduler runs it)."""
+        cron = self.env.ref("coop_portal.ir_cron_coop_activation_links")
+        cron.method_direct_trigger()
+
     def answer(self, data):
         page = self.post_form("/my/activate/link", data, form_url="/my/activate").text
         # The CSRF token differs on each page: everything else must be the same.
@@ -325,26 +331,35 @@ class TestActivationPage(ActivationCase):
 
     def test_same_answer_whether_member_found_or_not(self):
         """Hugo (a member with an email address, no account yet), a wrong postcode and an
-        unknown number get the same page; only Hugo receives a link, at his address."""
+        unknown number get the same page, and the same work on the server; only Hugo
+        then receives a link, at his address, from the mail queue."""
         hugo = self.member_hugo
         company = str(hugo.company_id.id)
-        found = self.answer(
-            {"company_id": company, "member_number": hugo.member_number, "proof": hugo.zip}
-        )
-        wrong = self.answer(
-            {"company_id": company, "member_number": hugo.member_number, "proof": "75001"}
-        )
-        unknown = self.answer(
-            {"company_id": company, "member_number": "987654", "proof": "hugo@example.org"}
-        )
+        Trigger = self.env["ir.cron.trigger"]
+        cron = self.env.ref("coop_portal.ir_cron_coop_activation_links")
+        pages = []
+        for data in (
+            {"company_id": company, "member_number": hugo.member_number, "proof": hugo.zip},
+            {"company_id": company, "member_number": hugo.member_number, "proof": "75001"},
+            {"company_id": company, "member_number": "987654", "proof": "hugo@example.org"},
+        ):
+            triggers = Trigger.search_count([("cron_id", "=", cron.id)])
+            pages.append(self.answer(data))
+            # Found or not, the page wakes the scheduled action up: no faster answer
+            # tells a stranger from a member.
+            self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), triggers + 1)
+        found, wrong, unknown = pages
         self.assertIn("If these details match a member", found)
         self.assertEqual(found, wrong)
         self.assertEqual(found, unknown)
+        self.assertFalse(self.sent_mails(hugo.partner_id), "nothing made during the request")
+        self.run_link_action()
         mail = self.sent_mails(hugo.partner_id)
         self.assertEqual(len(mail), 1)
         self.assertEqual(mail.state, "outgoing", "sent by the mail queue, not the request")
         self.assertIn("/web/signup?", mail.body_html)
         self.assertTrue(hugo.partner_id.user_ids.share)
+        self.assertEqual(len(self.env["mail.mail"].search([("body_html", "ilike", "987654")])), 0)
 
     def test_page_refuses_past_the_limit(self):
         """The eleventh request of the hour from one address is refused on the page."""
@@ -382,6 +397,7 @@ class TestActivationPage(ActivationCase):
         self.Code.with_user(self.visitor)._coop_request_link(
             self.member_hugo.company_id.id, self.member_hugo.member_number, hugo.email, ip="1.2.3.4"
         )
+        self.run_link_action()
         link = re.search(r'href="[^"]*(/web/signup\?[^"]+)"', self.sent_mails(hugo).body_html)
         url = link.group(1).replace("&amp;", "&")
         token = re.search(r"token=([^&]+)", url).group(1)
