@@ -33,8 +33,10 @@ from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.coop_membership.tests.role_guard import superuser_setup
-from odoo.addons.coop_portal.controllers.common import parse_id, parse_quantity
+from odoo.addons.coop_portal.controllers.common import parse_id, parse_ids, parse_quantity
+from odoo.addons.coop_portal.controllers.engagement import parse_availability_note
 from odoo.addons.coop_portal.controllers.join import parse_join_form
+from odoo.addons.coop_portal.controllers.portal import parse_profile_form
 from odoo.addons.coop_portal.models.coop_subscription_request import JOIN_CONSENTS
 
 # Hypothesis caches what it reads of the source files in its home directory, even without
@@ -778,7 +780,9 @@ class TestBadInputModels(BadInputMixin, TransactionCase):
                     counter["stored"] += 1
 
             self.attempt(
-                lambda: partner.with_user(self.user_bernard)._coop_portal_update_profile(values),
+                lambda: partner.with_user(self.user_bernard)._coop_portal_update_profile(
+                    parse_profile_form(partner.env, values)
+                ),
                 queries,
                 check,
             )
@@ -1034,14 +1038,18 @@ class TestBadInputModels(BadInputMixin, TransactionCase):
             counter["runs"] += 1
             if action == "engagement":
                 call = lambda: partner._coop_portal_update_engagement(  # noqa: E731
-                    skill_ids, theme_ids, availability, note, True
+                    parse_ids(skill_ids),
+                    parse_ids(theme_ids),
+                    availability,
+                    parse_availability_note(note),
+                    True,
                 )
             elif action == "join":
-                call = lambda: partner._coop_portal_join_group(record_id)  # noqa: E731
+                call = lambda: partner._coop_portal_join_group(parse_id(record_id))  # noqa: E731
             elif action == "leave":
-                call = lambda: partner._coop_portal_leave_group(record_id)  # noqa: E731
+                call = lambda: partner._coop_portal_leave_group(parse_id(record_id))  # noqa: E731
             else:
-                call = lambda: partner._coop_portal_volunteer(record_id)  # noqa: E731
+                call = lambda: partner._coop_portal_volunteer(parse_id(record_id))  # noqa: E731
 
             def check(_result):
                 if action == "engagement":

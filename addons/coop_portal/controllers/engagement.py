@@ -1,4 +1,5 @@
-from odoo import http
+from odoo import _, http
+from odoo.exceptions import UserError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
@@ -11,7 +12,19 @@ from .common import (
     parse_bool,
     parse_id,
     parse_ids,
+    parse_text,
 )
+
+
+def parse_availability_note(raw):
+    """The availability details: one line of text (False when empty)."""
+    try:
+        return parse_text(raw, "Details")
+    except UserError:
+        # One message for both faults, as the form shows one short line.
+        raise UserError(
+            _("Write your availability details in one line (256 characters).")
+        ) from None
 
 
 class CoopEngagementPortal(CustomerPortal):
@@ -45,7 +58,7 @@ class CoopEngagementPortal(CustomerPortal):
                     parse_ids(form.getlist("skill_ids")),
                     parse_ids(form.getlist("theme_ids")),
                     post.get("availability"),
-                    post.get("availability_note"),
+                    parse_availability_note(post.get("availability_note")),
                     parse_bool(post.get("group_visible")),
                 )
             )

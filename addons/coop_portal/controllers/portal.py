@@ -3,6 +3,7 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
 
+from ..models.res_partner import PROFILE_FIELDS
 from .common import (
     coop_layout,
     coop_member_or_404,
@@ -11,9 +12,11 @@ from .common import (
     coop_pdf,
     coop_try,
     coop_voter_or_404,
+    parse_bool,
     parse_id,
     parse_ids,
     parse_quantity,
+    parse_text,
     search_text,
 )
 
@@ -27,6 +30,27 @@ COOP_COUNTERS = (
     "coop_proxy_count",
     "coop_document_count",
 )
+
+
+def parse_profile_form(env, post):
+    """The profile page's fields as typed values for ``_coop_portal_update_profile``
+    (which keeps the rules): texts stripped without control characters (False when
+    empty), the country an id (None when unreadable, False when empty), the newsletter
+    box a boolean. Fields the form did not send are left out (left as they are)."""
+    Partner = env["res.partner"]
+    values = {}
+    for field in PROFILE_FIELDS:
+        if field not in post:
+            continue
+        raw = post[field]
+        if field == "coop_newsletter_optin":
+            values[field] = parse_bool(raw)
+        elif field == "country_id":
+            values[field] = parse_id(raw) if isinstance(raw, str) and raw.strip() else False
+        else:
+            label = Partner._fields[field].get_description(env)["string"]
+            values[field] = parse_text(raw, label)
+    return values
 
 
 class CoopPortal(CustomerPortal):
@@ -212,7 +236,9 @@ class CoopPortal(CustomerPortal):
         if request.httprequest.method == "POST":
             # An unticked box is not sent by the browser.
             post.setdefault("coop_newsletter_optin", "0")
-            changed, error = coop_try(lambda: partner._coop_portal_update_profile(post))
+            changed, error = coop_try(
+                lambda: partner._coop_portal_update_profile(parse_profile_form(request.env, post))
+            )
         values = coop_layout(
             self,
             "coop_profile",

@@ -20,20 +20,6 @@ PROFILE_FIELDS = (
 )
 
 
-def _as_id(raw):
-    """A record id typed in a form, or 0 (which matches nothing) for anything else.
-
-    ASCII digits only: str.isdigit() also accepts "²" or "١", which int() refuses or
-    reads as another number; and no more than a database id can hold.
-    """
-    if isinstance(raw, bool) or not isinstance(raw, (str, int)):
-        return 0
-    raw = str(raw).strip()
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10:
-        return 0
-    return int(raw) if int(raw) <= 2**31 - 1 else 0
-
-
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -79,44 +65,30 @@ class ResPartner(models.Model):
     def _coop_portal_update_profile(self, values):
         """Apply the personal data a member typed in the portal and log it in the chatter.
 
-        :param values: raw strings from the form, keyed by PROFILE_FIELDS.
+        :param values: typed values keyed by PROFILE_FIELDS, as the profile route's
+            ``parse_profile_form`` reads them: texts stripped and checked (False when
+            empty), ``country_id`` an id (None when unreadable, False when empty),
+            ``coop_newsletter_optin`` a boolean. Keys missing are left as they are.
         :return: the changed field labels (empty when nothing changed).
         """
         self.ensure_one()
         self._coop_check_portal_self()
         partner = self.sudo()
-        vals = {}
-        for field in PROFILE_FIELDS:
-            if field not in values:
-                continue
-            raw = values[field]
-            if field == "coop_newsletter_optin":
-                vals[field] = raw in (True, "1", "on", "true")
-                continue
-            raw = (raw or "").strip()
-            if any(ord(c) < 32 for c in raw):
-                raise UserError(
-                    _("Remove the control characters from %s.", self._fields[field].string)
-                )
-            if len(raw) > 256:
-                raise UserError(
-                    _("%s is too long (256 characters at most).", self._fields[field].string)
-                )
-            if field == "country_id":
-                country = self.env["res.country"].browse(_as_id(raw)).exists()
-                if raw and not country:
-                    raise UserError(_("Choose a country from the list."))
-                vals[field] = country.id if country else False
-            elif field == "coop_contact_channel":
-                if raw not in dict(self._fields[field].selection):
-                    raise UserError(_("Choose how the cooperative should reach you."))
-                vals[field] = raw
-            elif field == "email":
-                if raw and not email_normalize(raw):
-                    raise UserError(_("%s is not a valid email address.", raw))
-                vals[field] = raw or False
-            else:
-                vals[field] = raw or False
+        vals = {field: values[field] for field in PROFILE_FIELDS if field in values}
+        if "coop_newsletter_optin" in vals:
+            vals["coop_newsletter_optin"] = bool(vals["coop_newsletter_optin"])
+        if "country_id" in vals and vals["country_id"] is not False:
+            country_id = vals["country_id"]
+            country = self.env["res.country"].browse(country_id).exists() if country_id else None
+            if not country:
+                raise UserError(_("Choose a country from the list."))
+            vals["country_id"] = country.id
+        if "coop_contact_channel" in vals and vals["coop_contact_channel"] not in dict(
+            self._fields["coop_contact_channel"].selection
+        ):
+            raise UserError(_("Choose how the cooperative should reach you."))
+        if vals.get("email") and not email_normalize(vals["email"]):
+            raise UserError(_("%s is not a valid email address.", vals["email"]))
         channel = vals.get("coop_contact_channel", partner.coop_contact_channel)
         email = vals.get("email", partner.email)
         if channel == "email" and not email:
@@ -193,19 +165,23 @@ class ResPartner(models.Model):
     def _coop_portal_update_engagement(
         self, skill_ids, theme_ids, availability, note, group_visible=False
     ):
-        """Set what the member offers; unknown or archived ids are refused, not ignored."""
+        """Set what the member offers; unknown or archived ids are refused, not ignored.
+
+        :param skill_ids: ids as ``parse_ids`` reads them (None for an unreadable one).
+        :param theme_ids: same.
+        :param note: the availability details as ``parse_text`` reads them.
+        """
         self.ensure_one()
         self._coop_check_portal_self()
         partner = self.sudo()
         Skill = self.env["coop.skill"].sudo()
         Theme = self.env["coop.engagement.theme"].sudo()
 
-        def records(model, raw_ids, label):
-            ids = {_as_id(i) for i in raw_ids} - {0}
-            if len(ids) != len(set(raw_ids)):
-                raise UserError(_("Choose %s from the list.", label))
-            found = model.search([("id", "in", list(ids))])
-            if len(found) != len(ids):
+        def records(model, ids, label):
+            # None stands for a value that could not be read as an id: refused, not dropped.
+            wanted = set(ids)
+            found = model.search([("id", "in", list(wanted - {None}))]) if wanted else model
+            if None in wanted or len(found) != len(wanted):
                 raise UserError(_("Choose %s from the list.", label))
             return found
 
@@ -214,9 +190,6 @@ class ResPartner(models.Model):
         selection = dict(partner._fields["coop_availability"].selection)
         if availability and availability not in selection:
             raise UserError(_("Choose your availability from the list."))
-        note = (note or "").strip()
-        if len(note) > 256 or any(ord(c) < 32 for c in note):
-            raise UserError(_("Write your availability details in one line (256 characters)."))
         partner.write(
             {
                 "coop_skill_ids": [(6, 0, skills.ids)],
@@ -248,7 +221,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         self._coop_check_portal_self()
         companies = self._coop_portal_members().filtered("is_active_member").company_id
-        group = self.env["coop.local.group"].sudo().browse(_as_id(group_id))
+        group = self.env["coop.local.group"].sudo().browse(group_id or [])
         if not group.exists() or not group.active or group.company_id not in companies:
             raise UserError(_("Choose a local group of your cooperative."))
         return group.action_join(self.sudo())
@@ -256,15 +229,11 @@ class ResPartner(models.Model):
     def _coop_portal_leave_group(self, group_id):
         self.ensure_one()
         self._coop_check_portal_self()
+        Membership = self.env["coop.local.group.membership"].sudo()
         membership = (
-            self.env["coop.local.group.membership"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "=", self.id),
-                    ("local_group_id", "=", _as_id(group_id)),
-                ]
-            )
+            Membership.search([("partner_id", "=", self.id), ("local_group_id", "=", group_id)])
+            if group_id
+            else Membership
         )
         if not membership:
             raise UserError(_("You are not a member of this local group."))
@@ -280,7 +249,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         self._coop_check_portal_self()
         companies = self._coop_portal_members().filtered("is_active_member").company_id
-        call = self.env["coop.action.call"].sudo().browse(_as_id(call_id))
+        call = self.env["coop.action.call"].sudo().browse(call_id or [])
         if not call.exists() or call.company_id not in companies:
             raise UserError(_("Choose an action call of your cooperative."))
         if call.state not in ("open", "full"):
