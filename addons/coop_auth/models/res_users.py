@@ -14,6 +14,8 @@ STAFF_2FA_GROUPS = ("coop_membership.group_coop_officer", "coop_membership.group
 # Memberships whose person may use the member space (exits keep read access; a death
 # archives the user, candidates are not members yet).
 SSO_MEMBER_STATES = ("member", "resigning", "resigned", "excluded")
+# Logins whose failures one worker remembers at most (each costs ~200 bytes).
+MAX_TRACKED_LOGINS = 20000
 
 
 class ResUsers(models.Model):
@@ -68,8 +70,14 @@ class ResUsers(models.Model):
         try:
             auth_info = super()._login(db, credential, user_agent_env=user_agent_env)
         except AccessDenied:
-            failures, __ = cls._coop_login_failures()[key]
-            cls._coop_login_failures()[key] = (failures + 1, datetime.datetime.now())
+            failures_map = cls._coop_login_failures()
+            failures, __ = failures_map[key]
+            failures_map[key] = (failures + 1, datetime.datetime.now())
+            if len(failures_map) > MAX_TRACKED_LOGINS:
+                # Bounded memory against guesses on ever new logins: forget the oldest half.
+                oldest = sorted(failures_map, key=lambda k: failures_map[k][1])
+                for stale in oldest[: len(oldest) // 2]:
+                    del failures_map[stale]
             raise
         cls._coop_login_failures().pop(key, None)
         return auth_info
