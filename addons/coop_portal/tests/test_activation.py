@@ -361,6 +361,14 @@ class TestActivationPage(ActivationCase):
         self.assertTrue(hugo.partner_id.user_ids.share)
         self.assertEqual(len(self.env["mail.mail"].search([("body_html", "ilike", "987654")])), 0)
 
+    def test_login_page_leads_to_activation(self):
+        """A member who never logged in finds the activation page from the login page."""
+        page = self.url_open("/web/login").text
+        self.assertIn('<a href="/my/activate">First visit? Activate my member space</a>', page)
+        self.assertIn(
+            "I received a letter with an activation code", self.url_open("/my/activate").text
+        )
+
     def test_page_refuses_past_the_limit(self):
         """The eleventh request of the hour from one address is refused on the page."""
         data = {"company_id": str(self.centre.id), "proof": "x"}
