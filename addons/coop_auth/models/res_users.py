@@ -37,6 +37,12 @@ class ResUsers(models.Model):
             return mfa
         return "totp_mail"
 
+    def _rpc_api_keys_only(self):
+        """Staff who need a second factor use API keys over XML-RPC/JSON-RPC, as Odoo
+        requires of anyone with an authenticator app: a password alone would skip the
+        second factor."""
+        return self._coop_staff_2fa_required() or super()._rpc_api_keys_only()
+
     def _coop_staff_2fa_required(self):
         """Staff need a second factor unless the settings say optional (the demo does)."""
         if len(self) != 1:

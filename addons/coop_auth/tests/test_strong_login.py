@@ -1,6 +1,7 @@
 import re
+from datetime import timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.mail.tests.common import MockEmail
@@ -110,3 +111,21 @@ class TestStrongLogin(CoopLoginCase, MockEmail):
             self.assertIn("Wrong login/password", self.web_login(login, "guess").text)
         refused = self.web_login("claire", "claire")
         self.assertIn("Too many login failures", refused.text)
+
+    def test_officer_scripts_use_an_api_key(self):
+        """The officer's password alone does not open XML-RPC (it would skip the second
+        factor); the API key she made in her preferences does."""
+        db = self.env.cr.dbname
+        self.assertFalse(self.xmlrpc_common.authenticate(db, "officer_2fa", "officer_2fa", {}))
+        key = (
+            self.env["res.users.apikeys"]
+            .with_user(self.officer)
+            ._generate(None, "officer's script", fields.Datetime.now() + timedelta(days=1))
+        )
+        self.assertEqual(
+            self.xmlrpc_common.authenticate(db, "officer_2fa", key, {}), self.officer.id
+        )
+        # A member, who needs no second factor, keeps her password for scripts.
+        self.assertEqual(
+            self.xmlrpc_common.authenticate(db, "bernard", "bernard", {}), self.user_bernard.id
+        )
