@@ -1,5 +1,6 @@
 from . import coop_input_mixin
 from . import coop_role_activity_mixin
+from . import coop_state_guard_mixin
 from . import ir_sequence
 from . import res_company
 from . import coop_college

@@ -8,6 +8,7 @@ from odoo.tools import format_amount, format_date
 from odoo.tools.float_utils import float_is_zero
 
 from .coop_member import ACTIVE_STATES
+from .coop_state_guard_mixin import GuardRule
 
 EXIT_TYPES = ("resignation", "exclusion", "death")
 # Membership states in which the member's shares may be redeemed for an exit: the exit
@@ -16,13 +17,29 @@ EXIT_MEMBER_STATES = ("resigned", "excluded", "deceased")
 # The redemption that goes with each exit (see _compute_redemption_type).
 EXIT_TYPE_BY_STATE = {"resigned": "resignation", "excluded": "exclusion", "deceased": "death"}
 # The board's early refund decision, recorded while the refund waits for its due date.
-EARLY_REFUND_FIELDS = {"early_refund_date", "early_refund_reference"}
+EARLY_REFUND_FIELDS = frozenset({"early_refund_date", "early_refund_reference"})
 
 
-# Set only by the request's actions (see _action_write), never by a plain write.
-ACTION_FIELDS = {"state", "operation_id", "move_id", "payment_id"}
+# Set only by the request's actions (see coop.state.guard.mixin), never by a plain write.
+ACTION_FIELDS = frozenset({"state", "operation_id", "move_id", "payment_id"})
 # Computed from the shares, their nominal value and the losses per share, never typed in.
-COMPUTED_FIELDS = {"refund_unit_value", "nominal_amount", "refund_amount"}
+COMPUTED_FIELDS = frozenset({"refund_unit_value", "nominal_amount", "refund_amount"})
+# What the board approved: fixed once it is approved.
+APPROVED_FIELDS = frozenset(
+    {
+        "member_id",
+        "share_class_id",
+        "quantity",
+        "loss_per_share",
+        "exit_date",
+        "decision_date",
+        "due_date",
+        "redemption_type",
+        "company_id",
+    }
+)
+# The journal and date of the refund's payment.
+PAYMENT_FIELDS = frozenset({"payment_journal_id", "payment_date"})
 
 
 class CoopRedemptionRequest(models.Model):
@@ -33,10 +50,13 @@ class CoopRedemptionRequest(models.Model):
         "mail.activity.mixin",
         "coop.input.mixin",
         "coop.role.activity.mixin",
+        "coop.state.guard.mixin",
     ]
     _order = "id desc"
     _check_company_auto = True
     _coop_minimums = {"quantity": 1, "loss_per_share": 0}
+    _coop_action_fields = ACTION_FIELDS
+    _coop_deletable_states = ("draft", "cancelled")
 
     name = fields.Char(string="Reference", readonly=True, copy=False, default="/")
     company_id = fields.Many2one(
@@ -273,13 +293,9 @@ class CoopRedemptionRequest(models.Model):
                     self.env["ir.sequence"].next_by_code("coop.redemption.request") or "/"
                 )
         requests = super().create(vals_list)
-        # Checked on the records, not on vals: default_* context keys fill fields too.
-        if any(
-            request.state != "draft" or any(request[f] for f in ACTION_FIELDS - {"state"})
-            for request in requests
-        ):
-            raise UserError(_("A redemption starts as a draft; the board's approval registers it."))
-        requests.filtered("early_refund_date")._action_write({"early_refund_user_id": self.env.uid})
+        requests.filtered("early_refund_date")._guarded_write(
+            {"early_refund_user_id": self.env.uid}
+        )
         # The office brings every request to the board, whoever made it (the office,
         # the member from the member space).
         requests._coop_schedule_role_activity(
@@ -287,59 +303,59 @@ class CoopRedemptionRequest(models.Model):
         )
         return requests
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_processed(self):
-        if any(request.state not in ("draft", "cancelled") for request in self):
-            raise UserError(
-                _("An approved redemption belongs to the register: it cannot be deleted.")
-            )
-
     def write(self, vals):
-        frozen = {
-            "member_id",
-            "share_class_id",
-            "quantity",
-            "loss_per_share",
-            "exit_date",
-            "decision_date",
-            "due_date",
-            "redemption_type",
-            "company_id",
-        } & set(vals)
-        if frozen and any(request.state != "draft" for request in self):
-            raise UserError(_("An approved redemption cannot be changed."))
-        self._check_early_refund_vals([vals])
-        if {"payment_journal_id", "payment_date"}.intersection(vals) and any(
-            request.state == "paid" for request in self
-        ):
-            raise UserError(_("The journal and date of a paid refund are those of its payment."))
-        if EARLY_REFUND_FIELDS.intersection(vals) and any(
-            request.state not in ("draft", "approved") for request in self
-        ):
-            raise UserError(
-                _("The early refund decision of a refunded or cancelled redemption is history.")
-            )
-        if COMPUTED_FIELDS.intersection(vals):
-            raise UserError(
-                _(
-                    "The nominal and refund amounts of a redemption follow from its shares, "
-                    "their nominal value and the losses per share: they cannot be typed in."
-                )
-            )
-        if ACTION_FIELDS.intersection(vals):
-            raise UserError(
-                _(
-                    "The status, register operation, entry and payment of a redemption are "
-                    "set only by its actions (Board Approval, Pay Refund, Cancel)."
-                )
-            )
-        self._coop_check_vals([vals])
         res = super().write(vals)
         if EARLY_REFUND_FIELDS.intersection(vals):
             # Who recorded the board's decision: kept with it, never typed in.
             dated = self.filtered("early_refund_date")
-            dated._action_write({"early_refund_user_id": self.env.uid})
-            (self - dated)._action_write({"early_refund_user_id": False})
+            dated._guarded_write({"early_refund_user_id": self.env.uid})
+            (self - dated)._guarded_write({"early_refund_user_id": False})
+        return res
+
+    # ------------------------------------------------------------------
+    # State guard (coop.state.guard.mixin)
+    # ------------------------------------------------------------------
+    def _coop_guard_messages(self):
+        return {
+            "action": _(
+                "The status, register operation, entry and payment of a redemption are "
+                "set only by its actions (Board Approval, Pay Refund, Cancel)."
+            ),
+            "create": _("A redemption starts as a draft; the board's approval registers it."),
+            "unlink": _("An approved redemption belongs to the register: it cannot be deleted."),
+        }
+
+    def _coop_guard_rules(self):
+        return [
+            GuardRule(
+                APPROVED_FIELDS,
+                lambda r: r.state != "draft",
+                _("An approved redemption cannot be changed."),
+            ),
+            GuardRule(
+                PAYMENT_FIELDS,
+                lambda r: r.state == "paid",
+                _("The journal and date of a paid refund are those of its payment."),
+            ),
+            GuardRule(
+                EARLY_REFUND_FIELDS,
+                lambda r: r.state not in ("draft", "approved"),
+                _("The early refund decision of a refunded or cancelled redemption is history."),
+            ),
+            GuardRule(
+                COMPUTED_FIELDS,
+                None,
+                _(
+                    "The nominal and refund amounts of a redemption follow from its shares, "
+                    "their nominal value and the losses per share: they cannot be typed in."
+                ),
+            ),
+        ]
+
+    def _coop_guard_check_write(self, vals):
+        res = super()._coop_guard_check_write(vals)
+        self._check_early_refund_vals([vals])
+        self._coop_check_vals([vals])
         return res
 
     def _check_early_refund_vals(self, vals_list):
@@ -354,13 +370,6 @@ class CoopRedemptionRequest(models.Model):
                 raise UserError(
                     _("The board's early refund decision cannot be dated in the future.")
                 )
-
-    def _action_write(self, vals):
-        """Write what the calling action has checked (status, operation, entry, payment).
-
-        Private, so not callable over RPC; access rights still apply.
-        """
-        return super().write(vals)  # pylint: disable=super-method-mismatch
 
     # ------------------------------------------------------------------
     # Rules
@@ -513,7 +522,7 @@ class CoopRedemptionRequest(models.Model):
             move = request._create_redemption_move(date)
             operation.move_id = move
             operation.action_confirm()
-            request._action_write(
+            request._guarded_write(
                 {
                     "decision_date": date,
                     "operation_id": operation.id,
@@ -658,7 +667,7 @@ class CoopRedemptionRequest(models.Model):
             )
             to_reconcile.reconcile()
             # The request shows how and when the member was refunded.
-            request._action_write(
+            request._guarded_write(
                 {
                     "payment_id": payment.id,
                     "payment_journal_id": payment.journal_id.id,
@@ -671,6 +680,6 @@ class CoopRedemptionRequest(models.Model):
 
     def action_cancel(self):
         self._check_state(("draft",))
-        self._action_write({"state": "cancelled"})
+        self._guarded_write({"state": "cancelled"})
         self.sudo().activity_unlink(["coop_membership.mail_activity_redemption_review"])
         return True

@@ -8,9 +8,10 @@ from odoo.addons.base_iban.models.res_partner_bank import validate_iban
 
 from .coop_member import ACTIVE_STATES
 from .coop_siret import LEGAL_FORMS, normalize_siret, siret_is_valid
+from .coop_state_guard_mixin import GuardRule
 
 OPEN_STATES = ("draft", "submitted", "on_hold", "waiting_payment")
-# Set only by the request's actions (see _action_write), never by a plain write.
+# Set only by the request's actions (see coop.state.guard.mixin), never by a plain write.
 ACTION_FIELDS = {
     "state",
     "member_id",
@@ -20,9 +21,9 @@ ACTION_FIELDS = {
     "hold_date",
 }
 # Fixed once the request is submitted: the person, the cooperative, the date...
-SUBMITTED_FIELDS = {"partner_id", "company_id", "request_date"}
+SUBMITTED_FIELDS = frozenset({"partner_id", "company_id", "request_date"})
 # ... and once it is invoiced, what the capital release invoice is made of.
-INVOICED_FIELDS = {"college_id", "share_class_id", "quantity"}
+INVOICED_FIELDS = frozenset({"college_id", "share_class_id", "quantity"})
 # The notice a paper letter carries at each step (the email's template).
 LETTER_TEMPLATES = {
     "submitted": "coop_membership.mail_template_subscription_received",
@@ -40,10 +41,13 @@ class CoopSubscriptionRequest(models.Model):
         "mail.activity.mixin",
         "coop.input.mixin",
         "coop.role.activity.mixin",
+        "coop.state.guard.mixin",
     ]
     _order = "id desc"
     _check_company_auto = True
     _coop_minimums = {"quantity": 1}
+    _coop_action_fields = frozenset(ACTION_FIELDS)
+    _coop_deletable_states = ("draft", "cancelled")
 
     name = fields.Char(string="Reference", readonly=True, copy=False, default="/")
     company_id = fields.Many2one(
@@ -327,60 +331,50 @@ class CoopSubscriptionRequest(models.Model):
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("coop.subscription.request") or "/"
                 )
-        requests = super().create(vals_list)
-        # Checked on the records, not on vals: default_* context keys fill fields too.
-        if any(
-            request.state != "draft" or any(request[f] for f in ACTION_FIELDS - {"state"})
-            for request in requests
-        ):
-            raise UserError(_("A subscription request starts as a draft; its actions carry it on."))
-        return requests
+        return super().create(vals_list)
 
     def write(self, vals):
-        if ACTION_FIELDS.intersection(vals):
-            raise UserError(
-                _(
-                    "The status, membership, invoice and register operation of a subscription "
-                    "request are set only by its actions (Submit, Accept and Invoice, Refuse, "
-                    "Cancel, Reset to Draft)."
-                )
-            )
-        frozen = {
-            field
-            for request in self
-            if request.state != "draft"
-            for field in (
-                SUBMITTED_FIELDS | (INVOICED_FIELDS if request.state != "submitted" else set())
-            ).intersection(vals)
-            # Several contacts matched at submission: the officer chooses the person.
-            if not (
-                field == "partner_id" and request.state == "submitted" and not request.partner_id
-            )
-        }
-        if frozen:
-            raise UserError(
-                _(
-                    "This subscription request can no longer be changed (%(fields)s): cancel "
-                    "it and make a new one.",
-                    fields=", ".join(sorted(self._fields[f].string for f in frozen)),
-                )
-            )
-        self._coop_check_vals([vals])
         if vals.get("siret"):
             vals = dict(vals, siret=normalize_siret(vals["siret"]))
         return super().write(vals)
 
-    def _action_write(self, vals):
-        """Write what the calling action has checked (status, membership, invoice...).
+    # ------------------------------------------------------------------
+    # State guard (coop.state.guard.mixin)
+    # ------------------------------------------------------------------
+    def _coop_guard_messages(self):
+        return {
+            "action": _(
+                "The status, membership, invoice and register operation of a subscription "
+                "request are set only by its actions (Submit, Accept and Invoice, Refuse, "
+                "Cancel, Reset to Draft)."
+            ),
+            "create": _("A subscription request starts as a draft; its actions carry it on."),
+            "unlink": _("Only draft or cancelled subscription requests can be deleted."),
+        }
 
-        Private, so not callable over RPC; access rights still apply.
-        """
-        return super().write(vals)  # pylint: disable=super-method-mismatch
+    def _coop_guard_rules(self):
+        def frozen(labels):
+            return _(
+                "This subscription request can no longer be changed (%(fields)s): cancel "
+                "it and make a new one.",
+                fields=labels,
+            )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_processed(self):
-        if any(request.state not in ("draft", "cancelled") for request in self):
-            raise UserError(_("Only draft or cancelled subscription requests can be deleted."))
+        return [
+            GuardRule(SUBMITTED_FIELDS - {"partner_id"}, lambda r: r.state != "draft", frozen),
+            # Several contacts matched at submission: the officer chooses the person.
+            GuardRule(
+                frozenset({"partner_id"}),
+                lambda r: r.state != "draft" and (r.state != "submitted" or r.partner_id),
+                frozen,
+            ),
+            GuardRule(INVOICED_FIELDS, lambda r: r.state not in ("draft", "submitted"), frozen),
+        ]
+
+    def _coop_guard_check_write(self, vals):
+        res = super()._coop_guard_check_write(vals)
+        self._coop_check_vals([vals])
+        return res
 
     # ------------------------------------------------------------------
     # Checks: one place for the refusal rules
@@ -644,7 +638,7 @@ class CoopSubscriptionRequest(models.Model):
                 raise UserError(
                     _("Subscription request %(name)s already has its person.", name=request.name)
                 )
-            request._action_write({"partner_id": request._coop_new_partner().id})
+            request._guarded_write({"partner_id": request._coop_new_partner().id})
             if request.is_organisation and not request.representative_id:
                 request._create_representative()
         return True
@@ -709,7 +703,7 @@ class CoopSubscriptionRequest(models.Model):
                 request._create_representative()
         self._check_request()
         self._coop_record_bank_account()
-        self._action_write({"state": "submitted"})
+        self._guarded_write({"state": "submitted"})
         # The office reviews it, whoever typed it (an officer, the website, the portal).
         self._coop_schedule_role_activity(
             "coop_membership.group_coop_officer",
@@ -807,7 +801,7 @@ class CoopSubscriptionRequest(models.Model):
             if request.representative_id and not member.representative_id:
                 member.sudo().representative_id = request.representative_id
             invoice = request._create_invoice()
-            request._action_write(
+            request._guarded_write(
                 {"member_id": member.id, "invoice_id": invoice.id, "state": "waiting_payment"}
             )
 
@@ -880,7 +874,7 @@ class CoopSubscriptionRequest(models.Model):
                 }
             )
             operation.action_confirm()
-            request._action_write({"operation_id": operation.id, "state": "paid"})
+            request._guarded_write({"operation_id": operation.id, "state": "paid"})
             request.activity_feedback(["coop_membership.mail_activity_subscription_payment"])
             request._coop_notify("coop_membership.mail_template_subscription_paid")
         return True
@@ -920,7 +914,7 @@ class CoopSubscriptionRequest(models.Model):
         if not reason:
             raise UserError(_("Give the reason for refusing the subscription."))
         self._cancel_invoices()
-        self._action_write({"state": "rejected", "rejection_reason": reason})
+        self._guarded_write({"state": "rejected", "rejection_reason": reason})
         self._coop_unlink_step_activities()
         self._coop_notify("coop_membership.mail_template_subscription_rejected")
         return True
@@ -928,7 +922,7 @@ class CoopSubscriptionRequest(models.Model):
     def action_cancel(self):
         self._check_state(OPEN_STATES)
         self._cancel_invoices()
-        self._action_write({"state": "cancelled"})
+        self._guarded_write({"state": "cancelled"})
         self._coop_unlink_step_activities()
         return True
 
@@ -941,7 +935,7 @@ class CoopSubscriptionRequest(models.Model):
             self.write({"hold_reason": reason})
         if any(not request.hold_reason for request in self):
             raise UserError(_("Give the reason for putting the request on hold."))
-        self._action_write({"state": "on_hold", "hold_date": fields.Date.context_today(self)})
+        self._guarded_write({"state": "on_hold", "hold_date": fields.Date.context_today(self)})
         # Nobody has anything to review while it waits: the review comes back with it.
         self._coop_unlink_step_activities()
         return True
@@ -950,7 +944,7 @@ class CoopSubscriptionRequest(models.Model):
         """Take a request off the waiting list: back to the office's review."""
         self._check_office()
         self._check_state(("on_hold",))
-        self._action_write({"state": "submitted", "hold_date": False})
+        self._guarded_write({"state": "submitted", "hold_date": False})
         self._coop_schedule_role_activity(
             "coop_membership.group_coop_officer",
             "coop_membership.mail_activity_subscription_review",
@@ -981,7 +975,7 @@ class CoopSubscriptionRequest(models.Model):
         """Start a cancelled request again: its cancelled invoice and the membership
         chosen for it stay in the history, not on the request (the person may change)."""
         self._check_state(("cancelled",))
-        self._action_write(
+        self._guarded_write(
             {"state": "draft", "member_id": False, "invoice_id": False, "rejection_reason": False}
         )
         return True

@@ -313,7 +313,7 @@ class TestRedemption(CoopCapitalTestCommon):
             draft.write({"early_refund_user_id": self.officer_a.id})
         # Past the typed-value checks, the database still refuses it.
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
-            draft._action_write({"loss_per_share": -10.0})
+            draft._guarded_write({"loss_per_share": -10.0})
             draft.flush_recordset()
         self.assertEqual(redemption.state, "approved")
         self.assertEqual(redemption.sudo().operation_id.state, "confirmed")

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools import email_normalize
 
 from odoo.addons.coop_membership.models.coop_siret import LEGAL_FORMS
+from odoo.addons.coop_membership.models.coop_state_guard_mixin import GuardRule
 
 # Applications from one address in an hour before the join form refuses more: a family
 # may apply together, a script may not flood the office.
@@ -61,12 +62,15 @@ class CoopSubscriptionRequest(models.Model):
     consent_date = fields.Datetime(string="Consents Given On", readonly=True, copy=False)
     consent_version = fields.Char(string="Version of the Texts", readonly=True, copy=False)
 
-    def write(self, vals):
-        if {*JOIN_CONSENTS, "consent_date", "consent_version"}.intersection(vals):
-            raise UserError(
-                _("What the applicant accepted is their own record: it cannot be changed.")
-            )
-        return super().write(vals)
+    def _coop_guard_rules(self):
+        return [
+            *super()._coop_guard_rules(),
+            GuardRule(
+                frozenset({*JOIN_CONSENTS, "consent_date", "consent_version"}),
+                None,
+                _("What the applicant accepted is their own record: it cannot be changed."),
+            ),
+        ]
 
     @api.depends("origin")
     def _compute_greeting_name(self):
