@@ -60,9 +60,11 @@ class CoopPortalCase(HttpCase):
 
     def setUp(self):
         super().setUp()
-        # No tile server: the map of the local groups shows its markers on a blank
-        # background, and no browser test requests anything outside.
-        self.env["ir.config_parameter"].sudo().set_param("coop_portal.map_tile_url", "")
+        # No tile server (a database may have one set): the map of the local groups shows
+        # its markers on a blank background, and no browser test requests anything outside.
+        self.env["res.company"].search([("coop_map_tile_url", "!=", False)]).write(
+            {"coop_map_tile_url": False}
+        )
 
     def voter(self, member, assembly=None):
         return self.Voter.search(
