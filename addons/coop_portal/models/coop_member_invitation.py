@@ -3,7 +3,7 @@ import threading
 import time
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.coop_membership.models.coop_member import ACTIVE_STATES
 
@@ -17,6 +17,22 @@ BATCH_SIZE = 500
 RUN_SECONDS = 120
 DEFAULT_REMINDER_DAYS = 14
 COUNTERS = ("invited", "reminded", "recent", "active", "no_email", "failed")
+# Written by the campaign itself (its actions and the scheduled action), never by a user:
+# readonly in the form is not enough, any field can be written over RPC.
+PROGRESS_FIELDS = {
+    "kind",
+    "state",
+    "date_start",
+    "date_done",
+    "total_count",
+    "processed_count",
+    "failed_member_ids",
+    "failure_log",
+    "last_member_id",
+    *(f"{counter}_count" for counter in COUNTERS),
+}
+# What is invited: fixed once the campaign has started.
+SCOPE_FIELDS = {"company_id", "scope", "college_id", "member_ids", "reminder_days"}
 
 
 class CoopMemberInvitation(models.Model):
@@ -44,6 +60,7 @@ class CoopMemberInvitation(models.Model):
         required=True,
         default="invitation",
         readonly=True,
+        copy=False,
     )
     company_id = fields.Many2one(
         "res.company",
@@ -86,6 +103,7 @@ class CoopMemberInvitation(models.Model):
         required=True,
         readonly=True,
         index=True,
+        copy=False,
     )
     date_start = fields.Datetime(string="Started On", readonly=True, copy=False)
     date_done = fields.Datetime(string="Finished On", readonly=True, copy=False)
@@ -115,6 +133,36 @@ class CoopMemberInvitation(models.Model):
     failure_log = fields.Text(string="Failures", readonly=True, copy=False)
     # The last member id processed: batches walk the members in id order.
     last_member_id = fields.Integer(string="Last Member Processed", readonly=True, copy=False)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            # A new campaign may say what it starts from (the form sends its defaults).
+            self._check_user_vals(
+                {
+                    key: value
+                    for key, value in vals.items()
+                    if value not in (False, None, 0, "draft", "invitation", [], [(6, 0, [])])
+                }
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_user_vals(vals)
+        started = any(campaign.state != "draft" for campaign in self)
+        if SCOPE_FIELDS.intersection(vals) and not self.env.su and started:
+            raise UserError(_("The members of a started campaign cannot be changed."))
+        return super().write(vals)
+
+    def _check_user_vals(self, vals):
+        """A user writes the scope of a campaign of one of their cooperatives; the
+        progress and the result are the campaign's own."""
+        if self.env.su:
+            return
+        if PROGRESS_FIELDS.intersection(vals):
+            raise UserError(_("The progress and the result of a campaign are not edited."))
+        if vals.get("company_id") and vals["company_id"] not in self.env.user.company_ids.ids:
+            raise AccessError(_("You can only invite the members of your own cooperatives."))
 
     @api.model
     def _default_reminder_days(self):
@@ -195,7 +243,8 @@ class CoopMemberInvitation(models.Model):
     def action_cancel(self):
         if any(c.state not in ("draft", "running") for c in self):
             raise UserError(_("Only a draft or running campaign can be cancelled."))
-        self.write({"state": "cancelled"})
+        self.check_access("write")
+        self.sudo().write({"state": "cancelled"})
         return True
 
     def action_run_again(self):
@@ -203,7 +252,7 @@ class CoopMemberInvitation(models.Model):
         self.ensure_one()
         if self.state not in ("done", "cancelled"):
             raise UserError(_("Run a campaign again once it is done."))
-        campaign = self.copy({"name": _("%s (again)", self.name), "kind": "invitation"})
+        campaign = self.copy({"name": _("%s (again)", self.name)})
         campaign.action_start()
         return {
             "type": "ir.actions.act_window",

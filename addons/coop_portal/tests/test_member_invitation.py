@@ -162,6 +162,24 @@ class TestMemberInvitation(MemberAccountCommon):
             Invitation.browse(campaign.id).action_cancel()
         self.assertEqual(campaign.state, "running")
 
+    def test_officer_cannot_move_a_campaign_nor_fake_its_result(self):
+        """The officer of Coop A can neither send a campaign to Coop B's members nor
+        write its counters."""
+        campaign = (
+            self.env["coop.member.invitation"]
+            .with_user(self.officer_a)
+            .create({"company_id": self.company_a.id, "scope": "company"})
+        )
+        with self.assertRaises(AccessError):
+            campaign.write({"company_id": self.company_b.id})
+        with self.assertRaisesRegex(UserError, "not edited"):
+            campaign.write({"state": "running", "invited_count": 1000})
+        campaign.action_start()
+        with self.assertRaisesRegex(UserError, "started campaign"):
+            campaign.write({"scope": "members", "member_ids": [(6, 0, self.members[:1].ids)]})
+        self.assertEqual(campaign.company_id, self.company_a)
+        self.assertEqual(campaign.invited_count, 0)
+
     def test_reader_cannot_invite(self):
         """A read-only registry user cannot start invitations."""
         with self.assertRaises(AccessError):
