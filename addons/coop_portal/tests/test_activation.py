@@ -10,6 +10,7 @@ from odoo.tests.common import TEST_CURSOR_COOKIE_NAME, ChromeBrowser
 from odoo.addons.coop_membership.tests.role_guard import superuser_setup
 
 from .common import CoopPortalCase
+from .test_portal_accessibility import AXE_PATH, AXE_RUNNER, FAILING_IMPACTS, repo_root
 
 # Chrome DevTools key events: (key, code, Windows key code, text typed).
 KEYS = {
@@ -30,6 +31,30 @@ FOCUS_JS = """(() => {
             || (style.boxShadow || "none") !== "none",
     };
 })()"""
+# The page, then both forms sent with what a visitor might type: the answer to a link request
+# and a refused code, each checked by axe-core (see test_portal_accessibility).
+AXE_ACTIVATE_STEPS = """
+    await coopAudit(window, "/my/activate");
+    const linkForm = document.querySelector("form[action='/my/activate/link']");
+    linkForm.querySelector("[name=member_number]").value = "424242";
+    linkForm.querySelector("[name=proof]").value = "37000";
+    const sent = await coopSubmit(linkForm);
+    if (!sent.document.querySelector("#coop_activate_sent")) {
+        throw new Error("no answer to the link request");
+    }
+    await coopAudit(sent, "link requested");
+    const codeForm = document.querySelector("form[action='/my/activate/code']");
+    codeForm.querySelector("[name=member_number]").value = "3";
+    codeForm.querySelector("[name=code]").value = "AAAAA-BBBBB";
+    codeForm.querySelector("[name=login]").value = "axe.core";
+    codeForm.querySelector("[name=password]").value = "Axe-core-2026";
+    codeForm.querySelector("[name=confirm_password]").value = "Axe-core-2026";
+    const refused = await coopSubmit(codeForm);
+    if (!refused.document.querySelector("#coop_activate_code_error")) {
+        throw new Error("a made-up code was not refused");
+    }
+    await coopAudit(refused, "code refused");
+"""
 # A code as printed: two groups of five, from the alphabet without look-alikes.
 CODE_RE = re.compile(r"\b([2-9A-HJ-NP-TW-Z]{5}-[2-9A-HJ-NP-TW-Z]{5})\b")
 PASSWORD = "Joue-les-Tours-37"
@@ -368,6 +393,21 @@ class TestActivationPage(ActivationCase):
         self.assertIn(
             "I received a letter with an activation code", self.url_open("/my/activate").text
         )
+
+    def test_page_is_accessible(self):
+        """axe-core finds no serious or critical problem on the activation page, on its
+        answer to a link request, nor on a refused code."""
+        axe = repo_root() / AXE_PATH
+        self.assertTrue(axe.is_file(), f"{AXE_PATH} is missing: run `npm ci` (make test does)")
+        code = "function coopLoadAxe() {\n%s\n}\ncoopLoadAxe();\n%s" % (
+            axe.read_text(encoding="utf-8"),
+            AXE_RUNNER % {"impacts": list(FAILING_IMPACTS), "steps": AXE_ACTIVATE_STEPS},
+        )
+        try:
+            self.browser_js("/my/activate", code, login=None, timeout=120)
+        except AssertionError as error:
+            # browser_js quotes the code it ran: leave axe-core's 600 kB out of the message.
+            raise AssertionError(str(error).replace(code, "axe-core")) from None
 
     def test_page_refuses_past_the_limit(self):
         """The eleventh request of the hour from one address is refused on the page."""
