@@ -21,6 +21,7 @@
         "views/coop_assembly_voter_views.xml",
         "views/coop_resolution_views.xml",
         "views/coop_ballot_views.xml",
+        "views/coop_poll_templates.xml",
         "views/coop_poll_views.xml",
         "views/res_config_settings_views.xml",
         "views/coop_governance_menus.xml",

@@ -10,3 +10,5 @@ class CoopPollOption(models.Model):
     company_id = fields.Many2one(related="poll_id.company_id", store=True)
     sequence = fields.Integer(default=10)
     name = fields.Char(required=True)
+    # Time polls: each option is a slot; its name says it in words ("Tuesday evening").
+    slot = fields.Datetime(help="For a time poll: the date and time this option proposes.")

@@ -7,3 +7,5 @@ from . import test_officer_flows
 from . import test_ui
 from . import test_secret_results
 from . import test_representative_vote
+from . import test_poll_methods
+from . import test_poll_types
