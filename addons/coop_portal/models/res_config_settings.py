@@ -13,3 +13,8 @@ class ResConfigSettings(models.TransientModel):
         help="How long the code printed on a paper member's admission letter opens their "
         "account. Printing the letter again makes a new code.",
     )
+    # The tile server of the local groups map, per cooperative (see res.company).
+    coop_map_tile_url = fields.Char(related="company_id.coop_map_tile_url", readonly=False)
+    coop_map_tile_attribution = fields.Char(
+        related="company_id.coop_map_tile_attribution", readonly=False
+    )

@@ -108,6 +108,17 @@ class TestPortalGroupsMap(CoopPortalCase):
         self.assertEqual(data["tile_url"], url)
         self.assertEqual(data["attribution"], "© OpenStreetMap")
 
+    def test_tile_server_set_from_the_settings(self):
+        """The administrator sets the tile server in Settings: the map of the site uses it."""
+        url = "/tiles/{z}/{x}/{y}.png"
+        settings = (
+            self.env["res.config.settings"]
+            .with_user(self.tile_admin)
+            .create({"coop_map_tile_url": url, "coop_map_tile_attribution": "© OpenStreetMap"})
+        )
+        settings.execute()
+        self.assertEqual(self.map_data(self.page())["tile_url"], url)
+
     def test_a_tile_server_that_is_no_address_is_refused(self):
         """A tile server without {z}/{x}/{y}, or that is no web address, gets a clear error."""
         company = self.env["website"].get_current_website().company_id
