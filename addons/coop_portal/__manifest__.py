@@ -22,6 +22,7 @@
         "data/coop_activation_cron_data.xml",
         "report/coop_admission_letter_report.xml",
         "views/coop_activation_templates.xml",
+        "views/coop_member_activation_views.xml",
         "views/res_config_settings_views.xml",
         "views/coop_document_views.xml",
         "views/coop_portal_templates.xml",

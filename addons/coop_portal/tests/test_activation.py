@@ -2,10 +2,13 @@ import re
 import subprocess
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tests.common import TEST_CURSOR_COOKIE_NAME, ChromeBrowser
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.coop_membership.tests.role_guard import superuser_setup
 
@@ -159,6 +162,24 @@ class TestActivationLetters(ActivationCase):
         stored = self.Code.with_user(self.officer_centre).search([])
         self.assertEqual(stored.member_id, self.member_marcel | claire)
         self.assertEqual(set(stored.mapped("state")), {"valid"})
+
+    def test_officer_finds_the_paper_members(self):
+        """The officer's "Paper Members to Send a Letter" filter lists Marcel (no email, no
+        account yet), not Claire (email) nor a deceased member; once Marcel opened his
+        account and logged in, he leaves the list."""
+        arch = self.env.ref("coop_portal.coop_member_view_search_activation").arch
+        domain = safe_eval(
+            etree.fromstring(arch).find(".//filter[@name='filter_admission_letter']").get("domain")
+        )
+        Member = self.env["coop.member"].with_user(self.officer_centre)
+        found = Member.search(domain)
+        self.assertIn(self.member_marcel, found)
+        self.assertNotIn(self.member_claire, found)
+        self.assertEqual(found.company_id, self.centre, "his own cooperative's members only")
+        self.assertNotIn(self.env.ref("coop_membership.member_odette_lemoine"), found)
+        self.activate(self.marcel_code())
+        self.authenticate("marcel.bonnet", PASSWORD)
+        self.assertNotIn(self.member_marcel, Member.search(domain))
 
     def test_letter_in_french(self):
         """Marcel reads French: his letter says "Bienvenue" and "Code d'activation"."""
