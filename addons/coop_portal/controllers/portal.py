@@ -1,3 +1,5 @@
+import re
+
 from odoo import _, fields, http
 from odoo.http import request
 
@@ -21,6 +23,7 @@ from .common import (
 )
 
 HISTORY_PAGE_SIZE = 20
+_POLL_REASON_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Counters of the "My cooperative" block of /my, filled only when asked (the documents'
 # counter is filled by documents.py's own override, merged with this one by Odoo).
 COOP_COUNTERS = (
@@ -30,6 +33,35 @@ COOP_COUNTERS = (
     "coop_proxy_count",
     "coop_document_count",
 )
+
+
+def parse_poll_form(poll, form):
+    """The poll page's answer set for ``_portal_answer_set`` (which keeps the rules).
+
+    Each option's field is ``option_<id>``; its value is a rank or a score (an int, None
+    when a rank is left empty, the raw text when it is not a number: the model names the
+    fault) or a time poll's "yes" / "maybe" / "no". An id that cannot be read stays None
+    and is refused as not being an option of the poll.
+    """
+    values = {}
+    for key in form:
+        if not key.startswith("option_"):
+            continue
+        raw = (form.get(key) or "").strip()
+        if poll.choice_type in ("ranked", "score"):
+            if raw.isascii() and raw.isdigit() and len(raw) <= 3:
+                raw = int(raw)
+            elif not raw and poll.choice_type == "ranked":
+                raw = None
+        values[parse_id(key[len("option_") :])] = raw
+    return values
+
+
+def parse_poll_reason(raw):
+    """The reason of a consent answer: several lines of text, control characters other
+    than line breaks dropped (PostgreSQL refuses NUL)."""
+    text = raw if isinstance(raw, str) else ""
+    return _POLL_REASON_CONTROL.sub("", text).strip()
 
 
 def parse_profile_form(env, post):
@@ -435,10 +467,22 @@ class CoopPortal(CustomerPortal):
         if not entry:
             raise request.not_found()
         poll, member, answered = entry
+        published = poll._portal_results_published()
         error = None
         if request.httprequest.method == "POST":
-            options = parse_ids(request.httprequest.form.getlist("option_id"))
-            _done, error = coop_try(lambda: poll._portal_answer(member, options))
+            form = request.httprequest.form
+            if poll.choice_type in ("single", "multiple"):
+                options = parse_ids(form.getlist("option_id"))
+                _done, error = coop_try(lambda: poll._portal_answer(member, options))
+            else:
+                _done, error = coop_try(
+                    lambda: poll._portal_answer_set(
+                        member,
+                        parse_poll_form(poll, form),
+                        consent=form.get("consent"),
+                        reason=parse_poll_reason(form.get("reason")),
+                    )
+                )
             if not error:
                 return request.redirect(f"/my/polls/{poll.id}/{member.id}?message=answered")
         values = coop_layout(
@@ -448,7 +492,11 @@ class CoopPortal(CustomerPortal):
             member=member,
             answered=answered,
             now=fields.Datetime.now(),
-            results=poll.get_results() if poll._portal_results_published() else [],
+            results=poll.get_results()
+            if poll.choice_type in ("single", "multiple") and published
+            else [],
+            chart=poll._chart_values() if published else None,
+            post=post if error else {},
             error=error,
             message=post.get("message"),
         )

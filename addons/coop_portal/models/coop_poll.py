@@ -26,8 +26,13 @@ class CoopPoll(models.Model):
 
     def _portal_results_published(self):
         """Members see the results once the poll is closed, unless an anonymous poll
-        has too few answers to publish any (see ``_results_suppressed``)."""
+        has too few answers to publish any (see ``_results_suppressed``); a named time
+        poll shows them while open."""
         self.ensure_one()
+        if self.choice_type == "time" and not self.anonymous and self.state == "open":
+            # Finding a date is done in the open, as on Framadate: members see the
+            # slots that suit the others while they answer.
+            return True
         return self.state == "closed" and not self.sudo()._results_suppressed()
 
     def _portal_answer(self, member, option_ids):
@@ -43,3 +48,14 @@ class CoopPoll(models.Model):
         if not options or len(options) != len(wanted):
             raise UserError(_("Choose among the options of this poll."))
         return poll.answer(member.sudo(), options)
+
+    def _portal_answer_set(self, member, values, consent=None, reason=None):
+        """Answer a ranked, score, time or consent poll for one of the user's memberships
+        (ownership checked, then the poll's rules in ``coop.poll.answer_set``).
+
+        :param values: ``{option id: value}`` as the poll page's form reads them (ids
+            None when unreadable, values the rank, score or "yes"/"maybe"/"no").
+        """
+        self.ensure_one()
+        member._portal_check_owner()
+        return self.sudo().answer_set(member.sudo(), values, consent=consent, reason=reason)

@@ -27,3 +27,4 @@ from . import test_member_accounts
 from . import test_member_invitation
 from . import test_portal_controllers
 from . import test_activation
+from . import test_portal_poll_types

@@ -1,0 +1,125 @@
+from datetime import datetime, timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import CoopPortalCase
+
+
+@tagged("post_install", "-at_install")
+class TestPortalPollTypes(CoopPortalCase):
+    """/my/polls/<poll>/<member>: members answer ranked, score, time and consent polls
+    with the keyboard-friendly forms; bad answers are refused with a clear message and
+    store nothing."""
+
+    def _poll(self, choice_type, options=("Solar roof", "Wind farm", "Heat network"), **vals):
+        """A poll of the Auvergne-Rhône-Alpes cooperative opened by its governance officer."""
+        now = fields.Datetime.now()
+        poll = (
+            self.env["coop.poll"]
+            .with_user(self.gov_officer)
+            .create(
+                {
+                    "name": f"Poll {choice_type}",
+                    "company_id": self.member_bernard.company_id.id,
+                    "choice_type": choice_type,
+                    "date_open": now - timedelta(hours=1),
+                    "date_close": now + timedelta(days=7),
+                    "option_ids": [
+                        (0, 0, option if isinstance(option, dict) else {"name": option})
+                        for option in options
+                    ],
+                    **vals,
+                }
+            )
+        )
+        poll.action_open()
+        return poll
+
+    def _answered(self, poll, member):
+        return self.env["coop.poll.participation"].search_count(
+            [("poll_id", "=", poll.id), ("member_id", "=", member.id)]
+        )
+
+    def test_ranked_ballot_with_duplicates_or_gaps_is_refused(self):
+        """Bernard ranks with select boxes; duplicate ranks, gaps and forged options are
+        refused and nothing is stored; a valid ranking is recorded once."""
+        poll = self._poll("ranked")
+        solar, wind, heat = poll.option_ids.ids
+        self.authenticate("bernard", "bernard")
+        url = f"/my/polls/{poll.id}/{self.member_bernard.id}"
+        page = self.url_open(url).text
+        self.assertIn(f'name="option_{solar}"', page)
+        self.assertIn("Not ranked", page)
+        for data, message in (
+            ({f"option_{solar}": "1", f"option_{wind}": "1"}, "share a rank"),
+            ({f"option_{solar}": "1", f"option_{wind}": "3"}, "without gaps"),
+            ({f"option_{solar}": "un"}, "rank number"),
+            ({f"option_{solar}": "1", "option_999999": "2"}, "among the options"),
+            ({}, "at least one"),
+        ):
+            with self.subTest(data=data):
+                response = self.post_form(url, data)
+                self.assertIn("This was not recorded", response.text)
+                self.assertIn(message, response.text)
+        self.assertFalse(self._answered(poll, self.member_bernard))
+        self.post_form(url, {f"option_{wind}": "1", f"option_{solar}": "2", f"option_{heat}": ""})
+        self.assertEqual(self._answered(poll, self.member_bernard), 1)
+        response = self.post_form(url, {f"option_{solar}": "1"})
+        self.assertIn("already answered", response.text)
+        self.assertEqual(self._answered(poll, self.member_bernard), 1)
+
+    def test_score_out_of_range_and_closed_poll(self):
+        """A score of 6 is refused; after closing, no answer is taken any more."""
+        poll = self._poll("score", options=("Solar roof", "Wind farm"))
+        solar, wind = poll.option_ids.ids
+        self.authenticate("bernard", "bernard")
+        url = f"/my/polls/{poll.id}/{self.member_bernard.id}"
+        self.assertIn(f'id="coop_option_{solar}_5"', self.url_open(url).text)
+        response = self.post_form(url, {f"option_{solar}": "6", f"option_{wind}": "2"})
+        self.assertIn("score from 0 to 5", response.text)
+        self.assertFalse(self._answered(poll, self.member_bernard))
+        poll.action_close()
+        response = self.post_form(url, {f"option_{solar}": "4", f"option_{wind}": "2"})
+        self.assertIn("is not open", response.text)
+        self.assertFalse(self._answered(poll, self.member_bernard))
+
+    def test_consent_block_without_reason_and_foreign_poll(self):
+        """A block with no reason is refused; a member outside the cooperative gets 404."""
+        poll = self._poll("consent", options=())
+        self.authenticate("bernard", "bernard")
+        url = f"/my/polls/{poll.id}/{self.member_bernard.id}"
+        self.assertIn('id="coop_consent_reason"', self.url_open(url).text)
+        response = self.post_form(url, {"consent": "block", "reason": "  "})
+        self.assertIn("needs a reason", response.text)
+        self.assertFalse(self._answered(poll, self.member_bernard))
+        self.post_form(url, {"consent": "block", "reason": "Pas de budget\nvoté."})
+        response = self.env["coop.poll.response"].search([("poll_id", "=", poll.id)])
+        self.assertEqual((response.consent, response.reason), ("block", "Pas de budget\nvoté."))
+        self.authenticate("claire", "claire")
+        self.assertEqual(self.url_open(url).status_code, 404)
+        self.assertEqual(
+            self.url_open(f"/my/polls/{poll.id}/{self.member_claire.id}").status_code, 404
+        )
+
+    def test_time_poll_shows_the_best_slot(self):
+        """Two members answer a named time poll; the best slot shows on the page."""
+        poll = self._poll(
+            "time",
+            options=(
+                {"name": "Lundi 11 janvier, 18 h", "slot": datetime(2027, 1, 11, 17)},
+                {"name": "Mardi 12 janvier, 18 h", "slot": datetime(2027, 1, 12, 17)},
+            ),
+        )
+        monday, tuesday = poll.option_ids.ids
+        for login, member, answers in (
+            ("bernard", self.member_bernard, {monday: "maybe", tuesday: "yes"}),
+            ("romain", self.member_romain, {monday: "no", tuesday: "yes"}),
+        ):
+            self.authenticate(login, login)
+            url = f"/my/polls/{poll.id}/{member.id}"
+            self.post_form(url, {f"option_{o}": a for o, a in answers.items()})
+            self.assertEqual(self._answered(poll, member), 1)
+        page = self.url_open(url).text
+        self.assertIn("Best slot:", page)
+        self.assertIn("Mardi 12 janvier, 18 h", page.split("Best slot:")[1][:200])
