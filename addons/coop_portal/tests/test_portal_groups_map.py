@@ -1,9 +1,11 @@
+import importlib.util
 import json
 
 from lxml import html
 
 from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
+from odoo.tools.misc import file_path
 
 from .common import CoopPortalCase
 
@@ -118,6 +120,36 @@ class TestPortalGroupsMap(CoopPortalCase):
         )
         settings.execute()
         self.assertEqual(self.map_data(self.page())["tile_url"], url)
+
+    def _migrate_to_1_1(self, url, attribution):
+        """Run the 18.0.1.1.0 migration on the former system parameters."""
+        params = self.env["ir.config_parameter"]
+        params.set_param("coop_portal.map_tile_url", url)
+        params.set_param("coop_portal.map_tile_attribution", attribution)
+        path = file_path("coop_portal/migrations/18.0.1.1.0/post-migrate.py")
+        spec = importlib.util.spec_from_file_location("coop_portal_migrate_1_1", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertFalse(params.get_param("coop_portal.map_tile_url"))
+
+    def test_upgrade_drops_the_openstreetmap_default(self):
+        """A database upgraded from the OpenStreetMap default asks no tile server any more."""
+        self._migrate_to_1_1(
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+        )
+        self.assertFalse(self.env["res.company"].search([("coop_map_tile_url", "!=", False)]))
+        self.assertEqual(self.map_data(self.page())["tile_url"], "")
+
+    def test_upgrade_keeps_the_cooperative_own_tile_server(self):
+        """A tile server the cooperative had set moves to its company, credit as plain text."""
+        url = "https://tiles.example.coop/{z}/{x}/{y}.png"
+        self._migrate_to_1_1(url, '&copy; <a href="https://tiles.example.coop">Nos tuiles</a>')
+        data = self.map_data(self.page())
+        self.assertEqual(data["tile_url"], url)
+        self.assertEqual(data["attribution"], "© Nos tuiles")
 
     def test_a_tile_server_that_is_no_address_is_refused(self):
         """A tile server without {z}/{x}/{y}, or that is no web address, gets a clear error."""
