@@ -22,6 +22,7 @@
         "views/coop_engagement_activity_views.xml",
         "views/coop_skill_views.xml",
         "views/coop_local_group_views.xml",
+        "views/coop_poll_views.xml",
         "views/coop_action_call_views.xml",
         "views/coop_production_project_views.xml",
         "views/coop_college_views.xml",

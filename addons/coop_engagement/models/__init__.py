@@ -26,6 +26,8 @@ from . import coop_engagement_company_report
 from . import coop_assembly_voter
 from . import coop_ballot
 from . import coop_poll_participation
+from . import coop_poll
+from . import coop_local_group_poll
 from . import coop_resolution
 from . import coop_candidacy
 from . import coop_assembly_participation_report

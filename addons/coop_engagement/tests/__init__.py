@@ -10,3 +10,4 @@ from . import test_newsletter
 from . import test_group_mailing
 from . import test_translations
 from . import test_ui
+from . import test_poll_rights
