@@ -335,8 +335,9 @@ class CoopCapitalReport(models.AbstractModel):
         """Members with their holding at ``date_to`` and the movements of the period."""
         self._register_prepare(companies, date_from, date_to)
         cr = self.env.cr
-        # Colleges by name, in the reader's language (the code is for the federation),
-        # looked up in the query: no second pass over the rows in Python.
+        # Amounts come as float8: the same floats as Odoo's conversion of numeric values,
+        # without a Python call per value. Colleges by name, in the reader's language (the
+        # code is for the federation), looked up in the query: no second pass in Python.
         colleges = json.dumps(
             {str(college.id): college.name for college in self._report_colleges(companies)}
         )
@@ -344,7 +345,7 @@ class CoopCapitalReport(models.AbstractModel):
             SQL(
                 """SELECT c.name, m.member_number, p.name,
                           COALESCE(%s::jsonb ->> m.college_id::text, ''), m.admission_date,
-                          m.exit_date, h.quantity, h.amount
+                          m.exit_date, h.quantity, h.amount::float8
                      FROM %s
                  ORDER BY c.name, m.member_number""",
                 colleges,
@@ -356,8 +357,9 @@ class CoopCapitalReport(models.AbstractModel):
             SQL(
                 """SELECT c.name, o.name, o.recording_date, o.date, o.operation_type,
                           o.is_reversal, m.member_number, p.name, cm.member_number, sc.code,
-                          o.quantity, o.unit_value, o.amount, o.signed_quantity,
-                          o.signed_amount, tsc.code, o.target_quantity
+                          o.quantity, o.unit_value::float8, o.amount::float8,
+                          o.signed_quantity, o.signed_amount::float8, tsc.code,
+                          o.target_quantity
                      FROM %s
                  ORDER BY %s""",
                 self._register_movements_from(companies, date_from, date_to),
