@@ -1,4 +1,3 @@
-import hashlib
 import math
 from datetime import timedelta
 
@@ -6,30 +5,34 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.coop_membership.models.coop_state_guard_mixin import GuardRule
+
 # Attendance values that count for the quorum (a postal ballot counts as attending).
 ATTENDING = ("present", "remote", "represented", "postal")
-GENESIS_HASH = "0" * 64
-#: First key of the advisory lock that serialises the linking of an assembly's ballots.
-CHAIN_LOCK = 7_431_001
-# Set only by the assembly's actions (see _action_write).
-ACTION_FIELDS = {
-    "state",
-    "convened_date",
-    "opened_at",
-    "closed_at",
-    "minutes_number",
-    "audit_head",
-    "chair_signed_on",
-    "secretary_signed_on",
-}
+# Set only by the assembly's actions (see coop.state.guard.mixin).
+ACTION_FIELDS = frozenset(
+    {
+        "state",
+        "convened_date",
+        "opened_at",
+        "closed_at",
+        "minutes_number",
+        "audit_head",
+        "chair_signed_on",
+        "secretary_signed_on",
+    }
+)
+# Who is convened, and to what: fixed once convened.
+CONVENED_FIELDS = frozenset({"company_id", "national", "assembly_type", "census_date"})
 
 
 class CoopAssembly(models.Model):
     _name = "coop.assembly"
     _description = "General Assembly"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "coop.state.guard.mixin", "coop.audit.chain"]
     _order = "date desc, id desc"
     _check_company_auto = True
+    _coop_action_fields = ACTION_FIELDS
 
     name = fields.Char(required=True, tracking=True)
     company_id = fields.Many2one(
@@ -123,29 +126,6 @@ class CoopAssembly(models.Model):
         help="Shown before convening when a secret resolution's census has a college "
         "smaller than the cooperative's threshold for publishing a college.",
     )
-
-    # Minutes (procès-verbal).
-    chair_id = fields.Many2one("res.partner", tracking=True)
-    secretary_id = fields.Many2one("res.partner", tracking=True)
-    minutes_number = fields.Char(readonly=True, copy=False, index="btree_not_null")
-    minutes_notes = fields.Html()
-    audit_head = fields.Char(
-        readonly=True,
-        copy=False,
-        help="SHA-256 of the last ballot of the audit chain; written in the minutes at closing.",
-    )
-    chair_signed_on = fields.Datetime(string="Signed by the Chair", readonly=True, copy=False)
-    secretary_signed_on = fields.Datetime(
-        string="Signed by the Secretary", readonly=True, copy=False
-    )
-
-    _sql_constraints = [
-        (
-            "minutes_number_uniq",
-            "unique(company_id, minutes_number)",
-            "A minutes number is given once in the register of deliberations.",
-        ),
-    ]
 
     # ------------------------------------------------------------------
     # Computes
@@ -260,48 +240,31 @@ class CoopAssembly(models.Model):
             assembly.ballot_count = counts.get(assembly, 0)
 
     # ------------------------------------------------------------------
-    # CRUD
+    # State guard (coop.state.guard.mixin)
     # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if (ACTION_FIELDS - {"state"}) & set(vals) or vals.get("state", "draft") != "draft":
-                raise UserError(_("An assembly starts as a draft; its actions move it on."))
-        return super().create(vals_list)
+    def _coop_guard_messages(self):
+        return {
+            "action": _(
+                "The status, minutes number and audit chain of an assembly change only "
+                "through its actions (convene, open, close...)."
+            ),
+            "create": _("An assembly starts as a draft; its actions move it on."),
+            "unlink": _("Only draft assemblies can be deleted; cancel the others."),
+        }
 
-    def write(self, vals):
-        if ACTION_FIELDS & set(vals):
-            raise UserError(
-                _(
-                    "The status, minutes number and audit chain of an assembly change only "
-                    "through its actions (convene, open, close...)."
-                )
-            )
-        frozen = {"company_id", "national", "assembly_type", "census_date"}
-        if frozen & set(vals) and any(a.state != "draft" for a in self):
-            raise UserError(
-                _("The cooperative, type and census of a convened assembly cannot change.")
-            )
-        if "date" in vals and any(a.state in ("open", "closed") for a in self):
-            raise UserError(_("The date of an assembly that was held cannot change."))
-        locked = {"minutes_notes", "chair_id", "secretary_id", "name", "agenda", "place"}
-        if locked & set(vals) and any(
-            a.state == "closed" and (a.chair_signed_on or a.secretary_signed_on) for a in self
-        ):
-            raise UserError(_("Signed minutes cannot be changed."))
-        return super().write(vals)
-
-    def _action_write(self, vals):
-        """Write the fields only actions set, once they checked their rules.
-
-        Private, so not callable over RPC; access rights still apply.
-        """
-        return super().write(vals)  # pylint: disable=super-method-mismatch
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        if any(a.state != "draft" for a in self):
-            raise UserError(_("Only draft assemblies can be deleted; cancel the others."))
+    def _coop_guard_rules(self):
+        return [
+            GuardRule(
+                CONVENED_FIELDS,
+                lambda a: a.state != "draft",
+                _("The cooperative, type and census of a convened assembly cannot change."),
+            ),
+            GuardRule(
+                frozenset({"date"}),
+                lambda a: a.state in ("open", "closed"),
+                _("The date of an assembly that was held cannot change."),
+            ),
+        ]
 
     # ------------------------------------------------------------------
     # Life cycle
@@ -363,7 +326,7 @@ class CoopAssembly(models.Model):
                 raise UserError(
                     _("Assembly %(assembly)s has no member in its census.", assembly=assembly.name)
                 )
-            assembly._action_write({"state": "convened", "convened_date": today})
+            assembly._guarded_write({"state": "convened", "convened_date": today})
             assembly.resolution_ids.filtered(lambda r: r.state == "draft").action_propose()
         return True
 
@@ -433,7 +396,7 @@ class CoopAssembly(models.Model):
 
     def action_open(self):
         self._check_assembly_state(("convened",), _("Opening"))
-        self._action_write({"state": "open", "opened_at": fields.Datetime.now()})
+        self._guarded_write({"state": "open", "opened_at": fields.Datetime.now()})
         return True
 
     def action_close(self):
@@ -471,21 +434,19 @@ class CoopAssembly(models.Model):
             voting._close_vote()
             assembly.resolution_ids.filtered(
                 lambda r: r.state in ("draft", "proposed")
-            )._action_write({"state": "withdrawn"})
-            number = assembly.company_id._coop_get_deliberation_sequence().next_by_id()
+            )._guarded_write({"state": "withdrawn"})
             assembly._link_ballots()
-            assembly._action_write(
+            assembly._guarded_write(
                 {
                     "state": "closed",
                     "closed_at": fields.Datetime.now(),
-                    "minutes_number": number,
-                    "audit_head": assembly._audit_chain_head(),
+                    **assembly._minutes_values_at_close(),
                 }
             )
 
     def action_cancel(self):
         self._check_assembly_state(("draft", "convened"), _("Cancelling"))
-        self._action_write({"state": "cancelled"})
+        self._guarded_write({"state": "cancelled"})
         return True
 
     def action_draft(self):
@@ -493,7 +454,7 @@ class CoopAssembly(models.Model):
         self._check_assembly_state(("cancelled",), _("Resetting to draft"))
         if any(a.convened_date for a in self):
             raise UserError(_("A convened assembly cannot go back to draft; create a new one."))
-        self._action_write({"state": "draft"})
+        self._guarded_write({"state": "draft"})
         return True
 
     def action_second_convocation(self):
@@ -525,7 +486,7 @@ class CoopAssembly(models.Model):
             new = resolution.copy({"assembly_id": second.id, "state": "draft"})
             for amendment in resolution.amendment_ids:
                 amendment.copy({"assembly_id": second.id, "parent_id": new.id, "state": "draft"})
-        self.resolution_ids._action_write({"state": "withdrawn"})
+        self.resolution_ids._guarded_write({"state": "withdrawn"})
         self.write({"quorum_failed": True})
         self.action_close()
         return {
@@ -534,32 +495,6 @@ class CoopAssembly(models.Model):
             "res_id": second.id,
             "view_mode": "form",
         }
-
-    def action_sign_chair(self):
-        self._sign("chair")
-        return True
-
-    def action_sign_secretary(self):
-        self._sign("secretary")
-        return True
-
-    def _sign(self, role):
-        for assembly in self:
-            if assembly.state != "closed":
-                raise UserError(_("Minutes are signed once the assembly is closed."))
-            person = assembly.chair_id if role == "chair" else assembly.secretary_id
-            if not person:
-                raise UserError(_("Name the chair and the secretary before signing."))
-            if assembly[f"{role}_signed_on"]:
-                raise UserError(_("These minutes are already signed."))
-            assembly._action_write({f"{role}_signed_on": fields.Datetime.now()})
-            assembly.message_post(
-                body=_(
-                    "Minutes %(number)s signed by %(person)s.",
-                    number=assembly.minutes_number,
-                    person=person.name,
-                )
-            )
 
     # ------------------------------------------------------------------
     # Convocations
@@ -605,235 +540,6 @@ class CoopAssembly(models.Model):
         if not paper:
             raise UserError(_("Every member of this census is convened by email."))
         return self.env.ref("coop_governance.action_report_convocation").report_action(paper)
-
-    def action_print_minutes(self):
-        """Print the minutes; while the assembly is open they print as a marked draft."""
-        self.ensure_one()
-        if self.state not in ("open", "closed"):
-            raise UserError(_("The minutes are printed once the assembly is open (as a draft)."))
-        return self.env.ref("coop_governance.action_report_minutes").report_action(self)
-
-    def _minutes_attendance(self):
-        """Attendance by college (and a total line) for the minutes, in one query."""
-        self.ensure_one()
-        groups = (
-            self.env["coop.assembly.voter"]
-            .sudo()
-            ._read_group([("assembly_id", "=", self.id)], ["college_id", "attendance"], ["__count"])
-        )
-        lines = {}
-        for college, attendance, count in groups:
-            name = college.name if college else _("No college")
-            line = lines.setdefault(
-                name,
-                {
-                    "college": name,
-                    "census": 0,
-                    "present": 0,
-                    "remote": 0,
-                    "represented": 0,
-                    "postal": 0,
-                    "attending": 0,
-                    "total_line": False,
-                },
-            )
-            line["census"] += count
-            if attendance != "absent":
-                line[attendance] += count
-                line["attending"] += count
-        result = sorted(lines.values(), key=lambda line: line["college"])
-        total = {"college": _("Total"), "total_line": True}
-        for key in ("census", "present", "remote", "represented", "postal", "attending"):
-            total[key] = sum(line[key] for line in result)
-        return [*result, total]
-
-    # ------------------------------------------------------------------
-    # Audit chain
-    # ------------------------------------------------------------------
-    @api.model
-    def _hash_link(self, previous, content):
-        return hashlib.sha256((previous + content).encode()).hexdigest()
-
-    def _link_ballots(self):
-        """Link the ballots committed since the last run into each assembly's chain.
-
-        One linker at a time per assembly (advisory lock, not a lock of the assembly's row:
-        every ballot being cast checks that row's key, and a row updated or locked for
-        update under it would make it wait or fail), in the order ballots were stored.
-        Runs every minute (cron), when a vote closes and before the chain is verified.
-        Return the number linked.
-        """
-        Ballot = self.env["coop.ballot"]
-        Ballot.flush_model()
-        cr = self.env.cr
-        linked = 0
-        for assembly in self:
-            cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CHAIN_LOCK, assembly.id])
-            index, previous = assembly._audit_chain_tail()
-            cr.execute(
-                """
-                SELECT id, resolution_id, voter_id, COALESCE(choice, ''), channel,
-                       COALESCE(cast_by_id, 0), college_id, COALESCE(approvals, '')
-                  FROM coop_ballot
-                 WHERE assembly_id = %s AND chain_index IS NULL
-              ORDER BY id
-                """,
-                [assembly.id],
-            )
-            rows = []
-            for ballot_id, *content in cr.fetchall():
-                index += 1
-                digest = self._hash_link(previous, Ballot._canonical(assembly.id, index, *content))
-                rows.append((ballot_id, index, previous, digest))
-                previous = digest
-            if not rows:
-                continue
-            # SQL on purpose: the ORM refuses any write on a ballot; the chain fields are
-            # filled here once, where they are still empty.
-            cr.execute(
-                """
-                UPDATE coop_ballot b SET chain_index = v.idx, prev_hash = v.prev, hash = v.hash
-                  FROM (SELECT unnest(%s::int[]) id, unnest(%s::int[]) idx,
-                               unnest(%s::varchar[]) prev, unnest(%s::varchar[]) hash) v
-                 WHERE b.id = v.id AND b.chain_index IS NULL
-                """,
-                [list(column) for column in zip(*rows, strict=True)],
-            )
-            linked += len(rows)
-        Ballot.invalidate_model(["chain_index", "prev_hash", "hash"])
-        return linked
-
-    @api.model
-    def _cron_link_ballots(self):
-        """Scheduled action: link the new ballots of every assembly that has some."""
-        self.env["coop.ballot"].flush_model()
-        # Open assemblies only: closing links the rest, and a ballot of a closed assembly
-        # left out of its chain is an anomaly the verification must report, not hide.
-        self.env.cr.execute(
-            """
-            SELECT DISTINCT b.assembly_id FROM coop_ballot b
-              JOIN coop_assembly a ON a.id = b.assembly_id
-             WHERE b.chain_index IS NULL AND a.state = 'open'
-            """
-        )
-        assemblies = self.browse([row[0] for row in self.env.cr.fetchall()])
-        return assemblies._link_ballots()
-
-    def _audit_chain_tail(self):
-        """(index, hash) of the last linked ballot; (0, genesis) for an empty chain."""
-        self.ensure_one()
-        self.env["coop.ballot"].flush_model()
-        self.env.cr.execute(
-            "SELECT chain_index, hash FROM coop_ballot "
-            "WHERE assembly_id = %s AND chain_index IS NOT NULL "
-            "ORDER BY chain_index DESC LIMIT 1",
-            [self.id],
-        )
-        return self.env.cr.fetchone() or (0, GENESIS_HASH)
-
-    def _audit_chain_head(self):
-        return self._audit_chain_tail()[1]
-
-    def verify_audit_chain(self):
-        """Recompute the chain; return {'ok', 'broken_ballot', 'message'}.
-
-        Checks each ballot's link to the previous one and its content hash, the
-        chain head written in the minutes, the seal of each secret urn and the seal of
-        the results stored when each vote closed.
-        """
-        self.ensure_one()
-        self.env["coop.ballot"].flush_model()
-        if self.state != "closed":
-            self._link_ballots()  # a closed assembly's chain is only read
-        self.env.cr.execute(
-            """
-            SELECT id, chain_index, prev_hash, hash, receipt, resolution_id, voter_id,
-                   COALESCE(choice, ''), channel, COALESCE(cast_by_id, 0), college_id,
-                   COALESCE(approvals, '')
-              FROM coop_ballot
-             WHERE assembly_id = %s
-          ORDER BY chain_index NULLS LAST, id
-            """,
-            [self.id],
-        )
-        Ballot = self.env["coop.ballot"]
-        previous = GENESIS_HASH
-        expected_index = 1
-        for row in self.env.cr.fetchall():
-            ballot_id, index, prev_hash, stored, receipt, *content = row
-            link = Ballot.browse(ballot_id)
-            if index is None:
-                return self._audit_failure(
-                    link, _("ballot %(id)s is not in the chain", id=ballot_id)
-                )
-            if index != expected_index:
-                return self._audit_failure(
-                    link, _("ballot #%(index)s is missing from the chain", index=expected_index)
-                )
-            computed = self._hash_link(previous, Ballot._canonical(self.id, index, *content))
-            if prev_hash != previous or computed != stored:
-                return self._audit_failure(
-                    link, _("ballot #%(index)s does not match its hash", index=index)
-                )
-            if receipt and receipt != Ballot._receipt(self.id, *content):
-                return self._audit_failure(
-                    link, _("ballot #%(index)s does not match its receipt", index=index)
-                )
-            previous = stored
-            expected_index += 1
-        if self.audit_head and self.audit_head != previous:
-            return self._audit_failure(
-                Ballot, _("the chain head differs from the one written in the minutes")
-            )
-        for resolution in self.resolution_ids.filtered(lambda r: r.secret and r.urn_seal):
-            if resolution._urn_seal() != resolution.urn_seal:
-                return self._audit_failure(
-                    Ballot,
-                    _(
-                        "the secret urn of resolution %(resolution)s was altered",
-                        resolution=resolution.display_name,
-                    ),
-                )
-        for resolution in self.resolution_ids.filtered("result_seal"):
-            if resolution._result_seal() != resolution.result_seal:
-                return self._audit_failure(
-                    Ballot,
-                    _(
-                        "the results of resolution %(resolution)s were altered after its "
-                        "vote closed",
-                        resolution=resolution.display_name,
-                    ),
-                )
-        return {
-            "ok": True,
-            "broken_ballot": False,
-            "message": _(
-                "Audit chain intact: %(count)s ballots, head %(head)s.",
-                count=expected_index - 1,
-                head=previous,
-            ),
-        }
-
-    def _audit_failure(self, ballot, reason):
-        return {
-            "ok": False,
-            "broken_ballot": ballot.id or False,
-            "message": _("Audit chain broken: %(reason)s.", reason=reason),
-        }
-
-    def action_verify_audit_chain(self):
-        self.ensure_one()
-        result = self.verify_audit_chain()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": _("Audit chain"),
-                "message": result["message"],
-                "type": "success" if result["ok"] else "danger",
-                "sticky": not result["ok"],
-            },
-        }
 
     # ------------------------------------------------------------------
     # Smart buttons

@@ -2,11 +2,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.coop_membership.models.coop_member import ACTIVE_STATES
+from odoo.addons.coop_membership.models.coop_state_guard_mixin import GuardRule
 
-# Counted when the vote closes (see _action_write), never typed in.
-RESULT_FIELDS = {"approval_count", "score", "rank", "elected"}
+# Counted when the vote closes (see coop.state.guard.mixin), never typed in.
+RESULT_FIELDS = frozenset({"approval_count", "score", "rank", "elected"})
 # Who stands in which election: fixed once the vote opens.
-STANDING_FIELDS = {"resolution_id", "member_id", "state"}
+STANDING_FIELDS = frozenset({"resolution_id", "member_id", "state"})
 OPEN_STATES = ("draft", "proposed")
 
 
@@ -15,7 +16,9 @@ class CoopCandidacy(models.Model):
 
     _name = "coop.candidacy"
     _description = "Candidacy"
+    _inherit = ["coop.state.guard.mixin"]
     _order = "resolution_id, rank, sequence, id"
+    _coop_action_fields = RESULT_FIELDS
 
     resolution_id = fields.Many2one(
         "coop.resolution",
@@ -60,28 +63,28 @@ class CoopCandidacy(models.Model):
         candidacies._check_can_stand()
         return candidacies
 
-    def write(self, vals):
-        if RESULT_FIELDS & set(vals):
-            raise UserError(
-                _(
-                    "The approvals, score, rank and election of a candidate are counted when "
-                    "the vote closes; they cannot be typed in."
-                )
+    def _coop_guard_messages(self):
+        counted = _(
+            "The approvals, score, rank and election of a candidate are counted when "
+            "the vote closes; they cannot be typed in."
+        )
+        return {
+            "action": counted,
+            "create": counted,
+            "unlink": _("The candidates of an election put to the vote cannot change."),
+        }
+
+    def _coop_guard_rules(self):
+        return [
+            GuardRule(
+                STANDING_FIELDS,
+                lambda c: c.resolution_id.state not in OPEN_STATES,
+                _("The candidates of an election put to the vote cannot change."),
             )
-        if STANDING_FIELDS & set(vals) and any(
-            c.resolution_id.state not in OPEN_STATES for c in self
-        ):
-            raise UserError(_("The candidates of an election put to the vote cannot change."))
-        return super().write(vals)
+        ]
 
-    def _action_write(self, vals):
-        """Write the counted results; private, so not callable over RPC."""
-        return super().write(vals)  # pylint: disable=super-method-mismatch
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_before_vote(self):
-        if any(c.resolution_id.state not in OPEN_STATES for c in self):
-            raise UserError(_("The candidates of an election put to the vote cannot change."))
+    def _coop_guard_undeletable(self):
+        return self.filtered(lambda c: c.resolution_id.state not in OPEN_STATES)
 
     def _check_can_stand(self):
         for candidacy in self:

@@ -182,6 +182,16 @@ class TestVote(GovernanceCommon):
             )
         self.assertEqual(self.assembly.state, "open")
 
+    def test_forged_guard_pass_does_not_open_the_guard(self):
+        """The secretary sends the actions' context key herself, as any caller over RPC
+        can: a status or results still cannot be typed in."""
+        resolution = self.resolution
+        state = resolution.state
+        for forged in (True, "1", {"model": "coop.resolution", "ids": resolution.ids}):
+            with self.assertRaisesRegex(UserError, "only through its actions"):
+                resolution.with_context(coop_guard_pass=forged).write({"state": "adopted"})
+        self.assertEqual(resolution.state, state)
+
     def test_secret_ballot_cannot_be_linked(self):
         """A secret vote keeps who voted apart from what they voted; its urn is sealed."""
         resolution = self.resolution_3
