@@ -15,4 +15,7 @@ from . import coop_poll_option
 from . import coop_poll_participation
 from . import coop_poll_answer
 from . import coop_poll_tally
+from . import coop_poll_response
+from . import coop_poll_response_line
+from . import coop_poll_types
 from . import coop_candidacy
