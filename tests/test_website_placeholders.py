@@ -22,7 +22,7 @@ class TestWebsitePlaceholders(HttpCase):
         super().setUpClass()
         website = cls.env["website"].get_current_website()
         cls.company = website.company_id
-        admin = new_test_user(
+        cls.admin = admin = new_test_user(
             cls.env,
             login="website_admin",
             groups="base.group_user,base.group_system,base.group_partner_manager",
@@ -56,7 +56,18 @@ class TestWebsitePlaceholders(HttpCase):
 
     def test_nothing_shown_for_details_the_cooperative_has_not_given(self):
         """Without a phone, the header and footer show no phone line at all."""
-        self.company.phone = False
+        self.company.with_user(self.admin).phone = False
         page = self.url_open("/").text
         self.assertNotIn("tel:", page)
         self.assertIn("mailto:contact@energies-citoyennes.example", page)
+
+    def test_footer_links_only_to_the_cooperative_networks(self):
+        """The footer shows no icon to Odoo's social accounts; a network given is shown."""
+        website = self.env["website"].get_current_website().with_user(self.admin)
+        website.write({"social_facebook": False, "social_twitter": False, "social_linkedin": False})
+        page = self.url_open("/").text
+        self.assertNotIn("/website/social/", page)
+        website.social_linkedin = "https://www.linkedin.com/company/energies-citoyennes"
+        page = self.url_open("/").text
+        self.assertIn("/website/social/linkedin", page)
+        self.assertNotIn("/website/social/facebook", page)

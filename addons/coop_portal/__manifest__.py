@@ -50,6 +50,7 @@
     "demo": [
         "demo/coop_portal_demo.xml",
         "demo/coop_local_group_demo.xml",
+        "demo/website_demo.xml",
     ],
     "assets": {
         # Fonts served by Odoo, none from Google (issue #23 §3): before website's
