@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import email_normalize, hmac
+from odoo.tools import SQL, email_normalize, hmac
 
 # What a member types from a paper letter: no 0/O, 1/I/L or U/V to confuse, upper case,
 # printed in two groups of five. 31 symbols ** 10 is about 50 bits: with five tries an
@@ -68,7 +68,12 @@ class CoopActivationCode(models.Model):
         res = super().init()
         cr = self.env.cr
         # The hash lives outside the ORM: no read, export or RPC reaches it.
-        cr.execute(f'ALTER TABLE "{self._table}" ADD COLUMN IF NOT EXISTS code_hash varchar')
+        cr.execute(
+            SQL(
+                "ALTER TABLE %s ADD COLUMN IF NOT EXISTS code_hash varchar",
+                SQL.identifier(self._table),
+            )
+        )
         # One row per key counting attempts, and one per attempt (see _coop_count_attempt),
         # and the link requests waiting for the scheduled action: nothing else reads
         # them, so no models.
@@ -147,8 +152,12 @@ class CoopActivationCode(models.Model):
         for code in codes:
             plain = "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
             self.env.cr.execute(
-                f'UPDATE "{self._table}" SET code_hash = %s WHERE id = %s',
-                [code._coop_hash(plain), code.id],
+                SQL(
+                    "UPDATE %s SET code_hash = %s WHERE id = %s",
+                    SQL.identifier(self._table),
+                    code._coop_hash(plain),
+                    code.id,
+                )
             )
             printed[code.member_id.id] = f"{plain[:5]}-{plain[5:]}"
         return printed
@@ -173,14 +182,18 @@ class CoopActivationCode(models.Model):
         hashes = {}
         if candidates:
             self.env.cr.execute(
-                f'SELECT id, code_hash FROM "{self._table}" WHERE id IN %s',
-                [tuple(candidates.ids)],
+                SQL(
+                    "SELECT id, code_hash FROM %s WHERE id IN %s",
+                    SQL.identifier(self._table),
+                    tuple(candidates.ids),
+                )
             )
             hashes = dict(self.env.cr.fetchall())
         found = candidates.filtered(
             lambda c: hashes.get(c.id) and secrets.compare_digest(hashes[c.id], c._coop_hash(typed))
         )
-        if not found:
+        # A letter printed for an organisation's former representative opens nothing.
+        if not found or found.partner_id != (member.representative_id or member.partner_id):
             raise wrong
         if found.state == "used":
             raise UserError(
@@ -392,8 +405,11 @@ class CoopActivationCode(models.Model):
             member = self._coop_lookup_member(company, number)
             code = self._coop_find(member, code)
             login = self._coop_check_login(login, code.partner_id)
-            if len(password or "") < 8:
-                raise UserError(_("Choose a password of at least 8 characters."))
+            # Odoo's password policy (auth_password_policy), the rule of every password of
+            # the database; it lets an empty password through, this page does not.
+            if not password:
+                raise UserError(_("Choose a password."))
+            self.env["res.users"]._check_password_policy([password])
             if password != confirm_password:
                 raise UserError(_("The two passwords differ: type the same password twice."))
             user = self._coop_person_user(code.partner_id, login)

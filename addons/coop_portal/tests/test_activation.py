@@ -275,6 +275,8 @@ class TestActivationCode(ActivationCase):
     def test_wrong_login_or_password_keeps_the_code(self):
         """A taken login, a short password or two different passwords are refused: no
         account, and the code still works after."""
+        # Odoo's minimum in a real database (the demo's is 4: its passwords are the logins).
+        self.env["ir.config_parameter"].set_param("auth_password_policy.minlength", "8")
         code = self.marcel_code()
         for kw, message in (
             ({"login": "claire"}, "This login is taken"),
@@ -291,6 +293,19 @@ class TestActivationCode(ActivationCase):
         self.assertEqual(
             self.activate(code, login="Marcel.Bonnet@Example.org"), "marcel.bonnet@example.org"
         )
+
+    def test_letter_of_a_former_representative(self):
+        """The letter printed for the Commune de Die's representative opens nothing once
+        the commune names another representative."""
+        die = self.env.ref("coop_membership.member_commune_die")
+        code = self.print_letters(die, user=self.officer_ara)[2][0]
+        with superuser_setup("the commune names a new representative"):
+            die.representative_id = self.env["res.partner"].create({"name": "Paul Nouveau"})
+        with self.assertRaisesRegex(UserError, "does not match this member number"):
+            self.Code.with_user(self.visitor)._coop_activate_with_code(
+                die.company_id.id, die.member_number, code, "paul.nouveau", PASSWORD, PASSWORD
+            )
+        self.assertFalse(die.representative_id.user_ids)
 
     def test_staff_account_is_never_opened_by_a_letter(self):
         """A member who is also staff cannot have their back-office account taken over
