@@ -33,6 +33,7 @@
         "views/coop_portal_engagement_templates.xml",
         "views/coop_portal_event_templates.xml",
         "views/coop_portal_group_templates.xml",
+        "views/coop_portal_group_poll_templates.xml",
         "views/coop_local_group_views.xml",
         "views/res_company_views.xml",
         "views/coop_portal_privacy_templates.xml",

@@ -9,3 +9,4 @@ from . import event_waitlist
 from . import forum
 from . import auth_signup
 from . import activation
+from . import group_polls

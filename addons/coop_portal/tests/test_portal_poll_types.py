@@ -3,6 +3,8 @@ from datetime import datetime, timedelta
 from odoo import fields
 from odoo.tests import tagged
 
+from odoo.addons.coop_membership.tests.role_guard import superuser_setup
+
 from .common import CoopPortalCase
 
 
@@ -123,3 +125,42 @@ class TestPortalPollTypes(CoopPortalCase):
         page = self.url_open(url).text
         self.assertIn("Best slot:", page)
         self.assertIn("Mardi 12 janvier, 18 h", page.split("Best slot:")[1][:200])
+
+
+@tagged("post_install", "-at_install")
+class TestPortalGroupTimePollTour(CoopPortalCase):
+    """A local group finds a date with a time poll, in Chromium."""
+
+    def test_local_group_finds_a_date(self):
+        """Bernard, coordinator of Valence, proposes two evenings from the group's page
+        and answers; Romain, member of the group, answers; Tuesday is the best slot."""
+        valence = self.env.ref("coop_engagement.coop_local_group_valence")
+        with superuser_setup("arrange: Romain belongs to the Valence group"):
+            self.env["coop.local.group.membership"].create(
+                {"local_group_id": valence.id, "partner_id": self.member_romain.partner_id.id}
+            )
+        self.start_tour("/cooperative/groups", "coop_portal_group_time_poll_tour", login="bernard")
+        poll = self.env["coop.poll"].search([("local_group_id", "=", valence.id)])
+        self.assertEqual((poll.choice_type, poll.state), ("time", "open"))
+        self.assertEqual(len(poll.option_ids), 2)
+        self.start_tour("/my/assemblies", "coop_portal_group_time_poll_answer_tour", login="romain")
+        self.assertEqual(poll.participation_count, 2)
+        rows = poll.get_set_results()["rows"]
+        self.assertEqual((rows[0]["option"].slot.day, rows[0]["yes"]), (12, 2))
+
+    def test_only_coordinators_reach_the_form(self):
+        """Romain, not a coordinator, gets 404 on the group's "find a date" page; a form
+        with fewer than two slots is refused and creates nothing."""
+        valence = self.env.ref("coop_engagement.coop_local_group_valence")
+        url = f"/cooperative/groups/{valence.id}/polls/new"
+        self.authenticate("romain", "romain")
+        self.assertEqual(self.url_open(url).status_code, 404)
+        self.authenticate("bernard", "bernard")
+        self.assertIn(
+            "Find a date with the group", self.url_open(f"/cooperative/groups/{valence.id}").text
+        )
+        response = self.post_form(
+            url, {"name": "Réunion", "slot_1": "2027-01-11T18:00", "date_close": "2099-01-01"}
+        )
+        self.assertIn("at least two slots", response.text)
+        self.assertFalse(self.env["coop.poll"].search_count([("local_group_id", "=", valence.id)]))
