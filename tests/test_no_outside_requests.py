@@ -34,6 +34,9 @@ NOT_PAGES = {
     "/event/<int:event_id>/coop/waitlist": "form action, redirects to the event page",
     "/event/<int:event_id>/coop/waitlist/leave": "form action, redirects to the event page",
     "/cooperative/groups/<int:group_id>/volunteer": "form action, redirects to the group",
+    # The next pages of a list: the template of its first page, visited.
+    "/my/cooperative/<int:member_id>/page/<int:page>": "the member page, paged",
+    "/my/documents/page/<int:page>": "/my/documents, paged",
 }
 # Odoo's own pages of the website and the member space.
 PUBLIC_PAGES = (
@@ -114,7 +117,7 @@ new Promise((resolve) => {
         if ((document.readyState === "complete" && still >= 2) || Date.now() - started > 4000) {
             resolve(true);
         } else {
-            setTimeout(tick, 150);
+            setTimeout(tick, 100);
         }
     };
     tick();
@@ -193,7 +196,7 @@ class TestNoOutsideRequests(CoopPortalCase):
 
         Anonymous: Odoo's public pages and the public coop routes. Bernard: the website
         as a member, his member space and every coop route with his own ids. Nadia: the
-        website, Odoo's member pages and the coop routes that need no membership (she
+        home page, Odoo's member pages and the coop routes that need no membership (she
         moderates the forum of Bernard's cooperative; its queues are coop routes).
         """
         member = self.member_bernard
@@ -209,7 +212,7 @@ class TestNoOutsideRequests(CoopPortalCase):
         personal = ("member_id", "voter_id", "poll_id")
         # Logged in, the website's pages show a menu of one's own: visited again; the
         # login, signup and reset pages are for visitors only.
-        public = PUBLIC_PAGES if who is None else ("/", "/event", "/forum")
+        public = {None: PUBLIC_PAGES, "member": ("/", "/event", "/forum")}.get(who, ("/",))
         pages = [page.format(**self.slugs) for page in public]
         for url, auth in self._coop_page_routes().items():
             if (
