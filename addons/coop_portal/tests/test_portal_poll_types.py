@@ -5,6 +5,7 @@ from odoo.tests import tagged
 
 from odoo.addons.coop_membership.tests.role_guard import superuser_setup
 
+from . import test_portal_accessibility as a11y
 from .common import CoopPortalCase
 
 
@@ -164,3 +165,44 @@ class TestPortalGroupTimePollTour(CoopPortalCase):
         )
         self.assertIn("at least two slots", response.text)
         self.assertFalse(self.env["coop.poll"].search_count([("local_group_id", "=", valence.id)]))
+
+
+@tagged("post_install", "-at_install")
+class TestPortalPollTypesAccessibility(TestPortalPollTypes):
+    """The new poll pages, checked by axe-core in Chromium (no serious or critical
+    violation), as in test_portal_accessibility."""
+
+    # Only the audit below runs here, not the flows of the parent class again.
+    test_ranked_ballot_with_duplicates_or_gaps_is_refused = None
+    test_score_out_of_range_and_closed_poll = None
+    test_consent_block_without_reason_and_foreign_poll = None
+    test_time_poll_shows_the_best_slot = None
+    assert_accessible = a11y.TestPortalAccessibility.assert_accessible
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        axe = a11y.repo_root() / a11y.AXE_PATH
+        cls.axe_source = axe.read_text(encoding="utf-8") if axe.is_file() else None
+
+    def test_poll_pages_are_accessible(self):
+        """Bernard's ranked, score, time (with its results) and consent poll pages and the
+        coordinator's "find a date" form have no serious or critical axe violation."""
+        self.assertTrue(self.axe_source, "axe-core is installed by `npm ci` (make test)")
+        time_poll = self._poll(
+            "time",
+            options=(
+                {"name": "Lundi 18 h", "slot": datetime(2027, 1, 11, 17)},
+                {"name": "Mardi 18 h", "slot": datetime(2027, 1, 12, 17)},
+            ),
+        )
+        monday, tuesday = time_poll.option_ids.ids
+        time_poll.answer_set(self.member_romain, {monday: "no", tuesday: "yes"})
+        polls = [self._poll("ranked"), self._poll("score"), self._poll("consent", options=())]
+        valence = self.env.ref("coop_engagement.coop_local_group_valence")
+        for url in [
+            *(f"/my/polls/{poll.id}/{self.member_bernard.id}" for poll in [*polls, time_poll]),
+            f"/cooperative/groups/{valence.id}/polls/new",
+        ]:
+            with self.subTest(url=url):
+                self.assert_accessible(url, login="bernard")
