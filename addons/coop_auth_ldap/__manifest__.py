@@ -10,7 +10,7 @@
     "maintainers": ["coop-suite"],
     "license": "AGPL-3",
     "development_status": "Beta",
-    "depends": ["coop_auth", "auth_ldap"],
+    "depends": ["coop_portal", "auth_ldap"],
     "external_dependencies": {"python": ["python-ldap"]},
     "data": [
         "views/res_company_ldap_views.xml",

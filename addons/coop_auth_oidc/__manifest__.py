@@ -11,7 +11,7 @@
     "license": "AGPL-3",
     "development_status": "Beta",
     # Optional: no other coop module depends on this one.
-    "depends": ["coop_auth", "auth_oidc"],
+    "depends": ["coop_portal", "auth_oidc"],
     "data": [
         "data/auth_oauth_provider_data.xml",
         "views/auth_oauth_provider_views.xml",

@@ -41,6 +41,8 @@
         "views/coop_capital_menus.xml",
     ],
     "demo": [
+        # First: the demo's short passwords need the lower minimum before the users exist.
+        "demo/auth_password_policy_demo.xml",
         "demo/coop_membership_demo.xml",
         "demo/coop_capital_chart_demo.xml",
         "demo/coop_capital_demo.xml",

@@ -10,7 +10,21 @@
     "maintainers": ["coop-suite"],
     "license": "AGPL-3",
     "development_status": "Beta",
-    "depends": ["coop_engagement", "portal", "website", "website_event", "website_forum"],
+    # auth_totp_mail_enforce: Odoo's own "2FA required" flow (a code by email until the
+    # person sets up an authenticator app), applied to the staff; auth_totp_portal: members
+    # set up two-factor authentication in /my. auth_password_policy_portal/_signup: Odoo's
+    # minimum password length on the member space's password change and on signup.
+    "depends": [
+        "coop_engagement",
+        "portal",
+        "website",
+        "website_event",
+        "website_forum",
+        "auth_totp_portal",
+        "auth_totp_mail_enforce",
+        "auth_password_policy_portal",
+        "auth_password_policy_signup",
+    ],
     "data": [
         "security/ir.model.access.csv",
         "security/coop_portal_security.xml",
@@ -52,6 +66,7 @@
         "demo/coop_portal_demo.xml",
         "demo/coop_local_group_demo.xml",
         "demo/website_demo.xml",
+        "demo/ir_config_parameter_demo.xml",
     ],
     "assets": {
         # Fonts served by Odoo, none from Google (issue #23 §3): before website's

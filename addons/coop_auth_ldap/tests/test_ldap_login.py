@@ -1,6 +1,6 @@
 from odoo.tests import tagged
 
-from odoo.addons.coop_auth.tests.common import CoopLoginCase
+from odoo.addons.coop_portal.tests.common import CoopLoginCase
 
 from .slapd import BASE_DN, SERVICE_DN, SERVICE_PW, Slapd
 

@@ -15,7 +15,7 @@ class ResUsers(models.Model):
         Odoo's auth_oauth knows a user by (provider, subject); failing that it signs up a
         new user and a new contact. Here a subject the provider never sent before is
         matched by its email address to the one member with that address (the account
-        is made on the member's own contact, see ``coop_auth``) and remembered on that
+        is made on the member's own contact, see ``coop_portal``) and remembered on that
         account; anyone else is refused. The address counts only when the provider says
         it verified it (``email_verified``) or is trusted for it (its directory is the
         cooperative's). An account already tied to another identity is never re-tied.

@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlparse
 
 from odoo.tests import tagged
 
-from odoo.addons.coop_auth.tests.common import CoopLoginCase
+from odoo.addons.coop_portal.tests.common import CoopLoginCase
 
 from .oidc_mock import OidcProvider
 

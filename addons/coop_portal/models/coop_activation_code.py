@@ -405,8 +405,11 @@ class CoopActivationCode(models.Model):
             member = self._coop_lookup_member(company, number)
             code = self._coop_find(member, code)
             login = self._coop_check_login(login, code.partner_id)
-            if len(password or "") < 8:
-                raise UserError(_("Choose a password of at least 8 characters."))
+            # Odoo's password policy (auth_password_policy), the rule of every password of
+            # the database; it lets an empty password through, this page does not.
+            if not password:
+                raise UserError(_("Choose a password."))
+            self.env["res.users"]._check_password_policy([password])
             if password != confirm_password:
                 raise UserError(_("The two passwords differ: type the same password twice."))
             user = self._coop_person_user(code.partner_id, login)

@@ -13,6 +13,14 @@ class ResConfigSettings(models.TransientModel):
         help="How long the code printed on a paper member's admission letter opens their "
         "account. Printing the letter again makes a new code.",
     )
+    coop_staff_2fa = fields.Selection(
+        [("required", "Required"), ("optional", "Optional")],
+        string="Staff Two-Factor Authentication",
+        config_parameter="coop_portal.staff_2fa",
+        default="required",
+        help="Required: officers, accountants and managers enter, after their password, the "
+        "code of their authenticator app or else a code sent to them by email.",
+    )
     # The tile server of the local groups map, per cooperative (see res.company).
     coop_map_tile_url = fields.Char(related="company_id.coop_map_tile_url", readonly=False)
     coop_map_tile_attribution = fields.Char(

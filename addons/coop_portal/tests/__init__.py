@@ -28,3 +28,5 @@ from . import test_member_invitation
 from . import test_portal_controllers
 from . import test_activation
 from . import test_portal_poll_types
+from . import test_strong_login
+from . import test_password_policy

@@ -37,7 +37,7 @@ class TestStrongLogin(CoopLoginCase, MockEmail):
         )
         # The codes leave from the cooperative's address (none in the demo data).
         ara.email = "contact@ara.example.org"
-        cls.env["ir.config_parameter"].set_param("coop_auth.staff_2fa", "required")
+        cls.env["ir.config_parameter"].set_param("coop_portal.staff_2fa", "required")
         cls.env["ir.config_parameter"].set_param("base.login_cooldown_after", "3")
         cls.env["ir.config_parameter"].set_param("base.login_cooldown_duration", "60")
 
@@ -87,7 +87,7 @@ class TestStrongLogin(CoopLoginCase, MockEmail):
     def test_policy_off_lets_staff_in_with_password(self):
         """Where the cooperative turned the rule off (the demo has no mail server), the
         officer's password alone opens the back office."""
-        self.env["ir.config_parameter"].set_param("coop_auth.staff_2fa", "optional")
+        self.env["ir.config_parameter"].set_param("coop_portal.staff_2fa", "optional")
         page = self.web_login("officer_2fa", "officer_2fa")
         self.assertNotIn("/web/login/totp", page.url)
         self.assertIn("/odoo", page.url)

@@ -1,2 +1,0 @@
-from . import res_config_settings
-from . import res_users
