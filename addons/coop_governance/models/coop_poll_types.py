@@ -1,3 +1,4 @@
+import csv
 import io
 
 import psycopg2
@@ -378,8 +379,15 @@ class CoopPoll(models.Model):
     # Export of the answers
     # ------------------------------------------------------------------
     def action_export_answers(self):
-        """The answers as a spreadsheet: one line per answer set (or per chosen option
-        of a single/multiple choice poll). Anonymous polls export no names."""
+        """The answers as a spreadsheet (XLSX): one line per answer set (or per chosen
+        option of a single/multiple choice poll). Anonymous polls export no names."""
+        return self._export_answers_action("xlsx")
+
+    def action_export_answers_csv(self):
+        """The same answers as a CSV file (UTF-8, comma-separated)."""
+        return self._export_answers_action("csv")
+
+    def _export_answers_action(self, fmt):
         self.ensure_one()
         if not self.env.user.has_group("coop_governance.group_governance_officer"):
             raise AccessError(_("Only the governance officers export the answers of a poll."))
@@ -387,14 +395,20 @@ class CoopPoll(models.Model):
         poll = self.sudo()
         if poll._results_suppressed():
             raise UserError(_("Too few members answered this anonymous poll to export it."))
-        content = poll._export_xlsx()
+        if fmt == "csv":
+            content, mimetype = poll._export_csv(), "text/csv"
+            name = _("Answers - %s.csv", poll.name)
+        else:
+            content = poll._export_xlsx()
+            mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            name = _("Answers - %s.xlsx", poll.name)
         attachment = self.env["ir.attachment"].create(
             {
-                "name": _("Answers - %s.xlsx", poll.name),
+                "name": name,
                 "raw": content,
                 "res_model": self._name,
                 "res_id": self.id,
-                "mimetype": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                "mimetype": mimetype,
             }
         )
         return {
@@ -454,6 +468,14 @@ class CoopPoll(models.Model):
             header = [_("Option"), _("Answers")]
             rows = [[r["option"].name, r["count"]] for r in self.get_results()]
         return header, rows
+
+    def _export_csv(self):
+        header, rows = self._export_rows()
+        stream = io.StringIO()
+        writer = csv.writer(stream)
+        writer.writerow(header)
+        writer.writerows(rows)
+        return stream.getvalue().encode("utf-8")
 
     def _export_xlsx(self):
         header, rows = self._export_rows()

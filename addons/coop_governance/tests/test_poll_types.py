@@ -161,3 +161,25 @@ class TestPollTypes(GovernanceCommon):
         self.assertEqual(sheet.max_row, 4, "a header and three answer sets")
         for member in self.cons[:3]:
             self.assertNotIn(member.partner_id.name, cells)
+        action = poll.action_export_answers_csv()
+        attachment = self.env["ir.attachment"].browse(
+            int(re.search(r"/web/content/(\d+)", action["url"])[1])
+        )
+        lines = attachment.raw.decode("utf-8").splitlines()
+        self.assertEqual(lines[0], "College,Solar roof,Wind farm")
+        self.assertEqual(sorted(lines[1:]), [",3,2", ",4,0", ",5,1"])
+
+    def test_named_poll_export_names_the_members(self):
+        """A named consent poll exports each member's name, position and reason."""
+        poll = self._poll("consent", options=())
+        poll.answer_set(self.cons[0], consent="block", reason="Trop cher")
+        action = poll.action_export_answers_csv()
+        attachment = self.env["ir.attachment"].browse(
+            int(re.search(r"/web/content/(\d+)", action["url"])[1])
+        )
+        lines = attachment.raw.decode("utf-8").splitlines()
+        self.assertEqual(lines[0], "Member,College,Position,Reason")
+        self.assertEqual(
+            lines[1],
+            f"{self.cons[0].partner_id.name},{self.cons[0].college_id.name},Block,Trop cher",
+        )
