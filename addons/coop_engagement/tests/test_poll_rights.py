@@ -94,6 +94,15 @@ class TestPollRights(EngagementCommon):
         poll = self.env["coop.poll"].with_user(self.moderator_a).create(vals)
         poll.action_open()
         self.assertEqual(poll.state, "open")
+        # The back-office form as the moderator sees it, results chart included, and the
+        # menu that leads there.
+        models = poll.with_user(self.moderator_a).get_views([(False, "form")])["models"]
+        spec = models["coop.poll"]
+        values = poll.with_user(self.moderator_a).read(list(spec.get("fields", spec)))
+        self.assertIn("Toiture solaire", values[0]["results_html"])
+        menu = self.env.ref("coop_engagement.coop_poll_engagement_menu")
+        visible = self.env["ir.ui.menu"].with_user(self.moderator_a)._visible_menu_ids()
+        self.assertIn(menu.id, visible)
         with self.assertRaises(AccessError):
             self.env["coop.poll"].with_user(self.moderator_b).with_context(
                 allowed_company_ids=self.company_a.ids
