@@ -9,10 +9,11 @@
     "maintainers": ["coop-suite"],
     "license": "AGPL-3",
     "development_status": "Beta",
-    "depends": ["coop_membership"],
+    "depends": ["coop_membership", "web_editor"],
     "data": [
         "security/coop_governance_security.xml",
         "security/ir.model.access.csv",
+        "security/coop_proposal_security.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "report/coop_governance_reports.xml",
@@ -25,6 +26,7 @@
         "views/coop_poll_views.xml",
         "views/res_config_settings_views.xml",
         "views/coop_governance_menus.xml",
+        "views/coop_proposal_views.xml",
     ],
     "demo": [
         "demo/coop_governance_demo.xml",

@@ -19,3 +19,5 @@ from . import coop_poll_response
 from . import coop_poll_response_line
 from . import coop_poll_types
 from . import coop_candidacy
+from . import coop_proposal
+from . import coop_proposal_signature

@@ -1,3 +1,5 @@
+import math
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -134,3 +136,42 @@ class ResCompany(models.Model):
                 )
             )
         return self.coop_deliberation_sequence_id
+
+    # Members' proposals: by default 5 % of the members (members and resigning members)
+    # sign, capped at 100 signatures, so that a small cooperative needs a handful and a
+    # federation of 40,000 members not 2,000; or a fixed number of signatures.
+    coop_proposal_threshold_type = fields.Selection(
+        [("share", "Share of the Members"), ("count", "Number of Members")],
+        string="Proposal Threshold",
+        default="share",
+        required=True,
+    )
+    coop_proposal_threshold_share = fields.Float(
+        string="Proposal Threshold (%)", default=5.0, digits=(5, 2)
+    )
+    coop_proposal_threshold_count = fields.Integer(
+        string="Proposal Threshold (signatures)",
+        default=100,
+        help="The number of signatures required, or the cap of the share when the "
+        "threshold is a share of the members (0: no cap).",
+    )
+    coop_proposal_signature_days = fields.Integer(
+        string="Co-signature Period (days)",
+        default=60,
+        help="Days a published proposal stays open for co-signature.",
+    )
+
+    def _coop_proposal_threshold(self):
+        """Signatures a proposal of this cooperative needs (at least 1)."""
+        self.ensure_one()
+        if self.coop_proposal_threshold_type == "count":
+            return max(1, self.coop_proposal_threshold_count)
+        members = (
+            self.env["coop.member"]
+            .sudo()
+            .search_count([("company_id", "=", self.id), ("state", "in", ("member", "resigning"))])
+        )
+        required = math.ceil(members * self.coop_proposal_threshold_share / 100.0 - 1e-9)
+        if self.coop_proposal_threshold_count > 0:
+            required = min(required, self.coop_proposal_threshold_count)
+        return max(1, required)

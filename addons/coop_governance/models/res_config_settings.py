@@ -35,3 +35,15 @@ class ResConfigSettings(models.TransientModel):
     coop_deliberation_sequence_id = fields.Many2one(
         related="company_id.coop_deliberation_sequence_id", readonly=False
     )
+    coop_proposal_threshold_type = fields.Selection(
+        related="company_id.coop_proposal_threshold_type", readonly=False
+    )
+    coop_proposal_threshold_share = fields.Float(
+        related="company_id.coop_proposal_threshold_share", readonly=False
+    )
+    coop_proposal_threshold_count = fields.Integer(
+        related="company_id.coop_proposal_threshold_count", readonly=False
+    )
+    coop_proposal_signature_days = fields.Integer(
+        related="company_id.coop_proposal_signature_days", readonly=False
+    )

@@ -9,3 +9,4 @@ from . import test_secret_results
 from . import test_representative_vote
 from . import test_poll_methods
 from . import test_poll_types
+from . import test_proposal
