@@ -15,6 +15,7 @@
     "data": [
         "security/coop_engagement_security.xml",
         "security/ir.model.access.csv",
+        "security/coop_proposal_security.xml",
         "data/coop_engagement_data.xml",
         "data/mail_template_data.xml",
         "report/coop_paper_label_report.xml",

@@ -31,3 +31,5 @@ from . import coop_local_group_poll
 from . import coop_resolution
 from . import coop_candidacy
 from . import coop_assembly_participation_report
+from . import coop_proposal
+from . import coop_proposal_signature

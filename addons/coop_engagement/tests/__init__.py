@@ -11,3 +11,4 @@ from . import test_group_mailing
 from . import test_translations
 from . import test_ui
 from . import test_poll_rights
+from . import test_proposal_engagement
