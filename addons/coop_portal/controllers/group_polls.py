@@ -9,7 +9,15 @@ from odoo.tools.misc import format_datetime
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-from .common import coop_layout, coop_members, coop_partner, coop_try, parse_date, parse_text
+from .common import (
+    coop_layout,
+    coop_members,
+    coop_partner,
+    coop_try,
+    parse_date,
+    parse_id,
+    parse_text,
+)
 
 # Slots a coordinator may propose at once (rows of the form).
 POLL_SLOT_ROWS = 5
@@ -95,3 +103,17 @@ class CoopGroupPolls(CustomerPortal):
             post=post if error else {},
         )
         return request.render("coop_portal.portal_coop_group_poll_new", values)
+
+    @http.route(["/my/polls/<int:poll_id>/close"], type="http", auth="user", website=True,
+                methods=["POST"])  # fmt: skip
+    def coop_group_poll_close(self, poll_id, member_id=None, **post):
+        """A coordinator closes their group's poll (any other user: not found)."""
+        poll = request.env["coop.poll"].sudo().browse(poll_id).exists()
+        group = poll.local_group_id
+        if not group or not group._coop_is_coordinator(coop_partner()):
+            raise request.not_found()
+        _done, error = coop_try(lambda: poll.with_env(request.env)._coop_portal_close())
+        member = coop_members().filtered(lambda m: m.id == parse_id(member_id))
+        if member and not error:
+            return request.redirect(f"/my/polls/{poll.id}/{member.id}")
+        return request.redirect(f"/cooperative/groups/{group.id}")

@@ -148,6 +148,18 @@ class TestPortalGroupTimePollTour(CoopPortalCase):
         self.assertEqual(poll.participation_count, 2)
         rows = poll.get_set_results()["rows"]
         self.assertEqual((rows[0]["option"].slot.day, rows[0]["yes"]), (12, 2))
+        # Romain may not close the group's poll; Bernard, its coordinator, does.
+        self.authenticate("romain", "romain")
+        close = f"/my/polls/{poll.id}/close"
+        form = f"/my/polls/{poll.id}/{self.member_romain.id}"
+        response = self.post_form(close, {"member_id": self.member_romain.id}, form_url=form)
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(poll.state, "open")
+        self.authenticate("bernard", "bernard")
+        form = f"/my/polls/{poll.id}/{self.member_bernard.id}"
+        self.assertIn("Close the poll", self.url_open(form).text)
+        self.post_form(close, {"member_id": self.member_bernard.id}, form_url=form)
+        self.assertEqual(poll.state, "closed")
 
     def test_only_coordinators_reach_the_form(self):
         """Romain, not a coordinator, gets 404 on the group's "find a date" page; a form
