@@ -25,6 +25,7 @@
         "views/coop_poll_templates.xml",
         "views/coop_poll_views.xml",
         "views/res_config_settings_views.xml",
+        "views/coop_candidacy_eligibility_views.xml",
         "views/coop_governance_menus.xml",
         "views/coop_proposal_views.xml",
     ],

@@ -19,5 +19,8 @@ from . import coop_poll_response
 from . import coop_poll_response_line
 from . import coop_poll_types
 from . import coop_candidacy
+from . import coop_resolution_window
+from . import res_company_candidacy
+from . import res_config_settings_candidacy
 from . import coop_proposal
 from . import coop_proposal_signature

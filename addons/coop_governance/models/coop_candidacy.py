@@ -1,3 +1,5 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -39,6 +41,20 @@ class CoopCandidacy(models.Model):
         default="submitted",
         required=True,
     )
+    # The board's check of a candidacy declared from the member space; candidacies the
+    # staff enter are the board's own and start validated.
+    validation_state = fields.Selection(
+        [("pending", "To Validate"), ("validated", "Validated"), ("rejected", "Rejected")],
+        string="Eligibility",
+        default="validated",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    rejection_reason = fields.Text(
+        help="Why the board found the candidate ineligible; shown to the candidate."
+    )
+    photo = fields.Image(max_width=512, max_height=512)
     approval_count = fields.Integer(string="Approvals", readonly=True)
     score = fields.Float(string="Score (%)", digits=(5, 2), readonly=True)
     rank = fields.Integer(readonly=True)
@@ -100,6 +116,44 @@ class CoopCandidacy(models.Model):
                     _("%(person)s is not a member of the cooperative holding this election.",
                       person=member.partner_id.name)
                 )  # fmt: skip
+
+    @api.model
+    def _coop_check_eligibility(self, member, election):
+        """Why ``member`` may not stand in ``election`` (translated), or False.
+
+        The cooperative's settings decide: admitted member (not resigned nor excluded),
+        months of membership, colleges allowed. The member space and the board both ask.
+        """
+        company = election.company_id
+        if member.state not in ACTIVE_STATES or not member.admission_date:
+            return _("Only admitted members may stand; resigned or excluded members may not.")
+        months = company.coop_candidacy_min_months
+        today = fields.Date.context_today(self)
+        if months and member.admission_date + relativedelta(months=months) > today:
+            return _(
+                "A candidate must have been a member for at least %(months)s months.",
+                months=months,
+            )
+        colleges = company.coop_candidacy_college_ids
+        if colleges and member.college_id not in colleges:
+            return _("Members of your college may not stand in this election.")
+        return False
+
+    def action_validate(self):
+        """The board finds the candidates eligible: they appear on the assembly page."""
+        for candidacy in self:
+            reason = self._coop_check_eligibility(candidacy.member_id, candidacy.resolution_id)
+            if reason:
+                raise UserError(reason)
+        self._guarded_write({"validation_state": "validated", "rejection_reason": False})
+        return True
+
+    def action_reject(self):
+        """The board finds the candidates ineligible, with the reason they read."""
+        if any(not (c.rejection_reason or "").strip() for c in self):
+            raise UserError(_("Give the reason why the candidacy is rejected."))
+        self._guarded_write({"validation_state": "rejected"})
+        return True
 
     def action_withdraw(self):
         if any(c.resolution_id.state not in OPEN_STATES for c in self):

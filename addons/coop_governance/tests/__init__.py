@@ -10,3 +10,4 @@ from . import test_representative_vote
 from . import test_poll_methods
 from . import test_poll_types
 from . import test_proposal
+from . import test_candidacy_eligibility
