@@ -10,3 +10,4 @@ from . import forum
 from . import auth_signup
 from . import activation
 from . import group_polls
+from . import proposals

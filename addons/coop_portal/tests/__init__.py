@@ -30,3 +30,4 @@ from . import test_activation
 from . import test_portal_poll_types
 from . import test_strong_login
 from . import test_password_policy
+from . import test_portal_proposals

@@ -1,0 +1,97 @@
+from odoo.addons.coop_membership.tests.role_guard import superuser_setup
+
+from .common import CoopPortalCase
+
+
+class TestPortalProposals(CoopPortalCase):
+    """Bernard drafts a proposal in the member space; Romain co-signs it."""
+
+    def setUp(self):
+        super().setUp()
+        self.company = self.member_bernard.company_id
+        self.company.write(
+            {"coop_proposal_threshold_type": "count", "coop_proposal_threshold_count": 2}
+        )
+        self.Proposal = self.env["coop.proposal"]
+
+    def _draft_as_bernard(self, name="Un jardin partagé"):
+        self.authenticate("bernard", "bernard")
+        response = self.post_form(
+            "/my/proposals/new",
+            {"name": name, "body": "Créer un jardin <b>partagé</b>.", "rationale": "Pour tous."},
+        )
+        self.assertEqual(response.status_code, 200)
+        return self.Proposal.search([("author_id", "=", self.member_bernard.id)], limit=1)
+
+    def test_draft_edit_coauthor_publish_sign(self):
+        """Bernard drafts, edits, invites Romain, publishes; Romain signs then withdraws."""
+        proposal = self._draft_as_bernard()
+        self.assertEqual(proposal.name, "Un jardin partagé")
+        self.assertIn("&lt;b&gt;", proposal.body)  # typed text, never markup
+        edit_url = f"/my/proposals/{proposal.id}/edit"
+        self.post_form(edit_url, {"name": "Un jardin", "body": "Deux jardins.", "rationale": ""})
+        self.assertEqual(proposal.name, "Un jardin")
+        page = self.url_open(f"{edit_url}?q={self.member_romain.member_number}")
+        self.assertIn(self.member_romain.partner_id.name, page.text)
+        self.post_form(edit_url, {"coauthor_id": self.member_romain.id})
+        self.assertEqual(proposal.coauthor_ids, self.member_romain)
+        response = self.post_form(edit_url, {"publish": "1"})
+        self.assertEqual(proposal.state, "published")
+        self.assertIn("Versions of the text", response.text)
+        diff = self.url_open(f"/my/proposals/{proposal.id}?revision=1")
+        self.assertIn("Deux", diff.text)
+        # Editing a published proposal: not found.
+        self.assertEqual(self.url_open(edit_url).status_code, 404)
+        self.authenticate("romain", "romain")
+        url = f"/my/proposals/{proposal.id}"
+        self.post_form(f"{url}/sign", {}, form_url=url)
+        self.assertEqual(proposal.signature_count, 1)
+        second = self.post_form(f"{url}/sign", {}, form_url=url)
+        self.assertEqual(proposal.signature_count, 1)
+        self.post_form(f"{url}/sign", {"withdraw": "1"}, form_url=url)
+        self.assertEqual(proposal.signature_count, 0)
+        self.assertIn("This was not recorded", second.text)
+
+    def test_second_signature_is_refused_in_french(self):
+        """A second signature is refused with a clear message and stores nothing."""
+        proposal = self._draft_as_bernard()
+        self.post_form(f"/my/proposals/{proposal.id}/edit", {"publish": "1"})
+        self.authenticate("romain", "romain")
+        url = f"/my/proposals/{proposal.id}"
+        self.post_form(f"{url}/sign", {}, form_url=url)
+        with superuser_setup("arrange: Romain reads the member space in English"):
+            self.user_romain.lang = "en_US"
+        response = self.post_form(f"{url}/sign", {}, form_url=url)
+        self.assertIn("You have already signed this proposal.", response.text)
+        self.assertEqual(proposal.signature_count, 1)
+
+    def test_empty_title_stores_nothing(self):
+        """A draft without a title is refused and nothing is stored."""
+        self.authenticate("bernard", "bernard")
+        response = self.post_form("/my/proposals/new", {"name": "  ", "body": "Texte"})
+        self.assertIn("This was not recorded", response.text)
+        self.assertFalse(self.Proposal.search([("author_id", "=", self.member_bernard.id)]))
+
+    def test_forged_ids_are_not_found(self):
+        """Another cooperative's member gets 404 on a draft, its edit page and signing."""
+        proposal = self._draft_as_bernard()
+        self.authenticate("claire", "claire")
+        url = f"/my/proposals/{proposal.id}"
+        self.assertEqual(self.url_open(url).status_code, 404)
+        self.assertEqual(self.url_open(f"{url}/edit").status_code, 404)
+        self.assertEqual(self.url_open("/my/proposals/999999999").status_code, 404)
+        token = self.csrf("/my/proposals")
+        response = self.url_open(f"{url}/sign", data={"csrf_token": token})
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(proposal.signature_count, 0)
+        # Once published, Claire (another cooperative) still does not see it.
+        self.authenticate("bernard", "bernard")
+        self.post_form(f"{url}/edit", {"publish": "1"})
+        self.authenticate("claire", "claire")
+        self.assertEqual(self.url_open(url).status_code, 404)
+
+    def test_post_without_csrf_is_refused(self):
+        """A POST without the CSRF token stores nothing."""
+        proposal = self._draft_as_bernard()
+        self.url_open(f"/my/proposals/{proposal.id}/edit", data={"publish": "1"})
+        self.assertEqual(proposal.state, "draft")
