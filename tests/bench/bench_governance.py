@@ -319,8 +319,11 @@ def run(env):
     # The close also rewrites the secret resolution's urn in random order (secrecy: one
     # xmin, no order of votes on disk): that rewrite is timed apart too.
     env.flush_all()
-    steps = ("_tally_counts", "_close_motions", "_shuffle_urn")
-    with _timing(env["coop.resolution"], *steps) as step:
+    steps = ("_lock_for_closing", "_tally_counts", "_close_motions", "_shuffle_urn")
+    with (
+        _timing(env["coop.resolution"], *steps) as step,
+        _timing(env["coop.assembly"], "_link_ballots") as chain,
+    ):
         start = time.perf_counter()
         resolutions.action_close_vote()
         env.flush_all()
@@ -351,8 +354,12 @@ def run(env):
            counting, reference, against="raw SQL GROUP BY")  # fmt: skip
     report(f"  the secret urn rewritten in random order ({len(assembly.voter_ids)} slots)",
            step["_shuffle_urn"], raw_rewrite, against="raw SQL DELETE + INSERT")  # fmt: skip
-    report(f"  the rest (lock and fresh count of the ballots, linking the last {len(plan)} "
-           "ballots into the chain, seals)", tally - counting - step["_shuffle_urn"])  # fmt: skip
+    lock = step["_lock_for_closing"] - step["_tally_counts"]
+    report("  the lock and a fresh transaction's count of the ballots (nothing missed)", lock)
+    report(f"  linking the last {len(plan)} ballots into the audit chain",
+           chain["_link_ballots"])  # fmt: skip
+    rest = tally - counting - step["_shuffle_urn"] - lock - chain["_link_ballots"]
+    report("  the rest (checks, seals, writes)", rest)
     report("  the close against the raw SQL doing both", tally, reference + raw_rewrite,
            against="raw SQL GROUP BY + DELETE + INSERT")  # fmt: skip
     outcomes = ", ".join(f"{r.yes_share:.1f}% {r.state}" for r in resolutions)
