@@ -1,6 +1,8 @@
+from odoo.tests import tagged
+
 from odoo.addons.coop_membership.tests.role_guard import superuser_setup
 
-from .common import CoopPortalCase
+from .common import CoopPortalCase, create_portal_user
 
 
 class TestPortalProposals(CoopPortalCase):
@@ -95,3 +97,33 @@ class TestPortalProposals(CoopPortalCase):
         proposal = self._draft_as_bernard()
         self.url_open(f"/my/proposals/{proposal.id}/edit", data={"publish": "1"})
         self.assertEqual(proposal.state, "draft")
+
+
+@tagged("post_install", "-at_install")
+class TestPortalProposalTour(CoopPortalCase):
+    """From Bernard's draft to the assembly's agenda, in Chromium."""
+
+    def test_proposal_reaches_the_agenda(self):
+        """Bernard drafts with Romain as co-author and publishes; Hugo co-signs, which
+        reaches the threshold (set to one); the board puts it on the assembly's agenda."""
+        company = self.member_bernard.company_id
+        with superuser_setup("arrange: a low threshold and a login for Hugo"):
+            company.write(
+                {"coop_proposal_threshold_type": "count", "coop_proposal_threshold_count": 1}
+            )
+            create_portal_user(self.env, "hugo_prop", self.member_hugo.partner_id, company)
+        self.start_tour("/my/assemblies", "coop_portal_proposal_draft_tour", login="bernard")
+        proposal = self.env["coop.proposal"].search([("author_id", "=", self.member_bernard.id)])
+        self.assertEqual(proposal.state, "published")
+        self.assertEqual(proposal.coauthor_ids, self.member_romain)
+        self.start_tour("/my/proposals", "coop_portal_proposal_sign_tour", login="hugo_prop")
+        self.assertEqual(proposal.state, "threshold")
+        officer = proposal.activity_ids.user_id
+        self.assertEqual(len(officer), 1)
+        self.assertTrue(officer.has_group("coop_governance.group_governance_officer"))
+        self.assertIn(company, officer.company_ids)
+        board = proposal.with_user(self.gov_officer)
+        board.assembly_id = self.assembly
+        board.action_put_on_agenda()
+        self.assertEqual(proposal.resolution_id.assembly_id, self.assembly)
+        self.assertEqual(proposal.resolution_id.cosigner_ids, self.member_hugo)
