@@ -127,3 +127,7 @@ class TestPortalProposalTour(CoopPortalCase):
         board.action_put_on_agenda()
         self.assertEqual(proposal.resolution_id.assembly_id, self.assembly)
         self.assertEqual(proposal.resolution_id.cosigner_ids, self.member_hugo)
+        proposal.resolution_id.with_user(self.gov_officer).action_propose()
+        self.authenticate("bernard", "bernard")
+        page = self.url_open(f"/my/proposals/{proposal.id}")
+        self.assertIn("Discuss it in the forum", page.text)
