@@ -42,6 +42,7 @@
         "views/coop_portal_templates.xml",
         "views/coop_portal_share_templates.xml",
         "views/coop_portal_assembly_templates.xml",
+        "views/coop_portal_candidacy_templates.xml",
         "views/coop_portal_join_templates.xml",
         "views/coop_portal_document_templates.xml",
         "views/coop_portal_engagement_templates.xml",

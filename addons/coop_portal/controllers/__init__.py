@@ -11,3 +11,4 @@ from . import auth_signup
 from . import activation
 from . import group_polls
 from . import proposals
+from . import candidacies

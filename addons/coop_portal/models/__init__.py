@@ -23,3 +23,4 @@ from . import coop_member_invitation
 from . import coop_activation_code
 from . import report_coop_admission_letter
 from . import res_config_settings
+from . import coop_candidacy

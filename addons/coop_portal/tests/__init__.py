@@ -31,3 +31,4 @@ from . import test_portal_poll_types
 from . import test_strong_login
 from . import test_password_policy
 from . import test_portal_proposals
+from . import test_portal_candidacies
