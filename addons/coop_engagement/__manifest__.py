@@ -20,6 +20,7 @@
         "data/mail_template_data.xml",
         "report/coop_paper_label_report.xml",
         "wizard/coop_paper_label_wizard_views.xml",
+        "wizard/coop_proposal_hide_wizard_views.xml",
         "views/coop_engagement_activity_views.xml",
         "views/coop_skill_views.xml",
         "views/coop_local_group_views.xml",

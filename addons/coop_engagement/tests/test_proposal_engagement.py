@@ -78,3 +78,26 @@ class TestProposalEngagement(test_proposal.TestProposal):
         with self.assertRaises(UserError):
             proposal.with_user(self.moderator_a).write({"name": "Autre"})
         self.assertEqual(proposal.name, "Un jardin partagé")
+
+    def test_moderator_hides_from_the_form(self):
+        """The moderator opens the proposal's form and hides it through the dialog."""
+        proposal = self._published()
+        moderator_view = proposal.with_user(self.moderator_a)
+        form_view = moderator_view.get_views([(False, "form")])["views"]["form"]
+        self.assertIn("Hide", form_view["arch"])
+        # The signers are the office's to see, not in the moderator's form.
+        self.assertNotIn("signature_ids", form_view["arch"])
+        spec = {
+            name: {}
+            for name in ("name", "state", "body", "signature_count", "author_id", "signature_ids")
+        }
+        moderator_view.web_read(spec)
+        wizard = (
+            self.env["coop.proposal.hide.wizard"]
+            .with_user(self.moderator_a)
+            .with_context(default_proposal_id=proposal.id)
+            .create({"reason": "Doublon d'une autre proposition"})
+        )
+        wizard.action_confirm()
+        self.assertEqual(proposal.state, "hidden")
+        self.assertEqual(proposal.hidden_reason, "Doublon d'une autre proposition")
