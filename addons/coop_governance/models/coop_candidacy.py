@@ -152,7 +152,10 @@ class CoopCandidacy(models.Model):
         """The board finds the candidates ineligible, with the reason they read."""
         if any(not (c.rejection_reason or "").strip() for c in self):
             raise UserError(_("Give the reason why the candidacy is rejected."))
-        self._guarded_write({"validation_state": "rejected"})
+        if any(c.resolution_id.state not in OPEN_STATES for c in self):
+            raise UserError(_("The candidates of an election put to the vote cannot change."))
+        # Off the ballot: the tally and the postal ballot count standing candidacies only.
+        self._guarded_write({"validation_state": "rejected", "state": "withdrawn"})
         return True
 
     def action_withdraw(self):

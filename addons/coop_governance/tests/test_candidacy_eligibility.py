@@ -95,6 +95,7 @@ class TestCandidacyEligibility(GovernanceCommon):
         recent.rejection_reason = "Member for two weeks only."
         recent.action_reject()
         self.assertEqual(recent.validation_state, "rejected")
+        self.assertEqual(recent.state, "withdrawn", "a rejected candidate is off the ballot")
         # The officer of another cooperative does not see them.
         with self.assertRaises(AccessError):
             pending.with_user(self.gov_officer_b).action_validate()

@@ -42,6 +42,8 @@ class CoopCandidacy(models.Model):
         candidacy = self._portal_candidacy(voter, election)
         if candidacy.state == "submitted":
             raise UserError(_("You already stand in this election."))
+        if candidacy.validation_state == "rejected":
+            raise UserError(_("The board rejected your candidacy in this election."))
         if candidacy:
             # Standing again after a withdrawal: the board checks the new statement.
             candidacy._guarded_write({**values, "state": "submitted"})

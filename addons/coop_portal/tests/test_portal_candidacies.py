@@ -169,3 +169,18 @@ class TestPortalCandidacies(CoopPortalCase):
         self.assertIn(f"Candidates: {self.election.name}", text)
         self.assertIn(STATEMENT, text)
         self.assertIn(self.member_bernard.partner_id.name, text)
+
+    def test_rejected_candidate_reads_the_reason(self):
+        """The board rejects Bernard's candidacy with a reason: he reads it, cannot stand again."""
+        voter = self.voter(self.member_bernard)
+        self.authenticate("bernard", "bernard")
+        self.stand(voter)
+        candidacy = self.mine(self.member_bernard).with_user(self.gov_officer)
+        candidacy.rejection_reason = "Board members cannot be employees."
+        candidacy.action_reject()
+        page = self.url_open(f"/my/assemblies/{voter.id}").text
+        self.assertIn("Board members cannot be employees.", page)
+        self.assertNotIn("Stand as a candidate", page)
+        response = self.stand(voter)
+        self.assertIn("The board rejected your candidacy in this election.", response.text)
+        self.assertEqual(candidacy.validation_state, "rejected")
