@@ -32,3 +32,4 @@ from . import test_strong_login
 from . import test_password_policy
 from . import test_portal_proposals
 from . import test_portal_candidacies
+from . import test_portal_candidacy_ui
