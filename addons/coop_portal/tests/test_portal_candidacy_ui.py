@@ -3,27 +3,42 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import tagged
 
+from . import test_portal_accessibility as a11y
 from .common import CoopPortalCase
 
 
 @tagged("post_install", "-at_install")
 class TestPortalCandidacyTour(CoopPortalCase):
-    """A member stands as a candidate in Chromium."""
+    """A member stands as a candidate in Chromium; the page passes axe-core."""
 
-    def test_bernard_stands_as_candidate(self):
-        """Bernard writes his statement and stands in the board election of his assembly."""
-        election = self.env.ref("coop_governance.coop_resolution_ara_board")
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.election = cls.env.ref("coop_governance.coop_resolution_ara_board")
         now = fields.Datetime.now()
-        election.write(
+        cls.election.write(
             {
                 "candidacy_date_start": now - timedelta(days=1),
                 "candidacy_date_end": now + timedelta(days=10),
             }
         )
+        axe = a11y.repo_root() / a11y.AXE_PATH
+        cls.axe_source = axe.read_text(encoding="utf-8") if axe.is_file() else None
+
+    # The member space's axe-core audit, shared with the accessibility tests.
+    assert_accessible = a11y.TestPortalAccessibility.assert_accessible
+
+    def test_bernard_stands_as_candidate(self):
+        """Bernard writes his statement and stands in the board election of his assembly."""
         voter = self.voter(self.member_bernard)
         self.start_tour(f"/my/assemblies/{voter.id}", "coop_portal_candidacy_tour", login="bernard")
         candidacy = self.env["coop.candidacy"].search(
-            [("resolution_id", "=", election.id), ("member_id", "=", self.member_bernard.id)]
+            [("resolution_id", "=", self.election.id), ("member_id", "=", self.member_bernard.id)]
         )
         self.assertEqual(candidacy.validation_state, "pending")
         self.assertIn("rapprocher le conseil", candidacy.statement)
+
+    def test_candidacy_form_accessible(self):
+        """The assembly page with its candidacy form has no serious or critical axe violation."""
+        self.assertTrue(self.axe_source, "axe-core is missing: run `npm ci`")
+        self.assert_accessible(f"/my/assemblies/{self.voter(self.member_bernard).id}", "bernard")
