@@ -2,6 +2,7 @@ from odoo.tests import tagged
 
 from odoo.addons.coop_membership.tests.role_guard import superuser_setup
 
+from . import test_portal_accessibility as a11y
 from .common import CoopPortalCase, create_portal_user
 
 
@@ -131,3 +132,37 @@ class TestPortalProposalTour(CoopPortalCase):
         self.authenticate("bernard", "bernard")
         page = self.url_open(f"/my/proposals/{proposal.id}")
         self.assertIn("Discuss it in the forum", page.text)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalProposalAccessibility(CoopPortalCase):
+    """The proposal pages have no serious or critical axe-core violation."""
+
+    assert_accessible = a11y.TestPortalAccessibility.assert_accessible
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        axe = a11y.repo_root() / a11y.AXE_PATH
+        cls.axe_source = axe.read_text(encoding="utf-8") if axe.is_file() else None
+
+    def test_proposal_pages_are_accessible(self):
+        """Bernard's list, new draft, draft edit and published proposal (with its versions
+        and a difference shown) pages pass axe-core."""
+        self.assertTrue(self.axe_source, "axe-core is installed by `npm ci` (make test)")
+        self.authenticate("bernard", "bernard")
+        Proposal = self.env["coop.proposal"].with_user(self.user_bernard)
+        draft = Proposal._member_create(self.member_bernard, {"name": "Brouillon", "body": ""})
+        published = Proposal._member_create(
+            self.member_bernard, {"name": "Un jardin", "body": "<p>Un jardin.</p>"}
+        )
+        published._member_write(self.member_bernard, {"name": "Un jardin", "body": "<p>Deux.</p>"})
+        published._member_publish(self.member_bernard)
+        for url in [
+            "/my/proposals",
+            "/my/proposals/new",
+            f"/my/proposals/{draft.id}/edit?q=Romain",
+            f"/my/proposals/{published.id}?revision=1",
+        ]:
+            with self.subTest(url=url):
+                self.assert_accessible(url, login="bernard")
