@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class CoopResolution(models.Model):
@@ -30,3 +30,20 @@ class CoopResolution(models.Model):
                 and election.candidacy_date_end
                 and election.candidacy_date_start <= now < election.candidacy_date_end
             )
+
+    def action_start_vote(self):
+        # The ballot lists the standing candidacies: the board decides on each one first.
+        for election in self:
+            pending = election.candidacy_ids.filtered(
+                lambda c: c.state == "submitted" and c.validation_state == "pending"
+            )
+            if pending:
+                raise UserError(
+                    _(
+                        "Validate or reject the candidacies of %(election)s before its vote "
+                        "opens: %(names)s.",
+                        election=election.name,
+                        names=", ".join(pending.mapped("partner_id.name")),
+                    )
+                )
+        return super().action_start_vote()

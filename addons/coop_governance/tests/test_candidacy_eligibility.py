@@ -96,6 +96,17 @@ class TestCandidacyEligibility(GovernanceCommon):
         recent.action_reject()
         self.assertEqual(recent.validation_state, "rejected")
         self.assertEqual(recent.state, "withdrawn", "a rejected candidate is off the ballot")
+        # A candidacy still to validate holds the vote back.
+        with superuser_setup("arrange: another candidacy declared from the member space"):
+            self.Candidacy.create(
+                {
+                    "resolution_id": self.election.id,
+                    "member_id": self.producer.id,
+                    "validation_state": "pending",
+                }
+            )
+        with self.assertRaisesRegex(UserError, "Validate or reject the candidacies"):
+            self.election.with_user(self.gov_officer_a).action_start_vote()
         # The officer of another cooperative does not see them.
         with self.assertRaises(AccessError):
             pending.with_user(self.gov_officer_b).action_validate()
