@@ -21,6 +21,20 @@ registry.category("web_tour.tours").add("coop_share_certificate_tour", {
             run: "click",
         },
         {
+            // Odoo lists a single report directly in the actions menu but groups several
+            // under a "Print" submenu (coop_portal adds the admission letters for officers).
+            content: "Open the Print submenu when the member has several reports",
+            trigger: ".o-dropdown--menu .fa-print",
+            run: async (actions) => {
+                const submenu = document.querySelector(
+                    ".o-dropdown--menu .o-dropdown--has-parent:has(.fa-print)"
+                );
+                if (submenu) {
+                    await actions.click(submenu);
+                }
+            },
+        },
+        {
             content: "Print the share certificate",
             trigger: ".o-dropdown--menu .o_menu_item:contains('Attestation de parts sociales')",
             run: "click",
