@@ -77,6 +77,7 @@ RECORD_DOMAINS = {
     "coop.resolution": lambda c: [("company_id", "=", c.id), ("state", "=", "proposed")],
     "coop.ballot.secret": lambda c: [("resolution_id.company_id", "=", c.id)],
     "coop.poll.tally": lambda c: [("poll_id.company_id", "=", c.id)],
+    "coop.poll.response.line": lambda c: [("poll_id.company_id", "=", c.id)],
     "event.event": lambda c: [("company_id", "=", c.id), ("coop_audience", "=", "members")],
     "event.registration": lambda c: [
         ("event_id.company_id", "=", c.id),
@@ -107,10 +108,19 @@ WRITE_VALUES = {
 # staff of any cooperative read and edit another cooperative's members; coop_membership's
 # rule res_partner_rule_coop_member_company closes it (this row found the hole). The
 # paper label wizard checks the same rule on its recipients (TestForgedIds).
+# Activation codes: read by the officers of the member's cooperative (state and expiry, the
+# code is only a hash), written by nobody (the letter's printing writes them as superuser
+# after its own check). Invitation campaigns: officers and managers of their cooperative.
+# Poll answer sets (ranked, scored, consent polls): like the single answers, only the
+# governance officers (the manager here) read them. Proposals: the cooperative's staff read
+# them, governance officers decide (write), members act only through the member space;
+# moderators read those of the cooperatives they moderate, to hide one (their wizard), and
+# run its polls (issue #24 §3).
 EXPECTED = """
 model                               mbr_a  mbr_b  off_a  off_b  mod_a  mod_b  acct_a mgr_a  public
 coop.action.call                    ----   ----   rwcu   ----   rwcu   ----   r---   rwcu   ----
 coop.action.call.volunteer          ----   ----   rwcu   ----   rwcu   ----   r---   rwcu   ----
+coop.activation.code                ----   ----   r---   ----   ----   ----   ----   r---   ----
 coop.assembly                       ----   ----   r---   ----   ----   ----   r---   rwcu   ----
 coop.assembly.checkin.wizard        ..-.   ..-.   ..-.   ..-.   ..-.   ..-.   ..-.   ..c.   ..-.
 coop.assembly.participation.report  ----   ----   r---   ----   r---   ----   r---   r---   ----
@@ -134,15 +144,21 @@ coop.local.group.membership         ----   ----   rwcu   ----   rwcu   ----   r-
 coop.member                         ----   ----   rwcu   ----   r---   ----   r---   rwcu   ----
 coop.member.college.history         ----   ----   r---   ----   ----   ----   r---   r---   ----
 coop.member.exit.wizard             ..-.   ..-.   ..c.   ..c.   ..-.   ..-.   ..-.   ..c.   ..-.
+coop.member.invitation              ----   ----   rwc-   ----   ----   ----   ----   rwcu   ----
 coop.member.period                  ----   ----   r---   ----   ----   ----   r---   r---   ----
 coop.member.representative.history  ----   ----   r---   ----   ----   ----   r---   r---   ----
 coop.paper.label.wizard             ..-.   ..-.   ..c.   ..c.   ..c.   ..c.   ..c.   ..c.   ..-.
-coop.poll                           ----   ----   r---   ----   ----   ----   r---   rwcu   ----
+coop.poll                           ----   ----   r---   ----   rwc-   ----   r---   rwcu   ----
 coop.poll.answer                    ----   ----   ----   ----   ----   ----   ----   r---   ----
-coop.poll.option                    ----   ----   r---   ----   ----   ----   r---   rwcu   ----
+coop.poll.option                    ----   ----   r---   ----   rwcu   ----   r---   rwcu   ----
 coop.poll.participation             ----   ----   ----   ----   ----   ----   ----   r---   ----
+coop.poll.response                  ----   ----   ----   ----   ----   ----   ----   r---   ----
+coop.poll.response.line             ----   ----   ----   ----   ----   ----   ----   r---   ----
 coop.poll.tally                     ----   ----   ----   ----   ----   ----   ----   ----   ----
 coop.production.project             ----   ----   rwcu   ----   rwc-   ----   r---   rwcu   ----
+coop.proposal                       ----   ----   r---   ----   r---   ----   r---   rw--   ----
+coop.proposal.hide.wizard           ..-.   ..-.   ..-.   ..-.   ..c.   ..c.   ..-.   ..-.   ..-.
+coop.proposal.signature             ----   ----   r---   ----   ----   ----   r---   r---   ----
 coop.redemption.request             ----   ----   rwc-   ----   ----   ----   rwcu   rwcu   ----
 coop.resolution                     ----   ----   r---   ----   ----   ----   r---   rwcu   ----
 coop.resolution.result              ----   ----   r---   ----   ----   ----   r---   r---   ----
@@ -302,6 +318,40 @@ class CoopAccessCase(HttpCase):
                     "poll_id": poll.id,
                     "member_id": member.id,
                     "option_id": poll.option_ids[:1].id,
+                }
+            )
+        if not cls.env["coop.poll.response"].search_count([("company_id", "=", company.id)]):
+            # A ranked poll's answer set (named), with its line.
+            cls.env["coop.poll.response"].create(
+                {
+                    "poll_id": poll.id,
+                    "member_id": member.id,
+                    "line_ids": [
+                        Command.create(
+                            {"poll_id": poll.id, "option_id": poll.option_ids[:1].id, "value": 1}
+                        )
+                    ],
+                }
+            )
+        if not cls.env["coop.proposal"].search_count([("company_id", "=", company.id)]):
+            # A member's proposal open for co-signature, signed by a fellow member.
+            author, signer = cls.env["coop.member"].search(
+                [("company_id", "=", company.id), ("state", "=", "member")], limit=2, order="id"
+            )
+            proposal = cls.env["coop.proposal"]._member_create(
+                author, {"name": f"Proposition – {company.name}", "body": "<p>Texte</p>"}
+            )
+            proposal._member_publish(author)
+            proposal._member_sign(signer)
+        if not cls.env["coop.activation.code"].search_count([("company_id", "=", company.id)]):
+            # The code printed on an admission letter.
+            cls.env["coop.activation.code"]._coop_issue(member)
+        if not cls.env["coop.member.invitation"].search_count([("company_id", "=", company.id)]):
+            cls.env["coop.member.invitation"].create(
+                {
+                    "company_id": company.id,
+                    "scope": "members",
+                    "member_ids": [Command.set(member.ids)],
                 }
             )
         if not cls.env["mailing.list"].search_count([("coop_company_id", "=", company.id)]):
@@ -556,6 +606,12 @@ METHOD_ARGS = {
         t["coop.member"].id,
         t["coop.poll"].option_ids[:1].ids,
     ],
+    # A ranking of the first option (the forged poll takes a single choice: refused anyway).
+    ("coop.poll", "answer_set"): lambda t, user: [
+        t["coop.member"].id,
+        {str(t["coop.poll"].option_ids[:1].id): 1},
+    ],
+    ("coop.proposal", "action_moderate_hide"): lambda t, user: ["Forged"],
     ("coop.resolution", "cast_vote"): lambda t, user: [t["coop.assembly.voter"].id, "yes"],
     ("forum.post", "unlink_comment"): lambda t, user: [t["comment"].id],
 }
@@ -575,6 +631,10 @@ NAVIGATION_METHODS = {
     ("event.event", "action_coop_view_waitlist"),
     ("res.partner", "action_view_coop_memberships"),
 }
+# Methods that answer the same constant whatever the record, reading nothing of it: allowed
+# to answer, as long as the answer is that constant. coop_portal embeds no map image from
+# Google (issue #23 §3): website's google_map_img is overridden to answer False.
+CONSTANT_METHODS = {("res.partner", "google_map_img"): False}
 # Methods whose argument is a record (a server-side helper): the ids JSON-RPC sends make
 # them fail before they write anything (checked), which is a refusal too.
 RECORD_ARGUMENT_METHODS = {("coop.assembly.voter", "action_give_proxy")}
@@ -594,6 +654,10 @@ WIZARD_VALS = {
     # Another cooperative's members' postal addresses: refused (see EXPECTED, res.partner).
     "coop.paper.label.wizard": lambda t: {
         "partner_ids": [Command.set(t["coop.member"].partner_id.ids)]
+    },
+    "coop.proposal.hide.wizard": lambda t: {
+        "proposal_id": t["coop.proposal"].id,
+        "reason": "Forged",
     },
     "coop.share.transfer.wizard": lambda t: {
         "member_id": t["coop.member"].id,
@@ -615,6 +679,7 @@ WIZARD_VALS = {
 TRACE_TABLES = (
     "account_move",
     "coop_action_call_volunteer",
+    "coop_activation_code",
     "coop_assembly_voter",
     "coop_ballot",
     "coop_ballot_secret",
@@ -622,9 +687,14 @@ TRACE_TABLES = (
     "coop_engagement_activity",
     "coop_local_group_membership",
     "coop_member",
+    "coop_member_invitation",
     "coop_member_period",
     "coop_poll_answer",
     "coop_poll_participation",
+    "coop_poll_response",
+    "coop_poll_response_line",
+    "coop_proposal",
+    "coop_proposal_signature",
     "coop_redemption_request",
     "coop_share_operation",
     "coop_subscription_request",
@@ -796,6 +866,9 @@ class TestForgedIds(CoopAccessCase):
                     leaked = [text for text in self._texts(record) if text in answer]
                     if leaked or result.get("type") != "ir.actions.act_window":
                         failures.append(f"{role}: {model}.{method} answered {leaked}")
+                elif (model, method) in CONSTANT_METHODS and not error:
+                    if result != CONSTANT_METHODS[model, method]:
+                        failures.append(f"{role}: {model}.{method} answered {result!r}")
                 elif not refused:
                     failures.append(f"{role}: {model}.{method} not refused ({error or 'done'})")
                 if not untouched:

@@ -31,7 +31,7 @@ from odoo.addons.coop_portal.tests.common import CoopPortalCase
 _logger = logging.getLogger(__name__)
 
 # Path arguments that carry someone's own records: a fellow member must not use them.
-PERSONAL_ARGS = {"member_id", "voter_id", "attachment_id", "document_id"}
+PERSONAL_ARGS = {"member_id", "voter_id", "attachment_id", "document_id", "proposal_id"}
 # Routes that answer a visitor with a page (public by design, or a form that shows its
 # refusal): 200 is fine there, as long as nothing leaks and nothing is stored.
 PAGE_ROUTES = {
@@ -97,12 +97,21 @@ class TestRouteLeaks(CoopPortalCase):
         post = cls.env["forum.post"].search(
             [("forum_id", "=", forum.id), ("parent_id", "=", False)], limit=1
         )
+        # The election of his assembly (a candidacy form), and his own draft proposal: only
+        # its authors see a draft.
+        election = assembly.resolution_ids.filtered(lambda r: r.kind == "election")[:1]
+        assert election, "the demo assembly has no election"
+        proposal = cls.env["coop.proposal"]._member_create(
+            member, {"name": "Proposition de Bernard", "body": "<p>Brouillon</p>"}
+        )
         years = member._portal_attestation_years()
         slug = cls.env["ir.http"]._slug
         # The forged value of each path argument: Bernard's, or his cooperative's.
         cls.values = {
             "member_id": member.id,
             "voter_id": cls.voter_bernard.id,
+            "election_id": election.id,
+            "proposal_id": proposal.id,
             "attachment_id": assembly.document_ids[:1].id,
             "year": years[0] if years else 2024,
             "page": 1,
@@ -133,6 +142,21 @@ class TestRouteLeaks(CoopPortalCase):
             "call_id": call.id,
             "group_id": cls.group.id,
             **{f"choice_{r.id}": "yes" for r in assembly.resolution_ids},
+            # "Activate my account": Bernard's cooperative and number, his email (a link
+            # goes to the address on file, never to the visitor), a made-up code. The
+            # number without its leading zeros (the form takes it so): the page shows back
+            # what the visitor typed, never the number on file.
+            "company_id": cls.company_a.id,
+            "member_number": member.member_number.lstrip("0"),
+            "proof": partner.email,
+            "code": "ABCDE-FGHJK",
+            "login": "forged.login@example.org",
+            "password": "forged-password-123",
+            "confirm_password": "forged-password-123",
+            # A candidacy's statement, a proposal's title and text.
+            "statement": "Forged statement",
+            "name": "Forged proposal",
+            "body": "Forged text",
         }
         cls.secrets = {
             "name": partner.name,
@@ -223,7 +247,9 @@ class TestRouteLeaks(CoopPortalCase):
             url = self._url(pattern, values)
             if "GET" in methods:
                 yield pattern, "GET", url
-            if "POST" in methods and (arguments or pattern == "/my/engagement/group"):
+            # POST-only forms without an id (the visitor's group choice, "Activate my
+            # account") are posted too, with Bernard's data in the form.
+            if "POST" in methods and (arguments or "GET" not in methods):
                 yield pattern, "POST", url
         if not fellow:
             for pattern in WEBSITE_ROUTES:
