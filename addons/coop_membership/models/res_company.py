@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 from odoo.tools.float_utils import float_compare
 
 # SCIC: at least 3 member categories; when votes are weighted by college, each
@@ -110,6 +111,15 @@ class ResCompany(models.Model):
         """Return the company's member number sequence, creating it on first use."""
         self.ensure_one()
         if not self.coop_member_sequence_id:
+            # Two first admissions at once would each make a sequence and both give
+            # 000001. Lock the cooperative first: the second transaction waits here, then
+            # fails to serialize (its snapshot predates the first one's sequence) and is
+            # replayed by Odoo on fresh data, where the sequence exists. Writing the
+            # company later is not enough: a flush of the new member numbers may come
+            # first and hit the unique number index, an error Odoo does not replay.
+            self.env.cr.execute(
+                SQL("SELECT 1 FROM res_company WHERE id = %s FOR NO KEY UPDATE", self.id)
+            )
             sequence = (
                 self.env["ir.sequence"]
                 .sudo()
