@@ -83,7 +83,7 @@ class RaceCase(TransactionCase):
 
     def _purge(self, partner_ids):
         """Remove what the test committed for these people, register rows included (by SQL:
-        nothing else may delete them), then the people."""
+        nothing else may delete them), then their member-space users, then the people."""
         with superuser_setup("cleanup of committed test data"), self._cursor() as cr:
             env = self._race_env(cr)
             partners = env["res.partner"].browse(partner_ids).exists()
@@ -124,6 +124,10 @@ class RaceCase(TransactionCase):
                 "DELETE FROM account_payment_register WHERE partner_id = ANY(%s)", [partners.ids]
             )
             env.invalidate_all()
+            # The member-space logins made at admission: a contact with a user cannot go.
+            env["res.users"].with_context(active_test=False).search(
+                [("partner_id", "in", partners.ids)]
+            ).unlink()
             partners.unlink()
             cr.commit()  # pylint: disable=invalid-commit
 
@@ -158,7 +162,9 @@ class TestConcurrentMembership(RaceCase):
         cls.college = cls.env.ref("coop_membership.coop_college_centre_cons")
 
     def _new_member(self, env, name, admit=False, company=None, college=None):
-        partner = env["res.partner"].create({"name": name, "email": f"{name.lower()}@example.org"})
+        # One address (hence one member-space login) per person.
+        email = f"{name.lower().replace(' ', '.')}@example.org"
+        partner = env["res.partner"].create({"name": name, "email": email})
         member = env["coop.member"].create(
             {
                 "partner_id": partner.id,
@@ -284,6 +290,10 @@ class TestConcurrentMembership(RaceCase):
                     [("company_id", "=", company_id), ("code", "=", "coop.member")]
                 )
                 self.assertEqual(sequences, founders.company_id.coop_member_sequence_id)
+                users = env["res.users"].search(
+                    [("partner_id", "in", (centre | founders).partner_id.ids)]
+                )
+                self.assertEqual(len(users), 5, "each admitted person has a member-space login")
         finally:
             self._purge(partner_ids)
             self._drop_company(company_id)
@@ -312,6 +322,7 @@ class TestConcurrentMembership(RaceCase):
                 ip=ip,
             )
 
+        self._forget_applications_from(ip)  # a run stopped halfway left its attempts
         try:
             outcomes = self._race(
                 *(functools.partial(join, index) for index in range(6)), user=public
@@ -329,6 +340,20 @@ class TestConcurrentMembership(RaceCase):
                 )
                 partner_ids = [row[0] for row in cr.fetchall() if row[0]]
             self._purge(partner_ids)
+            # The hourly count of the address would refuse the next run's applications.
+            self._forget_applications_from(ip, "email:parallel.applicant.%")
+
+    def _forget_applications_from(self, ip, person_keys=None):
+        """Remove the rate-limit counts and locks the address and these people left."""
+        with self._cursor() as cr:
+            cr.execute("DELETE FROM coop_join_attempt WHERE address = %s", [ip])
+            cr.execute("DELETE FROM coop_join_address_lock WHERE address = %s", [ip])
+            if person_keys:
+                cr.execute(
+                    "DELETE FROM coop_subscription_person_lock WHERE person_key LIKE %s",
+                    [person_keys],
+                )
+            cr.commit()  # pylint: disable=invalid-commit
 
     def test_same_person_applies_twice_at_once_on_the_website(self):
         """Someone sends the website's join form twice at once (a double click, two tabs),
