@@ -149,6 +149,12 @@ class TestNoOutsideRequests(CoopPortalCase):
             [("company_id", "=", company.id), ("coop_latitude", "!=", 0)], limit=1
         )
         cls.poll = cls.env["coop.poll"].search([("company_id", "=", company.id)], limit=1)
+        # The election of Bernard's assembly (its candidacy form) and a draft proposal of
+        # his (its page and its editor).
+        cls.election = cls.assembly.resolution_ids.filtered(lambda r: r.kind == "election")[:1]
+        cls.proposal = cls.env["coop.proposal"]._member_create(
+            cls.member_bernard, {"name": "Proposition de Bernard", "body": "<p>Brouillon</p>"}
+        )
         cls.slugs = {
             "public_event": slug(public_event),
             "members_event": slug(members_event),
@@ -157,6 +163,7 @@ class TestNoOutsideRequests(CoopPortalCase):
         }
         assert all(cls.slugs.values()), cls.slugs
         assert cls.group and cls.poll, "the demo data has a mapped local group and a poll"
+        assert cls.election, "the demo assembly of Bernard has an election"
 
     def setUp(self):
         super().setUp()
@@ -208,8 +215,10 @@ class TestNoOutsideRequests(CoopPortalCase):
             "poll_id": self.poll.id,
             "forum": self.slugs["forum"],
             "post": self.slugs["post"],
+            "election_id": self.election.id,
+            "proposal_id": self.proposal.id,
         }
-        personal = ("member_id", "voter_id", "poll_id")
+        personal = ("member_id", "voter_id", "poll_id", "proposal_id")
         # Logged in, the website's pages show a menu of one's own: visited again; the
         # login, signup and reset pages are for visitors only.
         public = {None: PUBLIC_PAGES, "member": ("/", "/event", "/forum")}.get(who, ("/",))
