@@ -81,12 +81,14 @@ PIP = "$(PY)" -m pip install -q --disable-pip-version-check 2> >(grep -v "^WARNI
 # psql/dropdb against the local server as the current user (unix socket, like Odoo).
 PSQL := psql -X -q -v ON_ERROR_STOP=1 -d postgres -tA
 
-.PHONY: help venv odoo deps pg conf node_modules oca_addons oidc_venv run test lint bench faults loadtest backup restore clean distclean
+.PHONY: help venv odoo deps pg conf node_modules oca_addons oidc_venv run test lint dist readme bench faults loadtest backup restore clean distclean
 
 help:
 	@echo "make run      serve Odoo on PORT=$(PORT) with database DB=$(DB) (created with demo data once)"
 	echo "make test     throwaway database + every coop module with demo data + pytest-odoo"
 	echo "make lint     ruff check, ruff format --check, pylint-odoo, oca-checks-odoo-module, oca-checks-po"
+	echo "make dist     one wheel per addon (OCA's whool) into dist/, checked"
+	echo "make readme   README.rst + static/description/index.html of each addon from readme/ (oca-gen-addon-readme)"
 	echo "make bench    database $(BENCH_DB) without demo data, then tests/bench (BENCH=pattern SCALE=0.1)"
 	echo "make faults   $(FAULTS_DB) with demo data, Odoo --workers: workers killed mid-vote/payment/export, PostgreSQL restarted mid-votes"
 	echo "make loadtest Odoo --workers + Locust on $(LOAD_DB) (120,000 members, AG of 30,000 voters): LOAD_TIME=$(LOAD_TIME) s"
@@ -469,6 +471,31 @@ lint: venv
 	  if [ -n "$$pos" ]; then "$(VENV)/bin/oca-checks-po" --disable=po-pretty-format $$pos || rc=1; fi
 	fi
 	[ "$$rc" = 0 ] && echo "lint: OK" || { echo "lint: FAILED" >&2; exit 1; }
+
+# ---- make dist / make readme -------------------------------------------------------------------
+# Each addon is a Python distribution built by OCA's whool backend (its pyproject.toml):
+# odoo-addon-coop_membership... as the OCA publishes on PyPI. The wheels go to dist/; each must
+# carry its addon (manifest) and its README.rst as description. whool reads the version from
+# the manifest and takes the files git tracks.
+dist: venv
+	@rm -rf dist && mkdir -p dist
+	for m in $$(ls -d addons/coop_*/); do
+	  m=$${m%/}
+	  "$(PY)" -m pip wheel --quiet --disable-pip-version-check --no-deps -w dist "$$m" \
+	    2> >(grep -v "^WARNING: Location '.*' is ignored" >&2) \
+	    || { echo "dist: FAILED — $$m does not build (whool)" >&2; exit 1; }
+	done
+	"$(PY)" tools/check_wheels.py dist
+# README.rst (and static/description/index.html, shown by Odoo's Apps) of each addon, made
+# from its readme/*.md fragments by OCA's oca-gen-addon-readme with our template (no image
+# from another host). The tool is OCA/maintainer-tools (not on PyPI) and needs pandoc.
+READMEGEN ?= oca-gen-addon-readme
+readme:
+	@command -v "$(READMEGEN)" >/dev/null || { echo "readme: $(READMEGEN) is missing:" \
+	  "pip install 'oca-maintainers-tools @ git+https://github.com/OCA/maintainer-tools@d4657f8'" \
+	  "and apt-get install pandoc" >&2; exit 1; }
+	"$(READMEGEN)" --org-name coop-suite --repo-name coop-suite --branch 18.0 \
+	  --addons-dir addons --no-commit --gen-html --template-filename tools/readme.rst.jinja
 
 # ---- make bench ------------------------------------------------------------------------------
 bench: conf
