@@ -83,6 +83,7 @@
         "web.assets_frontend": [
             "coop_portal/static/src/scss/coop_fonts.scss",
             "coop_portal/static/src/scss/coop_portal.scss",
+            "coop_portal/static/src/js/coop_proposal_editor.js",
         ],
         # Leaflet and the map of /cooperative/groups: loaded by that page only.
         "coop_portal.assets_groups_map": [

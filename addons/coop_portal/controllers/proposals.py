@@ -1,3 +1,5 @@
+import re
+
 from odoo import _, http
 from odoo.exceptions import UserError
 from odoo.http import request
@@ -7,13 +9,18 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from .common import coop_layout, coop_members, coop_try, parse_id, parse_text, search_text
 
-# Longest text a member types in the proposal's text areas.
+# Longest text a member posts in the proposal's text and rationale (HTML from the editor).
 PROPOSAL_MAX_TEXT = 20000
+# An opening or closing tag: without it, the value was typed in the plain text area that
+# a member without JavaScript gets instead of the editor.
+HTML_TAG = re.compile(r"<[a-zA-Z/!]")
 
 
 def parse_proposal_form(post):
-    """Title, text and rationale typed in plain text areas, as the model's HTML values
-    (escaped then wrapped in paragraphs; the field sanitizes again)."""
+    """Title, text and rationale. The text and rationale come from the website editor as
+    HTML, kept as posted: the model's fields sanitize it (scripts and event attributes
+    stripped, formatting kept). Text without any tag, typed without JavaScript, is turned
+    into paragraphs; a text with nothing to read is empty."""
     values = {"name": parse_text(post.get("name"), _("Title"))}
     for name, label in (("body", _("Text")), ("rationale", _("Rationale"))):
         raw = post.get(name) if isinstance(post.get(name), str) else ""
@@ -25,7 +32,13 @@ def parse_proposal_form(post):
                     max=PROPOSAL_MAX_TEXT,
                 )
             )
-        values[name] = plaintext2html(raw.strip()) if raw.strip() else False
+        raw = raw.strip()
+        if not html2plaintext(raw).strip():
+            values[name] = False
+        elif HTML_TAG.search(raw):
+            values[name] = raw
+        else:
+            values[name] = plaintext2html(raw)
     return values
 
 
@@ -140,8 +153,9 @@ class CoopProposals(CustomerPortal):
             if error
             else {
                 "name": proposal.name,
-                "body": html2plaintext(proposal.body or ""),
-                "rationale": html2plaintext(proposal.rationale or ""),
+                # The editor's HTML, as text in the text area (escaped when shown).
+                "body": str(proposal.body or ""),
+                "rationale": str(proposal.rationale or ""),
             },
         )
         return request.render("coop_portal.portal_coop_proposal_edit", values)

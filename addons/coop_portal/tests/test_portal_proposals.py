@@ -5,6 +5,17 @@ from odoo.addons.coop_membership.tests.role_guard import superuser_setup
 from . import test_portal_accessibility as a11y
 from .common import CoopPortalCase, create_portal_user
 
+# Waits for the website editor on the proposal's text and rationale (a page left while it
+# loads fails the browser test), and fails if it never comes.
+WAIT_PROPOSAL_EDITOR = """
+    for (let i = 0; i < 150 && !document.querySelector(".o_coop_editor_ready"); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    if (document.querySelectorAll(".o_coop_editor_ready [role=textbox]").length !== 2) {
+        throw new Error("the website editor did not replace the text and rationale");
+    }
+"""
+
 
 class TestPortalProposals(CoopPortalCase):
     """Bernard drafts a proposal in the member space; Romain co-signs it."""
@@ -30,7 +41,7 @@ class TestPortalProposals(CoopPortalCase):
         """Bernard drafts, edits, invites Romain, publishes; Romain signs then withdraws."""
         proposal = self._draft_as_bernard()
         self.assertEqual(proposal.name, "Un jardin partagé")
-        self.assertIn("&lt;b&gt;", proposal.body)  # typed text, never markup
+        self.assertIn("<b>partagé</b>", proposal.body)  # the editor's bold is kept
         edit_url = f"/my/proposals/{proposal.id}/edit"
         self.post_form(edit_url, {"name": "Un jardin", "body": "Deux jardins.", "rationale": ""})
         self.assertEqual(proposal.name, "Un jardin")
@@ -54,6 +65,34 @@ class TestPortalProposals(CoopPortalCase):
         self.post_form(f"{url}/sign", {"withdraw": "1"}, form_url=url)
         self.assertEqual(proposal.signature_count, 0)
         self.assertIn("This was not recorded", second.text)
+
+    def test_editor_html_is_sanitized_and_versioned(self):
+        """Bernard's text keeps its bold and list but loses a script and an onclick, and
+        the text he replaced is kept as a version."""
+        proposal = self._draft_as_bernard()
+        edit_url = f"/my/proposals/{proposal.id}/edit"
+        body = (
+            '<p onclick="alert(1)">Un <strong>jardin</strong></p><script>alert(2)</script>'
+            "<ul><li>des bacs</li><li>un composteur</li></ul>"
+        )
+        self.post_form(edit_url, {"name": "Un jardin", "body": body, "rationale": "<p>Ok</p>"})
+        self.assertIn("<strong>jardin</strong>", proposal.body)
+        self.assertIn("<li>un composteur</li>", proposal.body)
+        self.assertNotIn("script", proposal.body)
+        self.assertNotIn("alert", proposal.body)
+        self.assertNotIn("onclick", proposal.body)
+        history = proposal.html_field_history_metadata["body"]
+        self.assertEqual(len(history), 1)
+        self.assertEqual(history[0]["create_uid"], self.user_bernard.id)
+        old = proposal.html_field_history_get_content_at_revision("body", history[0]["revision_id"])
+        self.assertIn("<b>partagé</b>", old)
+        # The edit page gives the editor the stored HTML (escaped in the text area).
+        page = self.url_open(edit_url)
+        self.assertIn("&lt;strong&gt;jardin&lt;/strong&gt;", page.text)
+        # Text typed without JavaScript (no tag) keeps its lines as paragraphs.
+        self.post_form(edit_url, {"name": "Un jardin", "body": "Ligne 1\n\nLigne 2 < 3"})
+        self.assertIn("Ligne 2 &lt; 3", proposal.body)
+        self.assertEqual(proposal.body.count("<p>"), 2)
 
     def test_second_signature_is_refused_in_french(self):
         """A second signature is refused with a clear message and stores nothing."""
@@ -117,6 +156,8 @@ class TestPortalProposalTour(CoopPortalCase):
         proposal = self.env["coop.proposal"].search([("author_id", "=", self.member_bernard.id)])
         self.assertEqual(proposal.state, "published")
         self.assertEqual(proposal.coauthor_ids, self.member_romain)
+        # Typed in the website editor: its paragraphs are stored.
+        self.assertIn("<p>Créer un jardin partagé à Valence.</p>", proposal.body)
         self.start_tour("/my/proposals", "coop_portal_proposal_sign_tour", login="hugo_prop")
         self.assertEqual(proposal.state, "threshold")
         officer = proposal.activity_ids.user_id
@@ -158,11 +199,12 @@ class TestPortalProposalAccessibility(CoopPortalCase):
         )
         published._member_write(self.member_bernard, {"name": "Un jardin", "body": "<p>Deux.</p>"})
         published._member_publish(self.member_bernard)
-        for url in [
-            "/my/proposals",
-            "/my/proposals/new",
-            f"/my/proposals/{draft.id}/edit?q=Romain",
-            f"/my/proposals/{published.id}?revision=1",
+        for url, steps in [
+            ("/my/proposals", a11y.AUDIT_PAGE),
+            # The draft forms are audited once the website editor has replaced their text areas.
+            ("/my/proposals/new", WAIT_PROPOSAL_EDITOR + a11y.AUDIT_PAGE),
+            (f"/my/proposals/{draft.id}/edit?q=Romain", WAIT_PROPOSAL_EDITOR + a11y.AUDIT_PAGE),
+            (f"/my/proposals/{published.id}?revision=1", a11y.AUDIT_PAGE),
         ]:
             with self.subTest(url=url):
-                self.assert_accessible(url, login="bernard")
+                self.assert_accessible(url, login="bernard", steps=steps)

@@ -17,9 +17,21 @@ registry.category("web_tour.tours").add("coop_portal_proposal_draft_tour", {
             run: "click",
         },
         { trigger: "#coop_proposal_name", run: "edit Un jardin partagé" },
-        { trigger: "#coop_proposal_body", run: "edit Créer un jardin partagé à Valence." },
-        { trigger: "#coop_proposal_rationale", run: "edit Pour cultiver ensemble." },
+        {
+            content: "He writes the text in the website editor",
+            trigger: ".o_coop_editor_ready [aria-labelledby='coop_proposal_body_label'] p",
+            run: "editor Créer un jardin partagé à Valence.",
+        },
+        {
+            trigger: "[aria-labelledby='coop_proposal_rationale_label'] p",
+            run: "editor Pour cultiver ensemble.",
+        },
+        { trigger: "[aria-labelledby='coop_proposal_rationale_label']:not(:has(br))" },
         { trigger: "button[type='submit']:contains('Save the draft')", run: "click" },
+        {
+            content: "The saved text is back in the editor",
+            trigger: ".o_coop_editor_ready [aria-labelledby='coop_proposal_body_label']:contains('jardin partagé à Valence')",
+        },
         {
             content: "He looks for Romain among the members",
             trigger: "#coop_proposal_q",
