@@ -24,3 +24,5 @@ from . import res_company_candidacy
 from . import res_config_settings_candidacy
 from . import coop_proposal
 from . import coop_proposal_signature
+from . import coop_assembly_amendment
+from . import coop_resolution_amendment

@@ -11,7 +11,7 @@ TODO = "mail.mail_activity_data_todo"
 # Members who propose, sign and count for the threshold.
 ACTIVE_MEMBER_STATES = ("member", "resigning")
 # What members of the cooperative read (besides their own drafts and hidden proposals).
-PUBLIC_STATES = ("published", "threshold", "agenda", "answered")
+PUBLIC_STATES = ("published", "threshold", "agenda", "answered", "expired")
 # Set only by the proposal's actions (see coop.state.guard.mixin).
 ACTION_FIELDS = frozenset(
     {
@@ -25,7 +25,19 @@ ACTION_FIELDS = frozenset(
     }
 )
 # What the authors wrote: theirs while a draft, locked once published.
-TEXT_FIELDS = frozenset({"name", "body", "rationale", "author_id", "coauthor_ids", "company_id"})
+TEXT_FIELDS = frozenset(
+    {
+        "name",
+        "body",
+        "rationale",
+        "author_id",
+        "coauthor_ids",
+        "company_id",
+        "amended_resolution_id",
+    }
+)
+# Published proposals past their deadline closed per scheduled run (one write each batch).
+EXPIRE_BATCH = 500
 
 
 class CoopProposal(models.Model):
@@ -33,9 +45,16 @@ class CoopProposal(models.Model):
 
     draft → published (co-signature open until the deadline) → threshold (sent to the
     board) → agenda (a resolution of an assembly) or answered (refused, with a published
-    reason); a published proposal may be hidden by the cooperative's moderators, with a
-    reason its authors see. The texts keep every version (``html.field.history.mixin``)
-    and lock once published.
+    reason); expired when the deadline passes below the threshold (scheduled job); a
+    published proposal may be hidden by the cooperative's moderators, with a reason its
+    authors see.
+
+    An amendment is a proposal with an ``amended_resolution_id``: drafted while its
+    assembly's amendment window is open (``coop.resolution._coop_amendment_refusal``),
+    co-signed until the window closes, accepted by the board as an amendment resolution
+    (``parent_id``) of the same assembly, or rejected with a published reason.
+
+    The texts keep every version (``html.field.history.mixin``) and lock once published.
 
     Members act through the ``_member_*`` methods: private (not callable over RPC), each
     checks that the acting membership belongs to the current user before writing as
@@ -77,6 +96,17 @@ class CoopProposal(models.Model):
         string="Co-authors",
         check_company=True,
     )
+    amended_resolution_id = fields.Many2one(
+        "coop.resolution",
+        index="btree_not_null",
+        check_company=True,
+        help="Set for an amendment: the resolution of a convened assembly it amends.",
+    )
+    kind = fields.Selection(
+        [("proposal", "Proposal"), ("amendment", "Amendment")],
+        compute="_compute_kind",
+        store=True,
+    )
     signature_ids = fields.One2many(
         "coop.proposal.signature", "proposal_id", string="Signatures", readonly=True
     )
@@ -92,6 +122,7 @@ class CoopProposal(models.Model):
             ("agenda", "On an Assembly's Agenda"),
             ("answered", "Answered by the Board"),
             ("hidden", "Hidden by Moderation"),
+            ("expired", "Closed without Enough Signatures"),
         ],
         default="draft",
         required=True,
@@ -123,6 +154,11 @@ class CoopProposal(models.Model):
     )
     answer = fields.Html(string="Published Answer", sanitize=True, readonly=True, copy=False)
     hidden_reason = fields.Text(string="Reason for Hiding", readonly=True, copy=False)
+
+    @api.depends("amended_resolution_id")
+    def _compute_kind(self):
+        for proposal in self:
+            proposal.kind = "amendment" if proposal.amended_resolution_id else "proposal"
 
     def _get_versioned_fields(self):
         return [CoopProposal.body.name, CoopProposal.rationale.name]
@@ -207,14 +243,30 @@ class CoopProposal(models.Model):
 
     @api.model
     def _member_create(self, member, vals):
-        """A new draft by ``member`` in their cooperative (title, body, rationale)."""
+        """A new draft by ``member`` in their cooperative (title, body, rationale), or an
+        amendment when ``vals`` names the ``amended_resolution_id``."""
         member = self._member_check(member)
         values = self._member_check_text(vals)
+        if vals.get("amended_resolution_id"):
+            resolution = self._member_check_amendable(member, vals["amended_resolution_id"])
+            values["amended_resolution_id"] = resolution.id
         return (
             self.sudo()
             .with_company(member.company_id)
             .create({**values, "company_id": member.company_id.id, "author_id": member.id})
         )
+
+    @api.model
+    def _member_check_amendable(self, member, resolution_id):
+        """The resolution ``member`` may amend now: of their cooperative's convened
+        assembly, during its amendment window, and not an amendment itself."""
+        resolution = self.env["coop.resolution"].sudo().browse(resolution_id).exists()
+        if not resolution or resolution.company_id != member.company_id:
+            raise UserError(
+                _("Only members of the assembly's cooperative may amend its resolutions.")
+            )
+        resolution._coop_check_amendable()
+        return resolution
 
     def _member_check_author(self, member):
         self.ensure_one()
@@ -280,9 +332,12 @@ class CoopProposal(models.Model):
             raise UserError(_("Write the text of your proposal before publishing it."))
         now = fields.Datetime.now()
         days = proposal.company_id.coop_proposal_signature_days or 60
-        proposal._guarded_write(
-            {"state": "published", "published_date": now, "deadline": now + timedelta(days=days)}
-        )
+        deadline = now + timedelta(days=days)
+        if proposal.amended_resolution_id:
+            # An amendment is co-signed while its assembly's amendment window is open.
+            proposal.amended_resolution_id._coop_check_amendable()
+            deadline = proposal.amended_resolution_id.assembly_id.amendment_deadline
+        proposal._guarded_write({"state": "published", "published_date": now, "deadline": deadline})
         return True
 
     def _member_check_signing(self, member):
@@ -399,11 +454,16 @@ class CoopProposal(models.Model):
         """Make the proposal a resolution of the chosen assembly; its texts lock."""
         self._check_board_step()
         for proposal in self:
-            if not proposal.assembly_id:
+            amended = proposal.amended_resolution_id
+            # An amendment goes to the agenda of the resolution it amends, voted first.
+            assembly = amended.assembly_id or proposal.assembly_id
+            if not assembly:
                 raise UserError(_("Choose the assembly whose agenda receives the proposal."))
             resolution = self.env["coop.resolution"].create(
                 {
-                    "assembly_id": proposal.assembly_id.id,
+                    "assembly_id": assembly.id,
+                    "parent_id": amended.id,
+                    "sequence": amended.sequence - 1 if amended else 10,
                     "name": proposal.name,
                     "text": proposal.body,
                     "rationale": proposal.rationale,
@@ -416,7 +476,9 @@ class CoopProposal(models.Model):
                     ],
                 }
             )
-            proposal._guarded_write({"state": "agenda", "resolution_id": resolution.id})
+            proposal._guarded_write(
+                {"state": "agenda", "resolution_id": resolution.id, "assembly_id": assembly.id}
+            )
         self.activity_feedback([TODO])
         return True
 
@@ -442,3 +504,23 @@ class CoopProposal(models.Model):
             raise UserError(_("Only published proposals can be hidden."))
         self._guarded_write({"state": "hidden", "hidden_reason": reason})
         return True
+
+    # ------------------------------------------------------------------
+    # Deadline
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_close_expired(self, batch=EXPIRE_BATCH):
+        """Close the published proposals whose deadline passed below their threshold.
+
+        Those that reached it were sent to the board as they did; the rest close here,
+        a batch at a time (one search and one write per batch), the cron reporting what
+        remains so that Odoo runs it again soon.
+        """
+        now = fields.Datetime.now()
+        domain = [("state", "=", "published"), ("deadline", "<", now)]
+        expired = self.search(domain, limit=batch, order="deadline, id")
+        if expired:
+            expired._guarded_write({"state": "expired"})
+        remaining = self.search_count(domain) if len(expired) == batch else 0
+        self.env["ir.cron"]._notify_progress(done=len(expired), remaining=remaining)
+        return expired

@@ -161,6 +161,15 @@ class ResCompany(models.Model):
         help="Days a published proposal stays open for co-signature.",
     )
 
+    # Members amend a convened assembly's resolutions until this many days before it
+    # (each assembly may move its own deadline).
+    coop_amendment_days = fields.Integer(
+        string="Amendments Close (days before the assembly)",
+        default=7,
+        help="Members propose amendments to the resolutions of a convened assembly until "
+        "this many days before it; each assembly may set its own deadline.",
+    )
+
     def _coop_proposal_threshold(self):
         """Signatures a proposal of this cooperative needs (at least 1)."""
         self.ensure_one()

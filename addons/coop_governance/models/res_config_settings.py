@@ -47,3 +47,4 @@ class ResConfigSettings(models.TransientModel):
     coop_proposal_signature_days = fields.Integer(
         related="company_id.coop_proposal_signature_days", readonly=False
     )
+    coop_amendment_days = fields.Integer(related="company_id.coop_amendment_days", readonly=False)

@@ -10,4 +10,5 @@ from . import test_representative_vote
 from . import test_poll_methods
 from . import test_poll_types
 from . import test_proposal
+from . import test_proposal_amendment
 from . import test_candidacy_eligibility
