@@ -49,6 +49,9 @@
         "demo/coop_capital_books_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "coop_membership/static/src/js/company_service.js",
+        ],
         "web.assets_tests": [
             "coop_membership/static/tests/tours/*.js",
         ],

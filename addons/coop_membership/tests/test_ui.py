@@ -36,3 +36,21 @@ class TestMemberUi(HttpCase):
             "coop_capital_variation_tour",
             login="tour_accountant",
         )
+
+    def test_federation_officer_sees_every_cooperative_on_first_login(self):
+        """The federation's officer opens the members: the regional members are listed."""
+        federation = self.env.ref("coop_membership.coop_company_federation")
+        regions = federation.child_ids
+        self.assertGreaterEqual(len(regions), 2, "the demo federation has its cooperatives")
+        new_test_user(
+            self.env,
+            login="tour_federation",
+            groups="base.group_user,coop_membership.group_coop_officer",
+            company_id=federation.id,
+            company_ids=[(6, 0, (federation | regions).ids)],
+        )
+        self.start_tour(
+            "/odoo/action-coop_membership.coop_member_action",
+            "coop_federation_companies_tour",
+            login="tour_federation",
+        )
