@@ -72,6 +72,31 @@ class CoopEngagementCompanyReport(models.Model):
     action_call_count = fields.Integer(string="Action Calls Done", readonly=True)
     coop_life_budget = fields.Float(string="Cooperative Life Spending", readonly=True)
     producer_project_count = fields.Integer(string="Projects Proposed by Producers", readonly=True)
+    # What members did in the year (engagement activities, issue #24 §4).
+    forum_question_count = fields.Integer(
+        string="Forum Questions",
+        readonly=True,
+        help="Questions members asked in the cooperative's forum.",
+    )
+    debate_count = fields.Integer(
+        string="Debate Participations",
+        readonly=True,
+        help="Members taking part in a forum thread (answers and comments), once per "
+        "member and thread.",
+    )
+    proposal_author_count = fields.Integer(
+        string="Proposal Authors",
+        readonly=True,
+        help="Members who drafted or co-authored a published proposal or a resolution, "
+        "once per member and text (a proposal put on an agenda counts once).",
+    )
+    cosignature_count = fields.Integer(
+        string="Co-signatures",
+        readonly=True,
+        help="Co-signatures of proposals and resolutions, once per member and text.",
+    )
+    candidacy_count = fields.Integer(string="Board Candidacies", readonly=True)
+    poll_answer_count = fields.Integer(string="Poll Answers", readonly=True)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -147,6 +172,30 @@ class CoopEngagementCompanyReport(models.Model):
             ), projects AS (
                 SELECT company_id, EXTRACT(YEAR FROM date_proposed)::int AS year, COUNT(*) AS n
                   FROM coop_production_project WHERE by_producer GROUP BY 1, 2
+            ), acts AS (
+                -- A proposal put on an agenda becomes a resolution whose proposers and
+                -- co-signers are the proposal's: its acts count once, on the proposal.
+                SELECT a.company_id, EXTRACT(YEAR FROM a.date)::int AS year,
+                       COUNT(*) FILTER (WHERE a.activity_type = 'question_asked') AS questions,
+                       COUNT(*) FILTER (WHERE a.activity_type = 'debate') AS debates,
+                       COUNT(*) FILTER (WHERE a.activity_type = 'resolution_proposed')
+                           AS authors,
+                       COUNT(*) FILTER (WHERE a.activity_type = 'resolution_cosigned')
+                           AS cosignatures,
+                       COUNT(*) FILTER (WHERE a.activity_type = 'board_candidacy')
+                           AS candidacies,
+                       COUNT(*) FILTER (WHERE a.activity_type = 'vote_cast'
+                                          AND a.res_model = 'coop.poll') AS poll_answers
+                  FROM coop_engagement_activity a
+                 WHERE a.activity_type IN ('question_asked', 'debate', 'resolution_proposed',
+                                           'resolution_cosigned', 'board_candidacy',
+                                           'vote_cast')
+                   AND NOT (a.res_model = 'coop.resolution'
+                            AND a.activity_type IN ('resolution_proposed',
+                                                    'resolution_cosigned')
+                            AND EXISTS (SELECT 1 FROM coop_proposal p
+                                         WHERE p.resolution_id = a.res_id))
+              GROUP BY 1, 2
             ), cumulated AS (
                 SELECT y.company_id, y.year,
                        SUM(COALESCE(f.admitted, 0) - COALESCE(f.exited, 0))
@@ -188,7 +237,13 @@ class CoopEngagementCompanyReport(models.Model):
                    COALESCE(ev.reached, 0)::int AS people_reached,
                    COALESCE(ca.n, 0)::int AS action_call_count,
                    COALESCE(bu.amount, 0)::float AS coop_life_budget,
-                   COALESCE(pp.n, 0)::int AS producer_project_count
+                   COALESCE(pp.n, 0)::int AS producer_project_count,
+                   COALESCE(ac.questions, 0)::int AS forum_question_count,
+                   COALESCE(ac.debates, 0)::int AS debate_count,
+                   COALESCE(ac.authors, 0)::int AS proposal_author_count,
+                   COALESCE(ac.cosignatures, 0)::int AS cosignature_count,
+                   COALESCE(ac.candidacies, 0)::int AS candidacy_count,
+                   COALESCE(ac.poll_answers, 0)::int AS poll_answer_count
               FROM cumulated cu
               JOIN res_company c ON c.id = cu.company_id
          LEFT JOIN levels lv ON lv.company_id = cu.company_id
@@ -197,6 +252,7 @@ class CoopEngagementCompanyReport(models.Model):
          LEFT JOIN calls ca ON ca.company_id = cu.company_id AND ca.year = cu.year
          LEFT JOIN budget bu ON bu.company_id = cu.company_id AND bu.year = cu.year
          LEFT JOIN projects pp ON pp.company_id = cu.company_id AND pp.year = cu.year
+         LEFT JOIN acts ac ON ac.company_id = cu.company_id AND ac.year = cu.year
             )
             """
         )

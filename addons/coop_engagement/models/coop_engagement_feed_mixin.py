@@ -43,3 +43,34 @@ class CoopEngagementFeedMixin(models.AbstractModel):
         return self.env["coop.engagement.activity"]._coop_log(
             self._coop_engagement_activity_values()
         )
+
+    def _coop_engagement_resync(self, activity_types):
+        """Make the activities of ``self`` of these types match what the records stand
+        for now: log the missing ones and take back those they no longer stand for
+        (a forum post deleted or hidden by moderation leaves no phantom activity).
+
+        For sources whose facts can be undone; ``activity_types`` limits the take-back
+        to the kinds this feed logs (another feed may log other kinds on the same
+        source). Works on batches: one query finds what is logged, one removes, one
+        adds. Private: the facts are checked by the caller.
+        """
+        wanted = self._coop_engagement_activity_values()
+        keys = {
+            (v["partner_id"], v["company_id"], v["activity_type"], v["res_model"], v["res_id"])
+            for v in wanted
+        }
+        Activity = self.env["coop.engagement.activity"].sudo()
+        logged = Activity.search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("activity_type", "in", list(activity_types)),
+            ]
+        )
+        logged.filtered(
+            lambda a: (
+                (a.partner_id.id, a.company_id.id, a.activity_type, a.res_model, a.res_id)
+                not in keys
+            )
+        ).unlink()
+        return Activity._coop_log(wanted)
