@@ -16,7 +16,9 @@ from . import coop_local_group
 from . import res_company
 from . import forum_forum
 from . import forum_post
+from . import coop_forum_thread_mixin
 from . import coop_resolution
+from . import coop_proposal
 from . import res_partner_account
 from . import coop_member_account
 from . import coop_member_invitation

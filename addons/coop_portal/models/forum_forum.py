@@ -99,6 +99,12 @@ class ForumForum(models.Model):
     def _coop_assembly_tag_name(self):
         return _("General assembly")
 
+    def _coop_assembly_tag(self):
+        """The general assembly tag of this cooperative forum (if it has one)."""
+        self.ensure_one()
+        name = self._coop_assembly_tag_name()
+        return self.sudo().tag_ids.filtered(lambda t: t.name == name)
+
     # ------------------------------------------------------------------
     # Roles
     # ------------------------------------------------------------------

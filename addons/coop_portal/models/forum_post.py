@@ -3,6 +3,13 @@ from odoo.exceptions import AccessError
 from odoo.osv import expression
 
 from odoo.addons.coop_membership.access import missing_error
+from odoo.addons.coop_membership.models.coop_member import ACTIVE_STATES
+
+# What members do in their cooperative's forum, as engagement activities (one per person
+# and thread): asking a question, and answering or commenting in a thread.
+FORUM_ACTIVITY_TYPES = ("question_asked", "debate")
+# Writes that change who said what where, or whether it is seen: re-count the threads.
+FORUM_ACTIVITY_KEYS = {"active", "parent_id", "forum_id"}
 
 # Keys of forum.post.write that are moderation, not authorship.
 MODERATION_KEYS = {
@@ -16,7 +23,12 @@ MODERATION_KEYS = {
 
 
 class ForumPost(models.Model):
-    _inherit = "forum.post"
+    _name = "forum.post"
+    _inherit = ["forum.post", "coop.engagement.feed.mixin"]
+
+    # Activities belong to threads and are re-counted when a post or comment comes or
+    # goes (_coop_forum_engagement_sync), not logged per post created.
+    _coop_engagement_log_on_create = False
 
     coop_resolution_id = fields.Many2one(
         "coop.resolution",
@@ -26,6 +38,16 @@ class ForumPost(models.Model):
         copy=False,
         ondelete="set null",
         help="The general assembly resolution this thread discusses.",
+    )
+    coop_proposal_id = fields.Many2one(
+        "coop.proposal",
+        string="Member Proposal",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="The members' proposal this thread discusses; the resolution it becomes on "
+        "an agenda keeps the same thread.",
     )
 
     # ------------------------------------------------------------------
@@ -128,7 +150,9 @@ class ForumPost(models.Model):
             if not forum and vals.get("parent_id"):
                 forum = self.sudo().browse(vals["parent_id"]).forum_id
             self._coop_check(forum=forum)
-        return super().create(vals_list)
+        posts = super().create(vals_list)
+        posts._coop_forum_engagement_sync()
+        return posts
 
     def write(self, vals):
         coop = self.filtered(lambda p: p.sudo().forum_id.coop_company_id)
@@ -144,7 +168,25 @@ class ForumPost(models.Model):
                     post._coop_check(need_moderator=post.sudo().create_uid != self.env.user)
             else:
                 coop._coop_check()
-        return super().write(vals)
+        if not FORUM_ACTIVITY_KEYS & set(vals):
+            return super().write(vals)
+        threads = self._coop_forum_thread_ids()
+        res = super().write(vals)
+        self.browse(set(threads + self._coop_forum_thread_ids()))._coop_forum_resync_threads()
+        return res
+
+    def unlink(self):
+        threads = self._coop_forum_thread_ids()
+        res = super().unlink()
+        # Deleted threads lose their activities; the others are re-counted.
+        self.browse(threads)._coop_forum_resync_threads()
+        return res
+
+    def _message_post_after_hook(self, message, msg_vals):
+        res = super()._message_post_after_hook(message, msg_vals)
+        if message.message_type == "comment":
+            self._coop_forum_engagement_sync()
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _coop_unlink_by_moderators(self):
@@ -180,4 +222,132 @@ class ForumPost(models.Model):
             own = comment.author_id == self.env.user.partner_id
             post._coop_check(need_moderator=not own)
             result.append(comment.unlink())
+        coop._coop_forum_engagement_sync()
         return result
+
+    # ------------------------------------------------------------------
+    # Engagement: questions and debates of the members (coop.engagement.feed.mixin)
+    # ------------------------------------------------------------------
+    def _coop_forum_thread_ids(self):
+        """Ids of the threads (questions) of the cooperative forums ``self`` belongs to."""
+        if not self.ids:
+            return []
+        self.flush_recordset(["parent_id", "forum_id"])
+        # SQL: also right for posts being deleted, whose rows are still there.
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT COALESCE(p.parent_id, p.id)
+              FROM forum_post p
+              JOIN forum_forum f ON f.id = p.forum_id
+             WHERE p.id = ANY(%s) AND f.coop_company_id IS NOT NULL
+            """,
+            [list(self.ids)],
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _coop_forum_engagement_sync(self):
+        """Re-count the questions and debates of the threads ``self`` belongs to.
+
+        Private: called after a post or comment is stored, moved, hidden or deleted,
+        whoever did it (the forum checked their rights).
+        """
+        self.browse(self._coop_forum_thread_ids())._coop_forum_resync_threads()
+
+    def _coop_forum_resync_threads(self):
+        """Re-count the activities of the threads ``self`` (deleted ones lose theirs).
+        Set-based: a few queries for the whole batch."""
+        if self:
+            self.sudo()._coop_engagement_resync(FORUM_ACTIVITY_TYPES)
+
+    def _coop_engagement_activity_values(self):
+        """A question asked by a member, and a debate per member who answered or
+        commented in the thread, for each visible thread of ``self`` in a cooperative
+        forum. Threads opened by the cooperative (for a resolution or a proposal) are
+        no question of anyone's; staff and people who are not active members of the
+        forum's cooperative count for nothing; hidden (archived) posts and threads
+        count for nothing either (``_coop_engagement_resync`` takes them back)."""
+        Post = self.env["forum.post"].sudo()
+        threads = (
+            Post.with_context(active_test=False)
+            .browse(self.exists().ids)
+            .filtered(lambda p: p.active and not p.parent_id and p.forum_id.coop_company_id)
+        )
+        if not threads:
+            return []
+        answers = Post.search([("parent_id", "in", threads.ids)])
+        comments = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "forum.post"),
+                    ("res_id", "in", (threads | answers).ids),
+                    ("message_type", "=", "comment"),
+                    ("author_id", "!=", False),
+                ]
+            )
+        )
+        posts = {post.id: post for post in threads | answers}
+        # (thread, kind, author's partner, date)
+        facts = [
+            (thread, "question_asked", thread.create_uid.partner_id, thread.create_date)
+            for thread in threads
+            if not thread.coop_resolution_id and not thread.coop_proposal_id
+        ]
+        facts += [
+            (answer.parent_id, "debate", answer.create_uid.partner_id, answer.create_date)
+            for answer in answers
+        ]
+        for comment in comments:
+            post = posts[comment.res_id]
+            facts.append((post.parent_id or post, "debate", comment.author_id, comment.date))
+        members = self._coop_forum_members(
+            {partner for _t, _k, partner, _d in facts}, threads.forum_id.coop_company_id
+        )
+        first = {}
+        for thread, kind, partner, date in facts:
+            company = thread.forum_id.coop_company_id
+            for member in members.get((partner.id, company.id), ()):
+                key = (thread.id, kind, member.partner_id.id, company.id)
+                first[key] = min(first.get(key, date), date)
+        return [
+            {
+                "partner_id": partner_id,
+                "company_id": company_id,
+                "activity_type": kind,
+                "res_model": self._name,
+                "res_id": thread_id,
+                "date": date.date(),
+            }
+            for (thread_id, kind, partner_id, company_id), date in first.items()
+        ]
+
+    @api.model
+    def _coop_forum_members(self, partners, companies):
+        """{(author's partner id, company id): active memberships it speaks for}: the
+        person's own membership, else those they represent (a legal person's
+        representative), in one query."""
+        partner_ids = [partner.id for partner in partners if partner]
+        members = (
+            self.env["coop.member"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "in", companies.ids),
+                    ("state", "in", ACTIVE_STATES),
+                    "|",
+                    ("partner_id", "in", partner_ids),
+                    ("representative_id", "in", partner_ids),
+                ]
+            )
+        )
+        own, represented = {}, {}
+        for member in members:
+            key = (member.partner_id.id, member.company_id.id)
+            own[key] = member
+            if member.representative_id:
+                key = (member.representative_id.id, member.company_id.id)
+                represented[key] = represented.get(key, member.browse()) | member
+        return {
+            key: own[key] if key in own else represented[key] for key in set(own) | set(represented)
+        }

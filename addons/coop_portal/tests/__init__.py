@@ -33,3 +33,5 @@ from . import test_password_policy
 from . import test_portal_proposals
 from . import test_portal_candidacies
 from . import test_portal_candidacy_ui
+from . import test_proposal_forum
+from . import test_forum_engagement
