@@ -50,6 +50,7 @@
         "views/coop_portal_group_templates.xml",
         "views/coop_portal_group_poll_templates.xml",
         "views/coop_portal_proposal_templates.xml",
+        "views/coop_portal_amendment_templates.xml",
         "views/coop_local_group_views.xml",
         "views/res_company_views.xml",
         "views/coop_portal_privacy_templates.xml",

@@ -12,3 +12,4 @@ from . import activation
 from . import group_polls
 from . import proposals
 from . import candidacies
+from . import amendments
