@@ -18,6 +18,7 @@
         "security/coop_proposal_security.xml",
         "data/coop_engagement_data.xml",
         "data/mail_template_data.xml",
+        "data/discuss_channel_data.xml",
         "report/coop_paper_label_report.xml",
         "wizard/coop_paper_label_wizard_views.xml",
         "wizard/coop_proposal_hide_wizard_views.xml",

@@ -8,6 +8,7 @@ from . import coop_skill
 from . import coop_engagement_theme
 from . import coop_local_group
 from . import coop_local_group_membership
+from . import discuss_channel
 from . import coop_member
 from . import res_partner
 from . import mailing_list

@@ -64,6 +64,11 @@ class CoopLocalGroup(models.Model):
         compute="_compute_last_activity_date",
         help="Latest engagement activity recorded for this group or its events.",
     )
+    coop_channel_include_subgroups = fields.Boolean(
+        string="Sub-groups in the Discussion",
+        default=True,
+        help="The members of the sub-groups also take part in this group's discussion.",
+    )
 
     _sql_constraints = [
         (
@@ -72,6 +77,35 @@ class CoopLocalGroup(models.Model):
             "A local group with this name already exists here.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        groups = super().create(vals_list)
+        groups._coop_sync_channels()
+        return groups
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"name", "parent_id", "active", "coop_channel_include_subgroups"}.intersection(vals):
+            self._coop_sync_channels()
+        return res
+
+    def _coop_sync_channels(self):
+        """The discussions of these groups' cooperatives follow their groups."""
+        companies = self.with_context(active_test=False).company_id
+        self.env["discuss.channel"]._coop_sync_channels(companies, kinds=("group",))
+
+    def _coop_channel_for_current_user(self):
+        """The group's discussion if the current user takes part in it, else nothing.
+
+        Read as the user: Discuss opens a group channel to its members only.
+        """
+        self.ensure_one()
+        return (
+            self.env["discuss.channel"]
+            .sudo(False)
+            .search([("coop_local_group_id", "=", self.id)], limit=1)
+        )
 
     def _creation_message(self):
         # A code string, not the model's name from ir.model: records made while the

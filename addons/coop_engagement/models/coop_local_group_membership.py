@@ -35,11 +35,16 @@ class CoopLocalGroupMembership(models.Model):
         records = super().create(vals_list)
         records.filtered(lambda r: r.role == "coordinator")._coop_log_coordination()
         records._coop_sync_group_list()
+        records.local_group_id._coop_sync_channels()
         return records
 
     def unlink(self):
         self._coop_sync_group_list(leaving=True)
-        return super().unlink()
+        groups = self.local_group_id
+        res = super().unlink()
+        # Whoever leaves a group leaves its discussion at once.
+        groups._coop_sync_channels()
+        return res
 
     def _coop_sync_group_list(self, leaving=False):
         """Subscribe new group members to the group's list; unsubscribe those who leave.
@@ -90,7 +95,10 @@ class CoopLocalGroupMembership(models.Model):
             Subscription.create(to_create)
 
     def write(self, vals):
+        groups = self.local_group_id
         res = super().write(vals)
+        if {"partner_id", "local_group_id"}.intersection(vals):
+            (groups | self.local_group_id)._coop_sync_channels()
         if vals.get("role") == "coordinator":
             self._coop_log_coordination()
         return res

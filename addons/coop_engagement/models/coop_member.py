@@ -117,22 +117,43 @@ class CoopMember(models.Model):
         return members
 
     def _lifecycle_write(self, vals):
-        """Admission, exit and re-admission change who gets the cooperative's newsletter."""
-        if "state" not in vals or self.env.context.get("coop_newsletter_defer"):
+        """Admission, exit and re-admission change who gets the cooperative's newsletter
+        and who takes part in its discussions."""
+        if "state" not in vals:
             return super()._lifecycle_write(vals)
-        was_active = {member.id: member.is_active_member for member in self}
-        res = super()._lifecycle_write(vals)
-        self._coop_newsletter_follow_activity(was_active)
+        if self.env.context.get("coop_newsletter_defer"):
+            res = super()._lifecycle_write(vals)
+        else:
+            was_active = {member.id: member.is_active_member for member in self}
+            res = super()._lifecycle_write(vals)
+            self._coop_newsletter_follow_activity(was_active)
+        if not self.env.context.get("coop_channel_defer"):
+            self._coop_sync_member_channels()
         return res
 
     def _close_membership(self, state, exit_date=None, reason=None):
-        # The register closes memberships one by one: sync the newsletter once after.
+        # The register closes memberships one by one: sync the newsletter and the
+        # discussions once after.
         was_active = {member.id: member.is_active_member for member in self}
-        res = super(CoopMember, self.with_context(coop_newsletter_defer=True))._close_membership(
-            state, exit_date, reason
-        )
+        res = super(
+            CoopMember, self.with_context(coop_newsletter_defer=True, coop_channel_defer=True)
+        )._close_membership(state, exit_date, reason)
         self._coop_newsletter_follow_activity(was_active)
+        if not self.env.context.get("coop_channel_defer"):
+            self._coop_sync_member_channels()
         return res
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "college_id" in vals:
+            # A new college: out of the old college's discussion, into the new one's.
+            self._coop_sync_member_channels()
+        return res
+
+    def _coop_sync_member_channels(self):
+        """Every discussion of these members' cooperatives follows the register, in one
+        set-based sync (see discuss.channel)."""
+        self.env["discuss.channel"]._coop_sync_channels(self.company_id)
 
     def _coop_newsletter_follow_activity(self, was_active):
         """Re-sync the newsletter lists of the opted-in people whose membership became

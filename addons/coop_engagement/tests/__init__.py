@@ -12,3 +12,4 @@ from . import test_translations
 from . import test_ui
 from . import test_poll_rights
 from . import test_proposal_engagement
+from . import test_group_channels
