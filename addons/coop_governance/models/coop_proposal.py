@@ -403,6 +403,30 @@ class CoopProposal(models.Model):
             .member_id
         )
 
+    def _body_versions(self):
+        """The versions of the text, newest first: number, author's name and date.
+
+        Read in SQL without their patches: the ORM copies the whole history (every patch)
+        on each read of the JSON field, which made the page grow with the versions.
+        """
+        self.ensure_one()
+        self.flush_recordset(["html_field_history"])
+        self.env.cr.execute(
+            """
+            SELECT (r.rev->>'revision_id')::int, r.rev->>'create_user_name',
+                   r.rev->>'create_date'
+              FROM coop_proposal p,
+                   jsonb_array_elements(p.html_field_history->'body') WITH ORDINALITY r(rev, n)
+             WHERE p.id = %s
+          ORDER BY r.n
+            """,
+            [self.id],
+        )
+        return [
+            {"revision_id": rev, "create_user_name": name, "create_date": date}
+            for rev, name, date in self.env.cr.fetchall()
+        ]
+
     # ------------------------------------------------------------------
     # Threshold
     # ------------------------------------------------------------------

@@ -163,7 +163,7 @@ class CoopProposals(CustomerPortal):
     @http.route(["/my/proposals/<int:proposal_id>"], type="http", auth="user", website=True)
     def coop_proposal(self, proposal_id, message=None, revision=None, **kw):
         proposal = self._coop_proposal_or_404(proposal_id)
-        history = (proposal.html_field_history_metadata or {}).get("body", [])
+        history = proposal._body_versions()
         revision_id = parse_id(revision)
         diff = False
         if revision_id and any(rev["revision_id"] == revision_id for rev in history):
@@ -207,7 +207,7 @@ class CoopProposals(CustomerPortal):
             message = "signed"
         if not error:
             return request.redirect(f"/my/proposals/{proposal.id}?message={message}")
-        history = (proposal.html_field_history_metadata or {}).get("body", [])
+        history = proposal._body_versions()
         values = coop_layout(
             self,
             "coop_proposal",
