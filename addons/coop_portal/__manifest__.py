@@ -49,6 +49,7 @@
         "views/coop_portal_event_templates.xml",
         "views/coop_portal_group_templates.xml",
         "views/coop_portal_group_poll_templates.xml",
+        "views/coop_portal_channel_templates.xml",
         "views/coop_portal_proposal_templates.xml",
         "views/coop_portal_amendment_templates.xml",
         "views/coop_local_group_views.xml",
@@ -95,6 +96,10 @@
         ],
         "web.assets_tests": [
             "coop_portal/static/tests/tours/*.js",
+        ],
+        # Discuss's full-page channel (/discuss/channel/<id>) loads its own test bundle.
+        "mail.assets_discuss_public_test_tours": [
+            "coop_portal/static/tests/tours/coop_portal_channel_tours.js",
         ],
     },
     "post_init_hook": "post_init_hook",

@@ -1,0 +1,36 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+
+// Claire opens her college's discussion (Odoo's Discuss, full page) and writes to it.
+registry.category("web_tour.tours").add("coop_portal_college_channel_tour", {
+    steps: () => [
+        {
+            content: "Her college's discussion is open",
+            trigger: ".o-mail-Discuss .o-mail-Thread",
+        },
+        {
+            content: "It is her college's (the name field is read-only for her)",
+            trigger: ".o-mail-Discuss-header",
+            run() {
+                const name = document.querySelector(".o-mail-Discuss-threadName").value;
+                if (!name.includes("Consommateurs")) {
+                    console.error(`not her college's discussion: ${name}`);
+                }
+            },
+        },
+        {
+            content: "She writes to her college",
+            trigger: ".o-mail-Composer-input",
+            run: "edit Bonjour à tout le collège des consommateurs !",
+        },
+        {
+            trigger: ".o-mail-Composer-send:enabled",
+            run: "click",
+        },
+        {
+            content: "Her message is in the discussion",
+            trigger: ".o-mail-Message-body:contains('Bonjour à tout le collège des consommateurs')",
+        },
+    ],
+});

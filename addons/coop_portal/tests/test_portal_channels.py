@@ -1,0 +1,108 @@
+from odoo.tests import tagged
+
+from odoo.addons.coop_membership.tests.common import create_user
+
+from .common import CoopPortalCase
+from .test_portal_accessibility import (
+    AUDIT_PAGE,
+    AXE_PATH,
+    AXE_RUNNER,
+    FAILING_IMPACTS,
+    repo_root,
+)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalChannels(CoopPortalCase):
+    """The discussions of the local groups and colleges, in Odoo's Discuss, from the portal.
+
+    Claire (Centre-Val de Loire, consumers' college) belongs to the Tours group; Hélène is
+    a member of the same cooperative outside the group; Bernard is of another cooperative.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tours = cls.env.ref("coop_engagement.coop_local_group_tours")
+        cls.centre = cls.member_claire.company_id
+        cls.officer_centre = create_user(
+            cls.env,
+            "officer_centre",
+            "base.group_user,coop_membership.group_coop_officer",
+            cls.centre,
+        )
+        Channel = cls.env["discuss.channel"]
+        cls.group_channel = Channel.search([("coop_local_group_id", "=", cls.tours.id)])
+        cls.college_channel = Channel.search(
+            [("coop_college_id", "=", cls.member_claire.college_id.id)]
+        )
+        cls.missing_id = Channel.search([], order="id desc", limit=1).id + 1000
+
+    def channel_page(self, channel_id, login=None):
+        self.authenticate(login, login)
+        return self.url_open(f"/discuss/channel/{channel_id}")
+
+    def test_group_page_links_the_discussion_for_its_members_only(self):
+        """Claire sees the link to her group's discussion; Hélène, Bernard and visitors don't."""
+        url = f"/cooperative/groups/{self.tours.id}"
+        link = f'href="/discuss/channel/{self.group_channel.id}"'
+        for login, shown in (
+            ("claire", True),
+            ("helene", False),
+            ("bernard", False),
+            (None, False),
+        ):
+            with self.subTest(login=login):
+                self.authenticate(login, login)
+                page = self.url_open(url)
+                self.assertEqual(page.status_code, 200)
+                self.assertEqual(link in page.text, shown)
+                self.assertEqual("o_coop_group_channel" in page.text, shown)
+
+    def test_another_cooperatives_member_is_answered_as_for_a_missing_channel(self):
+        """Bernard, of another cooperative, gets the same 404 for Claire's college discussion
+        as for a channel that does not exist; Claire opens it."""
+        self.assertEqual(self.channel_page(self.college_channel.id, "claire").status_code, 200)
+        refused = self.channel_page(self.college_channel.id, "bernard")
+        missing = self.channel_page(self.missing_id, "bernard")
+        self.assertEqual((refused.status_code, missing.status_code), (404, 404))
+        self.assertEqual(refused.text, missing.text)
+        self.assertEqual(self.channel_page(self.group_channel.id, "helene").status_code, 404)
+
+    def test_claire_writes_in_her_college_channel_then_leaves_the_cooperative(self):
+        """Claire writes in her college's discussion; once the officer records her exit, she
+        is no longer in it and its page refuses her."""
+        self.start_tour(
+            f"/discuss/channel/{self.college_channel.id}",
+            "coop_portal_college_channel_tour",
+            login="claire",
+        )
+        claire = self.member_claire.partner_id
+        message = self.college_channel.message_ids.filtered(
+            lambda m: "Bonjour à tout le collège" in (m.body or "")
+        )
+        self.assertEqual(message.author_id, claire)
+        self.assertIn(claire, self.college_channel.channel_member_ids.partner_id)
+        member = self.member_claire.with_user(self.officer_centre)
+        member.action_request_exit()
+        member.action_confirm_exit()
+        for channel in (self.college_channel, self.group_channel):
+            channel.invalidate_recordset(["channel_member_ids"])
+            self.assertNotIn(claire, channel.channel_member_ids.partner_id)
+        self.assertEqual(self.channel_page(self.college_channel.id, "claire").status_code, 404)
+
+    def test_group_page_with_the_discussion_link_is_accessible(self):
+        """axe-core finds no serious or critical violation on Claire's group page."""
+        axe = repo_root() / AXE_PATH
+        if not axe.is_file():
+            self.fail(f"{AXE_PATH} is missing in {repo_root()}: run `npm ci` there.")
+        code = "function coopLoadAxe() {\n%s\n}\ncoopLoadAxe();\n%s" % (
+            axe.read_text(encoding="utf-8"),
+            AXE_RUNNER % {"impacts": list(FAILING_IMPACTS), "steps": AUDIT_PAGE},
+        )
+        try:
+            self.browser_js(
+                f"/cooperative/groups/{self.tours.id}", code, login="claire", timeout=120
+            )
+        except AssertionError as error:
+            raise AssertionError(str(error).replace(code, "axe-core")) from None
