@@ -81,7 +81,7 @@ PIP = "$(PY)" -m pip install -q --disable-pip-version-check 2> >(grep -v "^WARNI
 # psql/dropdb against the local server as the current user (unix socket, like Odoo).
 PSQL := psql -X -q -v ON_ERROR_STOP=1 -d postgres -tA
 
-.PHONY: help venv odoo deps pg conf node_modules oca_addons oidc_venv run test lint dist readme bench faults loadtest backup restore clean distclean
+.PHONY: help venv odoo deps pg conf node_modules oca_addons oidc_venv run test lint dist readme upgrade bench faults loadtest backup restore clean distclean
 
 help:
 	@echo "make run      serve Odoo on PORT=$(PORT) with database DB=$(DB) (created with demo data once)"
@@ -89,6 +89,7 @@ help:
 	echo "make lint     ruff check, ruff format --check, pylint-odoo, oca-checks-odoo-module, oca-checks-po"
 	echo "make dist     one wheel per addon (OCA's whool) into dist/, checked"
 	echo "make readme   README.rst + static/description/index.html of each addon from readme/ (oca-gen-addon-readme)"
+	echo "make upgrade  install UPGRADE_FROM=$(UPGRADE_FROM) with demo data, -u to this tree, check register, members, audit chains, portal"
 	echo "make bench    database $(BENCH_DB) without demo data, then tests/bench (BENCH=pattern SCALE=0.1)"
 	echo "make faults   $(FAULTS_DB) with demo data, Odoo --workers: workers killed mid-vote/payment/export, PostgreSQL restarted mid-votes"
 	echo "make loadtest Odoo --workers + Locust on $(LOAD_DB) (120,000 members, AG of 30,000 voters): LOAD_TIME=$(LOAD_TIME) s"
@@ -496,6 +497,49 @@ readme:
 	  "and apt-get install pandoc" >&2; exit 1; }
 	"$(READMEGEN)" --org-name coop-suite --repo-name coop-suite --branch 18.0 \
 	  --addons-dir addons --no-commit --gen-html --template-filename tools/readme.rst.jinja
+
+# ---- make upgrade ----------------------------------------------------------------------------
+# The upgrade test: install the previous release (UPGRADE_FROM: the newest 18.0.* tag, else
+# the last commit that landed) with demo data, take a snapshot (register totals and holdings,
+# member counts and numbers, ballots, audit chains), upgrade to this tree with -u, take it
+# again and compare; every audit chain must verify; then a member logs in and reads the
+# portal. Throwaway database, dropped at the end.
+UPGRADE_FROM ?= $(shell git describe --tags --abbrev=0 --match '18.0.*' 2>/dev/null || echo 88523f4)
+UPGRADE_PORT ?= 8098
+upgrade: conf
+	@git rev-parse --verify --quiet "$(UPGRADE_FROM)^{commit}" >/dev/null \
+	  || { echo "upgrade: $(UPGRADE_FROM) is not a commit of this clone (UPGRADE_FROM=tag or sha)" >&2; exit 1; }
+	db="coop_upgrade_$$$$"
+	work=$$(mktemp -d)
+	pid=""
+	cleanup() {
+	  [ -z "$$pid" ] || kill "$$pid" 2>/dev/null || true
+	  dropdb --if-exists --force "$$db" 2>/dev/null || true
+	  rm -rf "$(DATA_DIR)/filestore/$$db" "$$work"
+	}
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
+	git archive "$(UPGRADE_FROM)" addons | tar -x -C "$$work"
+	old=$$(cd "$$work/addons" && ls -d coop_*/ | tr -d / | while read m; do [ -f "$$m/__manifest__.py" ] && echo "$$m"; done | paste -sd,)
+	sed "s|$(ADDONS_DIR)|$$work/addons|" "$(TEST_CONF)" > "$$work/old.conf"
+	echo "upgrade: installing $$old of $(UPGRADE_FROM) into $$db (with demo data)"
+	"$(PY)" -m odoo -c "$$work/old.conf" -d "$$db" -i "$$old" --stop-after-init --log-level=warn
+	COOP_SNAPSHOT="$$work/before.json" "$(PY)" -m odoo shell -c "$$work/old.conf" -d "$$db" \
+	  --log-level=warn < tests/upgrade/snapshot.py >/dev/null
+	echo "upgrade: updating $$old to this tree (-u)"
+	"$(PY)" -m odoo -c "$(TEST_CONF)" -d "$$db" -u "$$old" --stop-after-init --log-level=warn 2>&1 | tee "$$work/update.log"
+	if grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$$work/update.log" >/dev/null; then
+	  echo "upgrade: FAILED — the update logged errors (above)" >&2; exit 1
+	fi
+	COOP_SNAPSHOT="$$work/after.json" "$(PY)" -m odoo shell -c "$(TEST_CONF)" -d "$$db" \
+	  --log-level=warn < tests/upgrade/snapshot.py >/dev/null
+	"$(PY)" tests/upgrade/compare.py "$$work/before.json" "$$work/after.json"
+	"$(PY)" -m odoo -c "$(TEST_CONF)" -d "$$db" --http-port=$(UPGRADE_PORT) --log-level=warn \
+	  >"$$work/server.log" 2>&1 &
+	pid=$$!
+	for i in $$(seq 60); do curl -sf -o /dev/null "http://127.0.0.1:$(UPGRADE_PORT)/web/login" && break; sleep 1; done
+	"$(PY)" tests/upgrade/portal_check.py "http://127.0.0.1:$(UPGRADE_PORT)" bernard bernard
+	echo "upgrade: OK — $(UPGRADE_FROM) → $$(git rev-parse --short HEAD)"
 
 # ---- make bench ------------------------------------------------------------------------------
 bench: conf
