@@ -626,6 +626,7 @@ NAVIGATION_METHODS = {
     ("coop.member", "action_open_exit_wizard"),
     ("coop.member", "action_open_transfer_wizard"),
     ("coop.resolution", "action_record_vote"),
+    ("coop.resolution", "action_view_amendment_proposals"),
     ("coop.resolution", "action_view_ballots"),
     ("coop.subscription.request", "action_open_reject_wizard"),
     ("event.event", "action_coop_view_waitlist"),

@@ -216,6 +216,10 @@ class TestNoOutsideRequests(CoopPortalCase):
             "forum": self.slugs["forum"],
             "post": self.slugs["post"],
             "election_id": self.election.id,
+            # A motion of his convened assembly: its amendment form (issue #24 §1).
+            "resolution_id": self.assembly.resolution_ids.filtered(
+                lambda r: r.kind == "motion" and not r.parent_id
+            )[:1].id,
             "proposal_id": self.proposal.id,
         }
         personal = ("member_id", "voter_id", "poll_id", "proposal_id")

@@ -111,6 +111,10 @@ class TestRouteLeaks(CoopPortalCase):
             "member_id": member.id,
             "voter_id": cls.voter_bernard.id,
             "election_id": election.id,
+            # A motion of his convened assembly: its amendment form (issue #24 §1).
+            "resolution_id": assembly.resolution_ids.filtered(
+                lambda r: r.kind == "motion" and not r.parent_id
+            )[:1].id,
             "proposal_id": proposal.id,
             "attachment_id": assembly.document_ids[:1].id,
             "year": years[0] if years else 2024,
