@@ -13,7 +13,12 @@ bench_capital and bench_portal):
 - portal logins for 30,000 voters plus the members they may give a proxy to, for 300
   members of the other cooperatives (the readers, who log in during the run), 20 portal
   users without membership (Odoo's own /my, the reference), 3 officers of the large
-  cooperative and its accountant.
+  cooperative and its accountant;
+- in that cooperative 10 members' proposals open for co-signature (issue 24), the first
+  with 5,000 co-signatures and 200 versions of its text (bench_proposals' largest), the
+  others with fewer (signatures inserted set-based, versions written by the ORM), and
+  portal logins for 2,000 other members of it who co-sign during the run (the
+  co-signers: neither voters nor signatories yet).
 
 Portal logins are cloned in SQL from one user made by the ORM: same password hash (Odoo's
 600,000 PBKDF2 rounds), so a login costs what it costs in production.
@@ -36,6 +41,10 @@ N_VOTERS = 30_000
 N_READERS = 300
 N_REFERENCE = 20
 N_RESOLUTIONS = 4
+N_COSIGNERS = 2_000
+# Signatures and versions of the text of each proposal open for co-signature.
+PROPOSALS = [(5_000, 200), (2_000, 20), (1_000, 5), (500, 5), (200, 3), (100, 3), (50, 2),
+             (20, 2), (10, 1), (0, 1)]  # fmt: skip
 PASSWORD = "load-test-password"  # noqa: S105 - throwaway users of the load database
 ASSEMBLY_NAME = "Load test assembly"
 
@@ -149,6 +158,78 @@ def _assembly(env, company):
     return assembly
 
 
+def _proposals(env, company, cosigner_partners):
+    """Published proposals of ``company`` (PROPOSALS), signed by members who are not
+    co-signers of the run; the threshold checked once, as after a signature."""
+    cr = env.cr
+    # Open for co-signature as long as the template lives (a run signs until its end).
+    company.coop_proposal_signature_days = 365
+    cr.execute(
+        "SELECT id FROM coop_member WHERE company_id = %s AND state = 'member' "
+        "AND partner_id <> ALL(%s) ORDER BY id LIMIT %s",
+        [company.id, cosigner_partners, len(PROPOSALS)],
+    )
+    authors = env["coop.member"].browse([row[0] for row in cr.fetchall()])
+    proposals = env["coop.proposal"]
+    for i, (_signatures, versions) in enumerate(PROPOSALS):
+        author = authors[i % len(authors)]
+        proposal = (
+            env["coop.proposal"]
+            .with_company(company)
+            .create(
+                {
+                    "name": f"Load test proposal {i + 1}",
+                    "company_id": company.id,
+                    "author_id": author.id,
+                    "body": _proposal_body(0),
+                    "rationale": "<p>Local energy for local members.</p>",
+                }
+            )
+        )
+        # Each save of the draft is a version (html.field.history.mixin).
+        for version in range(1, versions + 1):
+            proposal._member_write(author, {"name": proposal.name, "body": _proposal_body(version)})
+        proposal._member_publish(author)
+        proposals |= proposal
+    env.flush_all()
+    for proposal, (signatures, _versions) in zip(proposals, PROPOSALS, strict=True):
+        cr.execute(
+            """
+            INSERT INTO coop_proposal_signature
+                   (proposal_id, company_id, member_id, signed_on,
+                    create_uid, write_uid, create_date, write_date)
+            SELECT %(proposal)s, m.company_id, m.id, now() - interval '1 day',
+                   %(uid)s, %(uid)s, now(), now()
+              FROM coop_member m
+             WHERE m.company_id = %(company)s AND m.state IN ('member', 'resigning')
+               AND m.partner_id <> ALL(%(cosigners)s)
+          ORDER BY m.id
+             LIMIT %(count)s
+            """,
+            {
+                "proposal": proposal.id,
+                "uid": env.uid,
+                "company": company.id,
+                "cosigners": cosigner_partners,
+                "count": signatures,
+            },
+        )
+    cr.execute("ANALYZE coop_proposal_signature")
+    env.invalidate_all()
+    proposals._check_threshold()
+    return proposals
+
+
+def _proposal_body(version):
+    """The text at ``version``: ten articles, one rewritten per version."""
+    return "".join(
+        f"<p>Article {article + 1}: the cooperative "
+        + (f"commits to measure {version} of" if article == version % 10 else "keeps")
+        + " its energy purchases local and renewable, reported at each assembly.</p>"
+        for article in range(10)
+    )
+
+
 def build(env):
     """Generate everything; return a summary dict. The caller commits."""
     companies, _seconds = setup_members(env, scaled(N_MEMBERS, 500), FIRST_PERCENT)
@@ -190,10 +271,22 @@ def build(env):
             for i in range(N_REFERENCE)
         ]
     )
+    # Co-signers: members of the large cooperative who neither vote nor hold a proxy.
+    cr.execute(
+        """
+        SELECT m.partner_id FROM coop_member m
+         WHERE m.company_id = %s AND m.state = 'member' AND m.partner_id <> ALL(%s)
+         ORDER BY m.id DESC LIMIT %s
+        """,
+        [company.id, voter_partners, scaled(N_COSIGNERS, 50)],
+    )
+    cosigner_partners = [row[0] for row in cr.fetchall()]
     voters = _portal_users(env, voter_partners, "voter")
     readers = _portal_users(env, reader_partners, "reader")
     reference = _portal_users(env, outsiders.ids, "visitor")
+    cosigners = _portal_users(env, cosigner_partners, "cosigner")
     staff = _staff(env, company)
+    proposals = _proposals(env, company, cosigner_partners)
     cr.execute("ANALYZE res_users, res_partner, coop_assembly_voter")
     env.invalidate_all()
     return {
@@ -208,6 +301,9 @@ def build(env):
         "voter_logins": len(voters),
         "reader_logins": len(readers),
         "reference_logins": len(reference),
+        "cosigner_logins": len(cosigners),
+        "proposal_ids": proposals.ids,
+        "proposal_signatures": [p.signature_count for p in proposals],
         **staff,
         "company_id": company.id,
         "built": datetime.datetime.now().isoformat(timespec="seconds"),

@@ -28,6 +28,19 @@ PORTAL_PAGES = (
     "vote: cast",
     "proxy: search holder",
     "proxy: give",
+    "proposals: list",
+    "proposals: page",
+    "proposals: sign",
+)
+#: The routes issue 24 brings to <= 1.2x Odoo's /my: voting, proxies, proposals.
+ISSUE_ROUTES = (
+    "vote: confirmation page",
+    "vote: cast",
+    "proxy: search holder",
+    "proxy: give",
+    "proposals: list",
+    "proposals: page",
+    "proposals: sign",
 )
 TARGET = 1.2
 VOTERS_GOAL, MINUTES_GOAL = 30_000, 10
@@ -123,6 +136,15 @@ def main(folder):
     facts, summary, failures = data["facts"], data["summary"], data["failures"]
     seconds = max(1, facts["run seconds"])
     lines, above = table(rows, total, seconds)
+    ref = next((r for r in rows if r["Name"] == REFERENCE), None)
+    ref95 = _float(ref["95%"]) if ref else 0
+    by_name = {row["Name"]: row for row in rows}
+    issue = [
+        (name, _float(by_name[name]["95%"]) / ref95)
+        for name in ISSUE_ROUTES
+        if ref95 and name in by_name
+    ]
+    missing = [name for name in ISSUE_ROUTES if name not in {n for n, _r in issue}]
     voters = facts["voters accepted"]
     rate = voters / seconds
     projected = VOTERS_GOAL / rate / 60 if rate else float("inf")
@@ -133,7 +155,14 @@ def main(folder):
         f"Database: {summary['members']} members in {summary['companies']} cooperatives, "
         f"{summary['operations']} register operations, open assembly with a census of "
         f"{summary['census']} voters. Odoo with {facts['HTTP workers']} HTTP workers and one "
-        f"cron worker, Locust on loopback, {seconds} s.",
+        f"cron worker, Locust on loopback, {seconds} s."
+        + (
+            f" {len(summary['proposal_ids'])} members' proposals open for co-signature "
+            f"(signatures before the run: {', '.join(map(str, summary['proposal_signatures']))};"
+            " the first has 200 versions of its text)."
+            if summary.get("proposal_ids")
+            else ""
+        ),
         "",
         *lines,
         "",
@@ -143,6 +172,10 @@ def main(folder):
         f"{facts['server errors logged']}",
         f"- portal p95 <= {TARGET}× Odoo /my p95: "
         f"{'OK' if not above else 'above for ' + ', '.join(above)}",
+        f"- vote, proxy and proposal routes p95 <= {TARGET}× Odoo /my p95: "
+        + (", ".join(f"{name} {value:.2f}×" for name, value in issue) or "no data")
+        + (f" ({'OK' if all(v <= TARGET for _n, v in issue) else 'ABOVE'})" if issue else "")
+        + (f"; not measured: {', '.join(missing)}" if missing else ""),
         f"- votes: {voters} voters in {seconds} s = {rate:.1f} voters/s "
         f"({rate * 60:.0f}/min); {VOTERS_GOAL} voters would take {projected:.1f} min "
         f"(goal < {MINUTES_GOAL} min: {'OK' if projected < MINUTES_GOAL else 'NOT MET'})",

@@ -3,13 +3,14 @@
 
 1. Template database (built once, rebuilt with --rebuild): the coop modules without demo
    data, then load_db.build() (120,000 members, 400,000 operations, an open assembly of
-   over 30,000 voters, logins).
+   over 30,000 voters, members' proposals open for co-signature, logins).
 2. A fresh copy of it for this run; a session for every voter (logged in earlier in the
    day), written to Odoo's session store.
 3. Odoo multi-process (tests/bench/live.py: README's workers, a cron worker, loopback).
 4. Locust (.venv-load) from loopback, bounded in users and time (tests/bench/locustfile.py).
 5. Checks against the database: every vote the client saw accepted is stored once per
-   resolution, no other ballot exists, every proxy given is stored; the votes are closed
+   resolution, no other ballot exists, every proxy given and every co-signature recorded
+   is stored (and nothing else); the votes are closed
    through the model (its tally) and recounted by tests/bench/load_tally.sql (independent
    SQL), which must agree with the model and with the choices the clients sent; the
    assembly's audit chain verifies.
@@ -168,6 +169,7 @@ def prepare_accounts(args, summary, path):
         "reference": [],
         "officer": summary["officer"],
         "accountant": summary["accountant"],
+        "cosigners": [],
     }
     with odoo_env(args.db).cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
@@ -201,8 +203,8 @@ def prepare_accounts(args, summary, path):
         )
         users = env["res.users"].browse([row[0] for row in voters])
         lang = env["res.lang"]._lang_get(env.lang or "en_US").code
-        pairs = zip(voters, users, strict=True)
-        for i, ((uid, login, voter_id, _number), user) in enumerate(pairs):
+
+        def open_session(uid, login, user):
             session = store.new()
             session.update(http.get_default_session())
             session.update(
@@ -213,7 +215,12 @@ def prepare_accounts(args, summary, path):
                 session_token=user._compute_session_token(session.sid),
             )
             store.save(session)
-            account = {"sid": session.sid, "voter": voter_id, "resolutions": resolutions}
+            return session.sid
+
+        pairs = zip(voters, users, strict=True)
+        for i, ((uid, login, voter_id, _number), user) in enumerate(pairs):
+            sid = open_session(uid, login, user)
+            account = {"sid": sid, "voter": voter_id, "resolutions": resolutions}
             # One in 25 gives a proxy to a member who does not vote in the run (2 each).
             if i % 25 == 24 and holders:
                 holder = holders[(i // 25 // 2) % len(holders)]
@@ -225,11 +232,32 @@ def prepare_accounts(args, summary, path):
                 [f"{prefix}%@load.example.org", f"{prefix}template%"],
             )
             accounts[role] = [row[0] for row in cr.fetchall()]
+        # Co-signers (logged in earlier, like the voters): half of them sign the proposal
+        # with 5,000 signatures and 200 versions, the others one of the smaller ones.
+        proposals = summary.get("proposal_ids") or []
+        cr.execute(
+            """
+            SELECT u.id, u.login, m.id
+              FROM res_users u JOIN coop_member m ON m.partner_id = u.partner_id
+             WHERE u.login LIKE 'cosigner%%@load.example.org' AND m.company_id = %s
+          ORDER BY u.id
+            """,
+            [summary["company_id"]],
+        )
+        rows = cr.fetchall() if proposals else []
+        users = env["res.users"].browse([row[0] for row in rows])
+        for i, ((uid, login, member_id), user) in enumerate(zip(rows, users, strict=True)):
+            proposal = proposals[0] if i % 2 == 0 or len(proposals) == 1 else (
+                proposals[1 + (i // 2) % (len(proposals) - 1)]
+            )  # fmt: skip
+            accounts["cosigners"].append(
+                {"sid": open_session(uid, login, user), "member": member_id, "proposal": proposal}
+            )
     close_database(args.db)
     path.write_text(json.dumps(accounts))
     print(f"loadtest: {len(accounts['voters'])} voter sessions opened, "
           f"{len(accounts['readers'])} readers, {len(accounts['reference'])} reference "
-          f"users", flush=True)  # fmt: skip
+          f"users, {len(accounts['cosigners'])} co-signer sessions", flush=True)  # fmt: skip
     return accounts
 
 
@@ -241,7 +269,13 @@ def run_locust(args, server, accounts_path, outcome_path):
         LOAD_VOTERS=str(args.vote_users),
     )
     # The other kinds of users: LOAD_READERS, LOAD_REFERENCE, LOAD_OFFICERS, LOAD_ACCOUNTANTS.
-    others = {"LOAD_READERS": 10, "LOAD_REFERENCE": 4, "LOAD_OFFICERS": 3, "LOAD_ACCOUNTANTS": 1}
+    others = {
+        "LOAD_READERS": 10,
+        "LOAD_REFERENCE": 4,
+        "LOAD_OFFICERS": 3,
+        "LOAD_ACCOUNTANTS": 1,
+        "LOAD_PROPOSALS": 4,
+    }
     users = args.vote_users + sum(
         int(os.environ[k]) if os.environ.get(k, "").strip() else v for k, v in others.items()
     )
@@ -329,6 +363,33 @@ def check(args, summary, accounts, outcome):
         if stored_proxies != proxies:
             diff = set(stored_proxies.items()) ^ set(proxies.items())
             failures.append(f"proxies differ between clients and storage: {sorted(diff)[:5]}")
+
+        # Co-signatures the clients saw recorded are stored, and only those.
+        signed = {int(k): v for k, v in outcome.get("signatures", {}).items()}
+        cosigners = [a["member"] for a in accounts.get("cosigners", [])]
+        cr.execute(
+            "SELECT member_id, proposal_id FROM coop_proposal_signature WHERE member_id = ANY(%s)",
+            [cosigners],
+        )
+        stored_signatures = dict(cr.fetchall())
+        facts["co-signatures given (clients)"] = len(signed)
+        facts["co-signatures stored"] = len(stored_signatures)
+        facts["co-signatures failed (client)"] = len(outcome.get("sign_failed", []))
+        if stored_signatures != signed:
+            diff = set(stored_signatures.items()) ^ set(signed.items())
+            failures.append(f"co-signatures differ between clients and storage: {sorted(diff)[:5]}")
+        proposals = env["coop.proposal"].browse(summary.get("proposal_ids") or [])
+        before = dict(zip(proposals.ids, summary.get("proposal_signatures") or [], strict=False))
+        gained = Counter(signed.values())
+        for proposal in proposals:
+            expected = before.get(proposal.id, 0) + gained[proposal.id]
+            if proposal.signature_count != expected:
+                failures.append(
+                    f"{proposal.name}: {proposal.signature_count} signatures, expected {expected}"
+                )
+        facts["co-signatures per proposal (before + run)"] = ", ".join(
+            f"{before.get(p.id, 0)}+{gained[p.id]}" for p in proposals
+        )
 
         # Close the votes through the model (its tally), then recount in SQL.
         start = time.perf_counter()

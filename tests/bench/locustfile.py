@@ -6,6 +6,9 @@ The people of a general assembly's last hour, against a real multi-process Odoo:
   confirms and casts a vote on every resolution; one in 25 gives a proxy instead;
 - members of the other cooperatives log in (Odoo's password check) and read their
   pages (/my/cooperative, /my, /my/assemblies);
+- members of the large cooperative (already logged in) open the members' proposals,
+  one proposal (half of them the one with 5,000 co-signatures and 200 versions) and
+  co-sign it (issue 24);
 - portal users without membership read Odoo's own /my (the reference);
 - officers open the back office (Odoo's /web) and search members over JSON-RPC;
 - the accountant exports the register of members and movements (XLSX).
@@ -35,7 +38,18 @@ logins = {role: Queue() for role in ("readers", "reference", "officer", "account
 for _role, _queue in logins.items():
     for _login in ACCOUNTS[_role]:
         _queue.put(_login)
-outcome = {"accepted": {}, "refused": {}, "failed": [], "proxies": {}, "proxy_failed": []}
+cosigner_queue = Queue()
+for _account in ACCOUNTS.get("cosigners", []):
+    cosigner_queue.put(_account)
+outcome = {
+    "accepted": {},
+    "refused": {},
+    "failed": [],
+    "proxies": {},
+    "proxy_failed": [],
+    "signatures": {},
+    "sign_failed": [],
+}
 
 
 def choices_of(voter_id, resolutions):
@@ -190,6 +204,51 @@ class Voter(FastHttpUser):
             else:
                 response.failure("proxy refused")
                 outcome["proxy_failed"].append(account["voter"])
+
+
+class ProposalCosigner(FastHttpUser):
+    """A member of the large cooperative: the proposals, one proposal, co-signs it."""
+
+    fixed_count = _env("LOAD_PROPOSALS", 4)
+    wait_time = between(0.5, 2)
+
+    @task
+    def cosign(self):
+        try:
+            account = cosigner_queue.get_nowait()
+        except Empty:
+            raise StopUser() from None
+        member, proposal = account["member"], account["proposal"]
+        headers = {"Cookie": f"session_id={account['sid']}"}
+        url = f"/my/proposals/{proposal}"
+        with self.client.get(
+            "/my/proposals", name="proposals: list", headers=headers, catch_response=True
+        ) as response:
+            if response.status_code == 200 and f'href="{url}"' not in (response.text or ""):
+                response.failure("the proposal is missing from the list")
+        with self.client.get(
+            url, name="proposals: page", headers=headers, catch_response=True
+        ) as response:
+            body = (response.text or "") if response.status_code == 200 else ""
+            token = CSRF.search(body)
+            if not token or "Co-sign this proposal" not in body:
+                response.failure("no co-signature form")
+                outcome["sign_failed"].append(member)
+                return
+        with self.client.post(
+            f"{url}/sign",
+            data={"csrf_token": token.group(1)},
+            headers=headers,
+            name="proposals: sign",
+            catch_response=True,
+            allow_redirects=False,  # the proposal page it redirects to is measured above
+        ) as response:
+            location = response.headers.get("Location") or ""
+            if response.status_code == 303 and "message=signed" in location:
+                outcome["signatures"][str(member)] = proposal
+            else:
+                response.failure("co-signature refused")
+                outcome["sign_failed"].append(member)
 
 
 class MemberReader(LoggedIn):
