@@ -47,13 +47,24 @@ PREPARE = """
     style.textContent = "*, *::before, *::after { transition: none !important; }";
     document.head.append(style);
     document.activeElement && document.activeElement.blur && document.activeElement.blur();
+    // Requests in flight: a form is sent once they are answered (a page left meanwhile
+    // logs "Failed to fetch", which fails the browser test).
+    if (!window.coopKbInflight) {
+        window.coopKbInflight = { count: 0 };
+        const fetch = window.fetch;
+        window.fetch = (...args) => {
+            window.coopKbInflight.count++;
+            return fetch(...args).finally(() => window.coopKbInflight.count--);
+        };
+    }
     const ring = (el) => {
         const s = getComputedStyle(el);
         return `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor} | ${s.boxShadow}`;
     };
     window.coopKbRing = ring;
     window.coopKbUnfocused = new Map();
-    const focusable = "a[href], button, input, select, textarea, summary, [tabindex]";
+    const focusable =
+        "a[href], button, input, select, textarea, summary, [tabindex], [contenteditable=true]";
     for (const el of document.querySelectorAll(focusable)) {
         window.coopKbUnfocused.set(el, ring(el));
     }
@@ -87,6 +98,8 @@ FOCUSED = """
         visible: (outline || shadow) && window.coopKbRing(el) !== before,
         ring: window.coopKbRing(el),
         before: before || "not focusable at load",
+        role: el.getAttribute("role") || "",
+        labelledby: el.getAttribute("aria-labelledby") || "",
         html: el.outerHTML.slice(0, 160),
     });
 })()
@@ -164,6 +177,8 @@ class KeyboardBrowser:
 
     def submit_with(self, key, what):
         """Press ``key`` on the focused button; wait for the page it leads to."""
+        idle = "window.coopKbInflight.count === 0"
+        self.case.assertTrue(self.browser._wait_ready(idle, timeout=30), f"busy before {what}")
         self.evaluate("window.coopKbOldPage = true")
         self.press(key)
         deadline = time.time() + 30
@@ -276,6 +291,38 @@ class TestPortalKeyboard(CoopPortalCase):
         # Cast by Bernard himself, online (not as anyone's proxy holder).
         self.assertEqual(set(ballots.mapped("channel")), {"online"})
         self.assertFalse(ballots.cast_by_id)
+
+    def test_bernard_drafts_with_the_keyboard(self):
+        """Bernard types his proposal's title, text and rationale with the keyboard alone:
+        Tab reaches the website editor's two areas (named by their labels, focus shown)
+        and leaves them again; Enter on "Save the draft" stores the text as HTML."""
+        kb = self.keyboard("bernard")
+        kb.open("/my/proposals/new")
+        ready = "!!document.querySelector('.o_coop_editor_ready')"
+        self.assertTrue(kb.browser._wait_ready(ready, timeout=30), "the editor never loaded")
+        kb.evaluate(PREPARE)  # the editor's areas, unfocused
+        kb.tab_to(lambda f: f["key"] == "coop_proposal_name", "the title")
+        kb.type("Un jardin")
+        met = kb.tab_to(lambda f: f["role"] == "textbox", "the text")
+        self.assertEqual(met[-1]["labelledby"], "coop_proposal_body_label")
+        self.assertEqual(len(met), 1, "the text comes right after the title")
+        kb.type("Créer un jardin partagé.")
+        met = kb.tab_to(lambda f: f["role"] == "textbox", "the rationale")
+        self.assertEqual(met[-1]["labelledby"], "coop_proposal_rationale_label")
+        kb.type("Pour cultiver ensemble.")
+        kb.tab_to(lambda f: "Save the draft" in f["key"], "Save the draft")
+        kb.submit_with("Enter", "Save the draft")
+        # The draft's edit page opens with the text back in the editor.
+        self.assertTrue(kb.browser._wait_ready(ready, timeout=30), "no editor after saving")
+        text = kb.evaluate(
+            "document.querySelector('[aria-labelledby=coop_proposal_body_label]').textContent"
+        )
+        self.assertEqual(text, "Créer un jardin partagé.")
+        self.env.invalidate_all()
+        proposal = self.env["coop.proposal"].search([("author_id", "=", self.member_bernard.id)])
+        self.assertEqual(proposal.name, "Un jardin")
+        self.assertIn("<p>Créer un jardin partagé.</p>", proposal.body)
+        self.assertIn("<p>Pour cultiver ensemble.</p>", proposal.rationale)
 
     def test_romain_gives_his_proxy_with_the_keyboard(self):
         """Romain searches Bernard by name and gives him his proxy with Tab and Enter."""

@@ -89,6 +89,18 @@ publicWidget.registry.CoopProposalEditor = publicWidget.Widget.extend({
                 ev.preventDefault();
                 editable.focus();
             });
+            // Tab and Shift+Tab leave the editor as they leave a text area: Odoo's editor
+            // would insert a tab character (or indent a list) and keep a keyboard user
+            // inside. Caught on the wrapper before the editor's own handler sees it.
+            wrapper.addEventListener(
+                "keydown",
+                (ev) => {
+                    if (ev.key === "Tab" && !ev.ctrlKey && !ev.altKey && !ev.metaKey) {
+                        ev.stopPropagation();
+                    }
+                },
+                true
+            );
         }
         return { textarea, wysiwyg };
     },
