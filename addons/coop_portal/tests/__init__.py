@@ -35,4 +35,5 @@ from . import test_portal_candidacies
 from . import test_portal_candidacy_ui
 from . import test_proposal_forum
 from . import test_forum_engagement
+from . import test_portal_keyboard
 from . import test_portal_amendments
