@@ -16,6 +16,7 @@
         "security/coop_engagement_security.xml",
         "security/ir.model.access.csv",
         "security/coop_proposal_security.xml",
+        "security/discuss_channel_security.xml",
         "data/coop_engagement_data.xml",
         "data/mail_template_data.xml",
         "data/discuss_channel_data.xml",

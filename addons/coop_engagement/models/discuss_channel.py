@@ -24,11 +24,15 @@ class DiscussChannel(models.Model):
     """Private Discuss channels of the cooperatives: one per local group, per college and
     one for the board and staff of each cooperative.
 
-    They are Odoo "group" channels: Discuss opens them (full page /discuss/channel/<id>,
-    portal users included) to their members only, and answers anyone else as for a
-    channel that does not exist. Their members are never added by hand: the set-based
-    sync below makes them follow the register (admissions, exits, college changes) and the
-    local groups (joining, leaving, sub-groups).
+    They are Discuss channels of type "channel" with no authorized group, closed to
+    everyone but their members by global record rules (security/discuss_channel_security.xml):
+    Discuss opens them (full page /discuss/channel/<id>, portal users included) to their
+    members only, and answers anyone else as for a channel that does not exist; nobody
+    joins or invites into them. Not "group" channels, which Discuss opens by membership
+    too but whose every member it sends to each reader's browser: a college has 12,000.
+    Their members are never added by hand: the set-based sync below makes them follow the
+    register (admissions, exits, college changes) and the local groups (joining, leaving,
+    sub-groups).
     """
 
     _inherit = "discuss.channel"
@@ -177,7 +181,10 @@ class DiscussChannel(models.Model):
                 [
                     {
                         "name": name,
-                        "channel_type": "group",
+                        "channel_type": "channel",
+                        # Not Odoo's default (every internal user): the rules open it
+                        # to its members only.
+                        "group_public_id": False,
                         COOP_CHANNEL_KINDS[kind]: res_id,
                     }
                     for (kind, res_id), name in wanted_names.items()

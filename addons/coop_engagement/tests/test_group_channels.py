@@ -55,7 +55,7 @@ class TestGroupChannels(EngagementCommon):
     def test_joining_a_group_opens_its_discussion(self):
         """Alice joins the Tours group: she is in its discussion and can open it."""
         channel = self.channel(group=self.tours)
-        self.assertEqual(channel.channel_type, "group")
+        self.assertEqual(channel.channel_type, "channel")
         self.assertNotIn(self.alice.partner_id, self.people(channel))
         self.join(self.tours, self.alice)
         self.assertIn(self.alice.partner_id, self.people(channel))
@@ -155,6 +155,33 @@ class TestGroupChannels(EngagementCommon):
         self.assertEqual(
             message.with_user(self.user_alice).read(["body"])[0]["body"],
             "<p>Bonjour le collège</p>",
+        )
+
+    def test_nobody_joins_or_invites_into_a_discussion_by_hand(self):
+        """Bruno cannot join the Tours discussion by himself, nor the officer invite him;
+        who takes part is hidden from those outside."""
+        self.join(self.tours, self.alice)
+        channel = self.channel(group=self.tours)
+        user_bruno = create_user(
+            self.env,
+            "bruno_channel",
+            "base.group_portal",
+            self.company_a,
+            partner_id=self.bruno.partner_id.id,
+        )
+        Member = self.env["discuss.channel.member"]
+        for user in (user_bruno, self.officer_a):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                Member.with_user(user).create(
+                    {"channel_id": channel.id, "partner_id": self.bruno.partner_id.id}
+                )
+        with self.assertRaises(AccessError):
+            channel.with_user(self.user_alice).add_members(partner_ids=self.bruno.partner_id.ids)
+        self.assertNotIn(self.bruno.partner_id, self.people(channel))
+        self.assertFalse(Member.with_user(user_bruno).search([("channel_id", "=", channel.id)]))
+        self.assertEqual(
+            Member.with_user(self.user_alice).search([("channel_id", "=", channel.id)]).partner_id,
+            self.alice.partner_id,
         )
 
     def test_board_discussion_holds_the_cooperatives_staff(self):
