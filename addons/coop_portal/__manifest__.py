@@ -30,6 +30,7 @@
         "security/coop_portal_security.xml",
         "security/coop_activation_security.xml",
         "security/coop_portal_account_security.xml",
+        "security/coop_message_security.xml",
         "data/coop_document_data.xml",
         "data/event_waitlist_mail_data.xml",
         "data/coop_activation_mail_data.xml",
@@ -65,12 +66,15 @@
         "data/coop_member_account_data.xml",
         "views/coop_member_invitation_views.xml",
         "views/coop_member_account_views.xml",
+        "views/coop_portal_message_templates.xml",
+        "views/coop_message_report_views.xml",
     ],
     "demo": [
         "demo/coop_portal_demo.xml",
         "demo/coop_local_group_demo.xml",
         "demo/website_demo.xml",
         "demo/ir_config_parameter_demo.xml",
+        "demo/coop_portal_messages_demo.xml",
     ],
     "assets": {
         # Fonts served by Odoo, none from Google (issue #23 §3): before website's
@@ -99,6 +103,7 @@
         ],
         # Discuss's full-page channel (/discuss/channel/<id>) loads its own test bundle.
         "mail.assets_discuss_public_test_tours": [
+            "coop_portal/static/tests/tours/coop_portal_message_tours.js",
             "coop_portal/static/tests/tours/coop_portal_channel_tours.js",
         ],
     },

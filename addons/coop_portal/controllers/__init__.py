@@ -13,3 +13,4 @@ from . import group_polls
 from . import proposals
 from . import candidacies
 from . import amendments
+from . import messages

@@ -26,3 +26,10 @@ from . import coop_activation_code
 from . import report_coop_admission_letter
 from . import res_config_settings
 from . import coop_candidacy
+from . import coop_postcode
+from . import coop_member_consent
+from . import coop_message_report
+from . import res_partner_messaging
+from . import res_company_messaging
+from . import discuss_channel
+from . import event_event_together

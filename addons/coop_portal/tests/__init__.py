@@ -37,3 +37,5 @@ from . import test_proposal_forum
 from . import test_forum_engagement
 from . import test_portal_keyboard
 from . import test_portal_amendments
+from . import test_portal_messages
+from . import test_portal_directory
