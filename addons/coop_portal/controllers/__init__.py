@@ -14,3 +14,5 @@ from . import proposals
 from . import candidacies
 from . import amendments
 from . import messages
+from . import group_events
+from . import calendar

@@ -33,3 +33,9 @@ from . import res_partner_messaging
 from . import res_company_messaging
 from . import discuss_channel
 from . import event_event_together
+from . import event_event_approval
+from . import event_event_calendar
+from . import coop_local_group_event
+from . import coop_momentum_threshold
+from . import coop_momentum_alert
+from . import res_users_calendar
