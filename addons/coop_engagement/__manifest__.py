@@ -44,6 +44,13 @@
         "demo/coop_engagement_demo.xml",
     ],
     "assets": {
+        # Coordinators' delete button in Discuss, back office and full-page channel.
+        "web.assets_backend": [
+            "coop_engagement/static/src/discuss/coop_moderation.js",
+        ],
+        "mail.assets_public": [
+            "coop_engagement/static/src/discuss/coop_moderation.js",
+        ],
         "web.assets_tests": [
             "coop_engagement/static/tests/tours/*.js",
         ],

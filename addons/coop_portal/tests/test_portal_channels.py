@@ -1,6 +1,8 @@
-from odoo.tests import tagged
+from odoo.tests import JsonRpcException, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.coop_membership.tests.common import create_user
+from odoo.addons.coop_membership.tests.role_guard import superuser_setup
 
 from .common import CoopPortalCase
 from .test_portal_accessibility import (
@@ -106,3 +108,39 @@ class TestPortalChannels(CoopPortalCase):
             )
         except AssertionError as error:
             raise AssertionError(str(error).replace(code, "axe-core")) from None
+
+    def test_bernard_removes_a_message_from_his_groups_discussion(self):
+        """Bernard, coordinator of Valence, removes Nadia's message from the group's
+        discussion; Claire, in no such role, cannot remove anyone's message."""
+        valence = self.env.ref("coop_engagement.coop_local_group_valence")
+        channel = self.env["discuss.channel"].search([("coop_local_group_id", "=", valence.id)])
+        nadia = self.env["res.partner"].search([("name", "=", "Nadia Chevalier")], limit=1)
+        self.assertIn(nadia, channel.channel_member_ids.partner_id)
+        with superuser_setup("Nadia wrote in the group's discussion"):
+            message = channel.message_post(
+                body="Annonce commerciale hors sujet",
+                author_id=nadia.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        self.start_tour(
+            f"/discuss/channel/{channel.id}",
+            "coop_portal_group_channel_moderation_tour",
+            login="bernard",
+        )
+        self.assertEqual(message._filter_empty(), message)
+        # A member who coordinates nothing gets Discuss's own refusal.
+        with superuser_setup("Claire wrote in her college's discussion"):
+            other = self.college_channel.message_post(
+                body="Bonjour le collège",
+                author_id=self.member_claire.partner_id.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        self.authenticate("helene", "helene")
+        with self.assertRaisesRegex(JsonRpcException, "NotFound"), mute_logger("odoo.http"):
+            self.make_jsonrpc_request(
+                "/mail/message/update_content",
+                {"message_id": other.id, "body": "", "attachment_ids": []},
+            )
+        self.assertIn("Bonjour le collège", other.body)

@@ -34,3 +34,27 @@ registry.category("web_tour.tours").add("coop_portal_college_channel_tour", {
         },
     ],
 });
+
+// Bernard coordinates the Valence group: he removes a member's message from its discussion.
+registry.category("web_tour.tours").add("coop_portal_group_channel_moderation_tour", {
+    steps: () => [
+        {
+            content: "Open the actions of Nadia's message",
+            trigger: ".o-mail-Message:contains('Annonce commerciale hors sujet')",
+            run: "hover && click .o-mail-Message:contains('Annonce commerciale') [title='Expand']",
+        },
+        {
+            content: "He may delete it: he coordinates the group",
+            trigger: ".o-mail-Message-moreMenu [title='Delete'], .o-mail-Message [title='Delete']",
+            run: "click",
+        },
+        {
+            trigger: ".modal button:contains('Confirm')",
+            run: "click",
+        },
+        {
+            content: "The message is gone from the discussion",
+            trigger: ".o-mail-Thread:not(:has(.o-mail-Message:contains('Annonce commerciale')))",
+        },
+    ],
+});
