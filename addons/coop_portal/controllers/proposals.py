@@ -14,6 +14,8 @@ PROPOSAL_MAX_TEXT = 20000
 # An opening or closing tag: without it, the value was typed in the plain text area that
 # a member without JavaScript gets instead of the editor.
 HTML_TAG = re.compile(r"<[a-zA-Z/!]")
+# Control characters that no HTML text holds (lxml refuses them).
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def parse_proposal_form(post):
@@ -32,13 +34,13 @@ def parse_proposal_form(post):
                     max=PROPOSAL_MAX_TEXT,
                 )
             )
-        raw = raw.strip()
-        if not html2plaintext(raw).strip():
-            values[name] = False
-        elif HTML_TAG.search(raw):
-            values[name] = raw
+        raw = CONTROL_CHARS.sub("", raw).strip()
+        if HTML_TAG.search(raw):
+            # Kept only if something is left to read once sanitized as the field does.
+            clean = html_sanitize(raw)
+            values[name] = raw if clean and html2plaintext(clean).strip() else False
         else:
-            values[name] = plaintext2html(raw)
+            values[name] = plaintext2html(raw) if raw else False
     return values
 
 
