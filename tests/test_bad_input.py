@@ -1230,8 +1230,22 @@ class TestBadInputForms(BadInputMixin, HttpCase):
         holders = self.assembly.voter_ids.filtered(lambda v: v.member_id != self.romain)
         proxy = self.form_values(holder_id=[str(v.id) for v in holders[:6]], q=["Bernard", ""])
         poll = self.form_values(option_id=[str(o.id) for o in self.poll.option_ids])
+        # An amendment to a motion of the assembly (issue #24 §1): a draft, or the reason.
+        motion = self.assembly.resolution_ids.filtered(
+            lambda r: r.kind == "motion" and not r.parent_id and r.state == "proposed"
+        )[:1]
+        amendment = self.form_values(
+            name=["Amendement", ""], body=["<p>Deux jardins.</p>", "Texte"], rationale=[""]
+        )
+        amend_url = f"/my/assemblies/{romain_voter.id}/amend/{motion.id}"
         self.post_forms(
             [
+                (
+                    amend_url,
+                    amend_url,
+                    amendment,
+                    ["SELECT count(*) FROM coop_proposal"],
+                ),
                 (
                     f"/my/assemblies/{romain_voter.id}/proxy",
                     f"/my/assemblies/{romain_voter.id}/proxy",
