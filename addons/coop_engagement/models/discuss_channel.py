@@ -148,6 +148,19 @@ class DiscussChannel(models.Model):
         return self._coop_sync_channels(companies)
 
     @api.model
+    def _coop_sync_board_channels(self, companies):
+        """The board and staff discussions of those of ``companies`` that are
+        cooperatives (that have colleges), after a change of staff."""
+        cooperatives = (
+            self.env["coop.college"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("company_id", "in", companies.ids)])
+            .company_id
+        )
+        return self._coop_sync_channels(cooperatives, kinds=("board",))
+
+    @api.model
     def _coop_sync_channels(self, companies, kinds=tuple(COOP_CHANNEL_KINDS)):
         """Make the members of the channels of ``companies`` what the register says.
 

@@ -40,3 +40,32 @@ class ResUsers(models.Model):
             for company in user.coop_moderated_company_ids & companies:
                 result[company.id].append(user)
         return result
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        users = super().create(vals_list)
+        staff = users.filtered(lambda u: not u.share)
+        self.env["discuss.channel"]._coop_sync_board_channels(staff._coop_board_companies())
+        return users
+
+    def write(self, vals):
+        if not self._coop_changes_staff(vals):
+            return super().write(vals)
+        before = self._coop_board_companies()
+        res = super().write(vals)
+        # Officers, governance officers and moderators sit in their cooperative's board
+        # discussion: a role, company or archiving change moves them in or out.
+        after = self._coop_board_companies()
+        self.env["discuss.channel"]._coop_sync_board_channels(before | after)
+        return res
+
+    @api.model
+    def _coop_changes_staff(self, vals):
+        return bool(
+            {"groups_id", "company_id", "active", "coop_moderated_company_ids"}.intersection(vals)
+            or any(key.startswith(("in_group_", "sel_groups_")) for key in vals)
+        )
+
+    def _coop_board_companies(self):
+        users = self.sudo().with_context(active_test=False)
+        return users.company_id | users.coop_moderated_company_ids

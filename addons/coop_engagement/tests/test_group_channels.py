@@ -283,3 +283,22 @@ class TestGroupChannels(EngagementCommon):
             )
         with self.assertRaises(AccessError):
             college._coop_moderator_remove_message(in_college)
+
+    def test_new_officer_joins_the_board_discussion_and_leaves_it_with_the_role(self):
+        """A new officer of A is in A's board discussion, a moderator once assigned to A;
+        an archived officer is out."""
+        officer = self._create_user(
+            "officer_a2", "coop_membership.group_coop_officer", self.company_a
+        )
+        board = self.channel(board=self.company_a)
+        self.assertIn(officer.partner_id, self.people(board))
+        moderator = self._create_moderator("moderator_a2", self.company_b)
+        self.assertNotIn(moderator.partner_id, self.people(board))
+        # Roles are given by the administrator (access rights).
+        admin = self._create_user(
+            "admin_a", "base.group_erp_manager", self.company_a, self.company_a | self.company_b
+        )
+        moderator.with_user(admin).coop_moderated_company_ids |= self.company_a
+        self.assertIn(moderator.partner_id, self.people(board))
+        officer.with_user(admin).active = False
+        self.assertNotIn(officer.partner_id, self.people(board))
