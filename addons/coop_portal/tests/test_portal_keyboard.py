@@ -401,10 +401,12 @@ class TestPortalKeyboard(CoopPortalCase):
         return {line.option_id.name: line.value for line in response.line_ids}
 
     def test_romain_answers_polls_with_the_keyboard(self):
-        """Romain picks an answer with the arrows and ranks options in select boxes, then
-        sends each with Enter: his answers are stored as he gave them."""
+        """Romain picks an answer with the arrows, ranks options in select boxes and blocks
+        a consent proposal with his reason, sending each with Enter: his answers are
+        stored as he gave them."""
         single = self._poll("single", ["Solar roof", "Wind farm", "Heat network"])
         ranked = self._poll("ranked", ["Solar roof", "Wind farm", "Heat network"])
+        consent = self._poll("consent", [])
         member = self.member_romain
         kb = self.keyboard("romain")
         # One choice: Tab reaches the group on its first option, an arrow moves to the next.
@@ -441,3 +443,26 @@ class TestPortalKeyboard(CoopPortalCase):
         kb.submit_with("Enter", "Send my answer")
         self.assertNoAxeViolation(kb, "ranked poll answered")
         self.assertEqual(self._response(ranked, member), {"Wind farm": 1, "Solar roof": 2})
+        # Consent: the arrows go down to Block, Tab reaches the reason, typed, then sent.
+        url = f"/my/polls/{consent.id}/{member.id}"
+        kb.open(url)
+        self.assertNoAxeViolation(kb, "consent poll")
+        met = kb.tab_to(lambda f: control(f, url), "the positions")
+        self.assertEqual(met[-1]["key"], "coop_consent_agree")
+        for _position in ("abstain", "disagree", "block"):
+            kb.press("ArrowDown")
+        self.assertEqual(
+            (kb.focused()["key"], kb.focused()["checked"]), ("coop_consent_block", True)
+        )
+        kb.tab_to(lambda f: f["key"] == "coop_consent_reason", "the reason")
+        kb.type("Le texte exclut les locataires.")
+        kb.tab_to(lambda f: f["tag"] == "button" and f["form"] == url, "Send my answer")
+        kb.submit_with("Enter", "Send my answer")
+        self.assertNoAxeViolation(kb, "consent poll answered")
+        self.env.invalidate_all()
+        response = self.env["coop.poll.response"].search(
+            [("poll_id", "=", consent.id), ("member_id", "=", member.id)]
+        )
+        self.assertEqual(
+            (response.consent, response.reason), ("block", "Le texte exclut les locataires.")
+        )
