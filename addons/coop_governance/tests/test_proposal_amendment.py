@@ -64,7 +64,9 @@ class TestProposalAmendment(GovernanceCommon):
         return amendment.with_user(self.gov_officer_a)
 
     def _count(self):
-        return self.Proposal.search_count([("amended_resolution_id", "!=", False)])
+        return self.Proposal.search_count(
+            [("amended_resolution_id.assembly_id", "=", self.assembly.id)]
+        )
 
     def test_member_amends_during_the_window(self):
         """A member amends a resolution with a co-author and publishes it until the window ends."""
