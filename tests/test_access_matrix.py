@@ -147,6 +147,8 @@ coop.member.exit.wizard             ..-.   ..-.   ..c.   ..c.   ..-.   ..-.   ..
 coop.member.invitation              ----   ----   rwc-   ----   ----   ----   ----   rwcu   ----
 coop.member.period                  ----   ----   r---   ----   ----   ----   r---   r---   ----
 coop.member.representative.history  ----   ----   r---   ----   ----   ----   r---   r---   ----
+coop.momentum.alert                 ----   ----   ----   ----   r---   ----   ----   r---   ----
+coop.momentum.threshold             ----   ----   ----   ----   rwcu   ----   ----   rwcu   ----
 coop.paper.label.wizard             ..-.   ..-.   ..c.   ..c.   ..c.   ..c.   ..c.   ..c.   ..-.
 coop.poll                           ----   ----   r---   ----   rwc-   ----   r---   rwcu   ----
 coop.poll.answer                    ----   ----   ----   ----   ----   ----   ----   r---   ----
@@ -357,6 +359,19 @@ class CoopAccessCase(HttpCase):
         if not cls.env["mailing.list"].search_count([("coop_company_id", "=", company.id)]):
             cls.env["mailing.list"].create(
                 {"name": f"Newsletter – {company.name}", "coop_company_id": company.id}
+            )
+        if not cls.env["coop.momentum.threshold"].search_count([("company_id", "=", company.id)]):
+            # A moderator's threshold, and what crossed it.
+            threshold = cls.env["coop.momentum.threshold"].create(
+                {"company_id": company.id, "kind": "theme", "threshold": 30}
+            )
+            cls.env["coop.momentum.alert"].create(
+                {
+                    "threshold_id": threshold.id,
+                    "res_model": "coop.engagement.theme",
+                    "res_id": cls.env["coop.engagement.theme"].search([], limit=1).id,
+                    "count": 30,
+                }
             )
 
     @classmethod

@@ -34,6 +34,10 @@ NOT_PAGES = {
     "/event/<int:event_id>/coop/waitlist": "form action, redirects to the event page",
     "/event/<int:event_id>/coop/waitlist/leave": "form action, redirects to the event page",
     "/cooperative/groups/<int:group_id>/volunteer": "form action, redirects to the group",
+    # Calendar feeds (iCalendar files read by calendar apps, not browsers).
+    "/my/calendar/<string:token>.ics": "iCalendar file (a member's private feed)",
+    "/cooperative/<int:company_id>/calendar.ics": "iCalendar file (a cooperative's feed)",
+    "/cooperative/groups/<int:group_id>/calendar.ics": "iCalendar file (a group's feed)",
     # The next pages of a list: the template of its first page, visited.
     "/my/cooperative/<int:member_id>/page/<int:page>": "the member page, paged",
     "/my/documents/page/<int:page>": "/my/documents, paged",

@@ -38,6 +38,9 @@ PAGE_ROUTES = {
     "/cooperative/groups",
     "/cooperative/groups/<int:group_id>",
     "/cooperative/groups/<int:group_id>/volunteer",
+    # Public calendar feeds: a cooperative's and a group's published public events.
+    "/cooperative/<int:company_id>/calendar.ics",
+    "/cooperative/groups/<int:group_id>/calendar.ics",
     "/cooperative/join",
 }
 # Odoo's own website pages showing a cooperative's members-only content.
@@ -124,6 +127,9 @@ class TestRouteLeaks(CoopPortalCase):
             "event_id": event.id,
             "forum": slug(forum),
             "post": slug(post),
+            "company_id": cls.company_a.id,
+            # A private calendar link is its own credential, not an id: a guessed one.
+            "token": "x" * 43,
         }
         cls.website_values = {
             "forum_slug": slug(forum),
