@@ -146,7 +146,8 @@ def main(folder):
     ]
     missing = [name for name in ISSUE_ROUTES if name not in {n for n, _r in issue}]
     voters = facts["voters accepted"]
-    rate = voters / seconds
+    burst = max(1, facts.get("burst seconds (after the logins)") or seconds)
+    rate = voters / burst
     projected = VOTERS_GOAL / rate / 60 if rate else float("inf")
     errors = int(total["Failure Count"])
     out = [
@@ -176,7 +177,7 @@ def main(folder):
         + (", ".join(f"{name} {value:.2f}×" for name, value in issue) or "no data")
         + (f" ({'OK' if all(v <= TARGET for _n, v in issue) else 'ABOVE'})" if issue else "")
         + (f"; not measured: {', '.join(missing)}" if missing else ""),
-        f"- votes: {voters} voters in {seconds} s = {rate:.1f} voters/s "
+        f"- votes: {voters} voters in {burst} s = {rate:.1f} voters/s "
         f"({rate * 60:.0f}/min); {VOTERS_GOAL} voters would take {projected:.1f} min "
         f"(goal < {MINUTES_GOAL} min: {'OK' if projected < MINUTES_GOAL else 'NOT MET'})",
         "",
