@@ -86,6 +86,8 @@ RECORD_DOMAINS = {
     "forum.forum": lambda c: [("coop_company_id", "=", c.id)],
     "forum.post": lambda c: [("forum_id.coop_company_id", "=", c.id), ("parent_id", "=", False)],
     "mailing.list": lambda c: [("coop_company_id", "=", c.id)],
+    # A person's choices about being reached (issue #25 §2): a member of A's.
+    "coop.member.consent": lambda c: [("partner_id.coop_member_ids.company_id", "=", c.id)],
     # A member of A without a login: their contact card carries their engagement profile.
     "res.partner": lambda c: [("coop_member_ids.company_id", "=", c.id), ("user_ids", "=", False)],
 }
@@ -143,10 +145,12 @@ coop.local.group                    ----   ----   rwcu   ----   rwc-   ----   r-
 coop.local.group.membership         ----   ----   rwcu   ----   rwcu   ----   r---   rwcu   ----
 coop.member                         ----   ----   rwcu   ----   r---   ----   r---   rwcu   ----
 coop.member.college.history         ----   ----   r---   ----   ----   ----   r---   r---   ----
+coop.member.consent                 ----   ----   r---   ----   r---   ----   ----   r---   ----
 coop.member.exit.wizard             ..-.   ..-.   ..c.   ..c.   ..-.   ..-.   ..-.   ..c.   ..-.
 coop.member.invitation              ----   ----   rwc-   ----   ----   ----   ----   rwcu   ----
 coop.member.period                  ----   ----   r---   ----   ----   ----   r---   r---   ----
 coop.member.representative.history  ----   ----   r---   ----   ----   ----   r---   r---   ----
+coop.message.report                 ----   ----   ----   ----   rw--   ----   ----   rw-u   ----
 coop.momentum.alert                 ----   ----   ----   ----   r---   ----   ----   r---   ----
 coop.momentum.threshold             ----   ----   ----   ----   rwcu   ----   ----   rwcu   ----
 coop.paper.label.wizard             ..-.   ..-.   ..c.   ..c.   ..c.   ..c.   ..c.   ..c.   ..-.
@@ -354,6 +358,25 @@ class CoopAccessCase(HttpCase):
                     "company_id": company.id,
                     "scope": "members",
                     "member_ids": [Command.set(member.ids)],
+                }
+            )
+        if not cls.env["coop.member.consent"].search_count(
+            [("partner_id.coop_member_ids.company_id", "=", company.id)]
+        ):
+            cls.env["coop.member.consent"].create(
+                {"partner_id": member.partner_id.id, "consent": "reachable", "given": True}
+            )
+        if not cls.env["coop.message.report"].search_count([("company_id", "=", company.id)]):
+            # A private message a member reported to the moderators (issue #25 §2).
+            author = cls.env["coop.member"].search(
+                [("company_id", "=", company.id), ("id", "!=", member.id)], limit=1
+            )
+            cls.env["coop.message.report"].create(
+                {
+                    "company_id": company.id,
+                    "reporter_id": member.partner_id.id,
+                    "reported_partner_id": author.partner_id.id,
+                    "message_body": "<p>Un message signalé</p>",
                 }
             )
         if not cls.env["mailing.list"].search_count([("coop_company_id", "=", company.id)]):

@@ -159,6 +159,12 @@ class TestNoOutsideRequests(CoopPortalCase):
         cls.proposal = cls.env["coop.proposal"]._member_create(
             cls.member_bernard, {"name": "Proposition de Bernard", "body": "<p>Brouillon</p>"}
         )
+        # Bernard's private conversation with Romain, who chose to be reachable: its
+        # report page, and the "write to" page (issue #25 §2).
+        cls.member_romain.partner_id.coop_reachable = True
+        cls.chat = cls.member_bernard.partner_id.with_user(cls.user_bernard)._coop_portal_write_to(
+            cls.member_romain.partner_id, "Bonjour Romain"
+        )
         cls.slugs = {
             "public_event": slug(public_event),
             "members_event": slug(members_event),
@@ -225,8 +231,10 @@ class TestNoOutsideRequests(CoopPortalCase):
                 lambda r: r.kind == "motion" and not r.parent_id
             )[:1].id,
             "proposal_id": self.proposal.id,
+            "partner_id": self.member_romain.partner_id.id,
+            "channel_id": self.chat.id,
         }
-        personal = ("member_id", "voter_id", "poll_id", "proposal_id")
+        personal = ("member_id", "voter_id", "poll_id", "proposal_id", "channel_id")
         # Logged in, the website's pages show a menu of one's own: visited again; the
         # login, signup and reset pages are for visitors only.
         public = {None: PUBLIC_PAGES, "member": ("/", "/event", "/forum")}.get(who, ("/",))

@@ -31,7 +31,14 @@ from odoo.addons.coop_portal.tests.common import CoopPortalCase
 _logger = logging.getLogger(__name__)
 
 # Path arguments that carry someone's own records: a fellow member must not use them.
-PERSONAL_ARGS = {"member_id", "voter_id", "attachment_id", "document_id", "proposal_id"}
+PERSONAL_ARGS = {
+    "member_id",
+    "voter_id",
+    "attachment_id",
+    "document_id",
+    "proposal_id",
+    "channel_id",
+}
 # Routes that answer a visitor with a page (public by design, or a form that shows its
 # refusal): 200 is fine there, as long as nothing leaks and nothing is stored.
 PAGE_ROUTES = {
@@ -107,6 +114,11 @@ class TestRouteLeaks(CoopPortalCase):
         proposal = cls.env["coop.proposal"]._member_create(
             member, {"name": "Proposition de Bernard", "body": "<p>Brouillon</p>"}
         )
+        # His private conversation with Hugo, who chose to be reachable (issue #25 §2).
+        cls.member_hugo.partner_id.coop_reachable = True
+        chat = partner.with_user(cls.user_bernard)._coop_portal_write_to(
+            cls.member_hugo.partner_id, "Bonjour Hugo"
+        )
         years = member._portal_attestation_years()
         slug = cls.env["ir.http"]._slug
         # The forged value of each path argument: Bernard's, or his cooperative's.
@@ -119,6 +131,8 @@ class TestRouteLeaks(CoopPortalCase):
                 lambda r: r.kind == "motion" and not r.parent_id
             )[:1].id,
             "proposal_id": proposal.id,
+            "partner_id": partner.id,
+            "channel_id": chat.id,
             "attachment_id": assembly.document_ids[:1].id,
             "year": years[0] if years else 2024,
             "page": 1,

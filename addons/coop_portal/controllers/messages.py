@@ -54,7 +54,10 @@ class CoopMessagesPortal(CustomerPortal):
                 "coop_go_together": parse_bool(post.get("go_together")),
             }
         )
-        return request.redirect("/my/engagement?prefs=saved#coop_contact_prefs")
+        # The engagement page again, with the confirmation (a page rather than a
+        # redirect: the answer to a form post of one's own choices).
+        values = self._coop_engagement_values(prefs_saved=True)
+        return request.render("coop_portal.portal_my_engagement", values)
 
     # ------------------------------------------------------------------
     # Conversations

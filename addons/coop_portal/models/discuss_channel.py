@@ -16,13 +16,20 @@ class DiscussChannel(models.Model):
         "res.partner", string="Started By", readonly=True, index="btree_not_null"
     )
 
-    def message_post(self, *, message_type="notification", **kwargs):
-        # Blocking must also stop an existing conversation: every post in a members'
-        # chat (the Discuss page posts here too) is checked against the other's blocks.
-        if len(self) == 1 and message_type == "comment" and self.sudo().coop_private_chat:
-            author = self.env["res.partner"].browse(kwargs.get("author_id")).exists()
+    def _message_create(self, values_list):
+        # Blocking must also stop an existing conversation: every message stored in a
+        # members' chat (the Discuss page posts through message_post, which stores here)
+        # is checked against the blocks of the other member. A private hook rather than
+        # message_post: nothing more is callable over RPC.
+        for values in values_list:
+            if values.get("message_type") != "comment":
+                continue
+            channel = self.browse(values.get("res_id")).sudo()
+            if values.get("model") != self._name or not channel.coop_private_chat:
+                continue
+            author = self.env["res.partner"].browse(values.get("author_id")).exists()
             author = author or self.env.user.partner_id
-            others = self.sudo().channel_member_ids.partner_id - author
-            if author in others.sudo().coop_blocked_partner_ids:
+            others = channel.channel_member_ids.partner_id - author
+            if author in others.coop_blocked_partner_ids:
                 raise UserError(_("This member does not accept messages from you."))
-        return super().message_post(message_type=message_type, **kwargs)
+        return super()._message_create(values_list)
