@@ -1,5 +1,4 @@
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from odoo.addons.coop_membership.models.coop_member import ACTIVE_STATES
@@ -83,8 +82,8 @@ class DiscussChannel(models.Model):
     def _coop_can_moderate(self):
         """Whether the current user coordinates this channel's local group (or a group
         above it). Odoo 18's Discuss has no channel roles: this is what moderating a
-        group's discussion means here (removing others' messages, see
-        _coop_moderator_remove_message)."""
+        group's discussion means here: removing others' messages with Discuss's delete
+        button (controllers/thread.py)."""
         self.ensure_one()
         group = self.sudo().coop_local_group_id
         if not group:
@@ -101,28 +100,6 @@ class DiscussChannel(models.Model):
                 limit=1,
             )
         )
-
-    def _coop_moderator_remove_message(self, message):
-        """Remove a message from the group's discussion, as Discuss removes its author's.
-
-        ``self`` is read as the user (a channel she cannot read is not found); she must
-        coordinate the group. The message keeps its author and date, its text is emptied
-        ("This message has been removed" in Discuss), like an author's own deletion.
-        """
-        self.ensure_one()
-        message = message.sudo()
-        if (
-            not self._coop_can_moderate()
-            or message.model != self._name
-            or message.res_id != self.id
-            or message.message_type != "comment"
-        ):
-            raise AccessError(
-                _("Only the coordinators of the local group remove messages from its discussion.")
-            )
-        # sudo: the coordinator's right is checked above; Discuss lets authors only.
-        self.sudo()._message_update_content(message, body="", attachment_ids=[])
-        return message
 
     def _to_store(self, store):
         res = super()._to_store(store)

@@ -129,6 +129,21 @@ class TestPortalChannels(CoopPortalCase):
             login="bernard",
         )
         self.assertEqual(message._filter_empty(), message)
+        # Removing is all he may do: he never rewrites someone's words.
+        with superuser_setup("Nadia wrote again"):
+            again = channel.message_post(
+                body="Réunion jeudi",
+                author_id=nadia.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        self.authenticate("bernard", "bernard")
+        with self.assertRaisesRegex(JsonRpcException, "NotFound"), mute_logger("odoo.http"):
+            self.make_jsonrpc_request(
+                "/mail/message/update_content",
+                {"message_id": again.id, "body": "Réunion annulée", "attachment_ids": []},
+            )
+        self.assertIn("Réunion jeudi", again.body)
         # A member who coordinates nothing gets Discuss's own refusal.
         with superuser_setup("Claire wrote in her college's discussion"):
             other = self.college_channel.message_post(
