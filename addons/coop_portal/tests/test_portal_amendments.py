@@ -60,6 +60,8 @@ class TestPortalAmendments(CoopPortalCase):
         self.assertEqual(amendment.deadline, self.assembly.amendment_deadline)
         self.assertIn("Amendment to the resolution", response.text)
         self.authenticate("romain", "romain")
+        page = self.url_open(f"/my/assemblies/{self.voter(self.member_romain).id}").text
+        self.assertIn(f'href="/my/proposals/{amendment.id}"', page)
         listing = self.url_open("/my/proposals").text
         self.assertIn("Amendment to Approbation des comptes", " ".join(listing.split()))
         url = f"/my/proposals/{amendment.id}"
