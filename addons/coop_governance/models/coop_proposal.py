@@ -448,7 +448,7 @@ class CoopProposal(models.Model):
         reached._coop_schedule_role_activity(
             OFFICER,
             TODO,
-            note=lambda p: _(
+            note=lambda p: p.env._(
                 "Proposal %(title)s reached %(count)s signatures: put it on an assembly's "
                 "agenda or answer it.",
                 title=p.name,
