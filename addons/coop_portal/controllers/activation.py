@@ -20,6 +20,9 @@ class CoopActivation(http.Controller):
             "coop_portal.coop_activate",
             {
                 "companies": Code._coop_activation_companies(),
+                # The configured minimum, which the server applies (shown, not assumed).
+                "password_minlength": request.env["res.users"].get_password_policy()["minlength"]
+                or 1,
                 "post": {},
                 "error": None,
                 "code_error": None,

@@ -272,6 +272,14 @@ class TestActivationCode(ActivationCase):
             self.activate(code)
         self.assertFalse(self.marcel_users())
 
+    def test_page_states_the_configured_password_minimum(self):
+        """The activation page asks for the minimum length the server will apply."""
+        for minimum in ("12", "4"):
+            self.env["ir.config_parameter"].set_param("auth_password_policy.minlength", minimum)
+            page = self.url_open("/my/activate").text
+            self.assertIn(f"At least {minimum} characters.", page)
+            self.assertEqual(page.count(f'minlength="{minimum}"'), 2, "password and its repeat")
+
     def test_wrong_login_or_password_keeps_the_code(self):
         """A taken login, a short password or two different passwords are refused: no
         account, and the code still works after."""
