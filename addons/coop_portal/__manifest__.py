@@ -64,6 +64,7 @@
         "views/coop_local_group_event_views.xml",
         "views/coop_momentum_views.xml",
         "views/coop_portal_group_event_templates.xml",
+        "views/coop_portal_group_call_templates.xml",
         "views/event_registration_views.xml",
         "views/forum_forum_views.xml",
         "views/forum_templates.xml",

@@ -16,3 +16,4 @@ from . import amendments
 from . import messages
 from . import group_events
 from . import calendar
+from . import group_action_calls
