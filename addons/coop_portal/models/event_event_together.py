@@ -2,7 +2,7 @@ from odoo import models
 
 
 class EventEvent(models.Model):
-    _inherit = "event.event"
+    _inherit = "event.event"  # pylint: disable=consider-merging-classes-inherited
 
     def _coop_go_together_for(self, partner):
         """The other registered members who chose to go together, as ``partner`` may see

@@ -34,7 +34,7 @@ class CoopNotReachable(UserError):
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     coop_reachable = fields.Boolean(
         string="Reachable by Members",

@@ -78,8 +78,21 @@ class TestPortalMessages(CoopPortalCase):
         message = chat.message_ids.filtered(lambda m: m.message_type == "comment")
         self.assertEqual(message.author_id, self.romain)
         self.assertIn("on covoiture ?", message.body)
-        # The full-page Discuss chat opens for the member (a portal user).
+        # The full-page Discuss chat opens for the member (a portal user), and what it
+        # loads about Bernard carries no email or phone.
         self.assertEqual(self.url_open(f"/discuss/channel/{chat.id}").status_code, 200)
+        with superuser_setup("Bernard has an email and a phone on his contact card"):
+            self.bernard.write({"email": "bernard.roux@example.org", "phone": "+33 6 98 76 54 32"})
+        data = str(self.make_jsonrpc_request("/discuss/channel/messages", {"channel_id": chat.id}))
+        self.assertIn("on covoiture ?", data)
+        data += str(
+            self.make_jsonrpc_request(
+                "/discuss/channel/members", {"channel_id": chat.id, "known_member_ids": []}
+            )
+        )
+        self.assertIn("Bernard Roux", data)
+        self.assertNotIn("bernard.roux@example.org", data)
+        self.assertNotIn("98 76 54 32", data)
         # A second message continues the same conversation.
         self.write_to(self.bernard, "Je pars de Romans à 18 h.")
         self.assertEqual(
