@@ -108,6 +108,21 @@ class DiscussChannel(models.Model):
             store.add(channel, {"coopCanModerate": channel._coop_can_moderate()})
         return res
 
+    @api.model
+    def _coop_my_channels(self):
+        """The cooperative discussions the current user takes part in, read as her."""
+        return self.sudo(False).search(
+            [
+                ("is_member", "=", True),
+                "|",
+                "|",
+                ("coop_local_group_id", "!=", False),
+                ("coop_college_id", "!=", False),
+                ("coop_board_company_id", "!=", False),
+            ],
+            order="name",
+        )
+
     # ------------------------------------------------------------------
     # Set-based sync
     # ------------------------------------------------------------------

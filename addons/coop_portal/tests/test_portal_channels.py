@@ -61,6 +61,20 @@ class TestPortalChannels(CoopPortalCase):
                 self.assertEqual(link in page.text, shown)
                 self.assertEqual("o_coop_group_channel" in page.text, shown)
 
+    def test_member_space_lists_her_discussions(self):
+        """Claire's member space links her college's and her group's discussions; Hélène's
+        (same college, no group) only the college's."""
+        college = f'href="/discuss/channel/{self.college_channel.id}"'
+        group = f'href="/discuss/channel/{self.group_channel.id}"'
+        self.authenticate("claire", "claire")
+        page = self.url_open("/my/engagement").text
+        self.assertIn(college, page)
+        self.assertIn(group, page)
+        self.authenticate("helene", "helene")
+        page = self.url_open("/my/engagement").text
+        self.assertIn(college, page)
+        self.assertNotIn(group, page)
+
     def test_another_cooperatives_member_is_answered_as_for_a_missing_channel(self):
         """Bernard, of another cooperative, gets the same 404 for Claire's college discussion
         as for a channel that does not exist; Claire opens it."""
@@ -74,11 +88,7 @@ class TestPortalChannels(CoopPortalCase):
     def test_claire_writes_in_her_college_channel_then_leaves_the_cooperative(self):
         """Claire writes in her college's discussion; once the officer records her exit, she
         is no longer in it and its page refuses her."""
-        self.start_tour(
-            f"/discuss/channel/{self.college_channel.id}",
-            "coop_portal_college_channel_tour",
-            login="claire",
-        )
+        self.start_tour("/my/engagement", "coop_portal_college_channel_tour", login="claire")
         claire = self.member_claire.partner_id
         message = self.college_channel.message_ids.filtered(
             lambda m: "Bonjour à tout le collège" in (m.body or "")
@@ -94,7 +104,8 @@ class TestPortalChannels(CoopPortalCase):
         self.assertEqual(self.channel_page(self.college_channel.id, "claire").status_code, 404)
 
     def test_group_page_with_the_discussion_link_is_accessible(self):
-        """axe-core finds no serious or critical violation on Claire's group page."""
+        """axe-core finds no serious or critical violation on Claire's group page and her
+        member space with their discussion links."""
         axe = repo_root() / AXE_PATH
         if not axe.is_file():
             self.fail(f"{AXE_PATH} is missing in {repo_root()}: run `npm ci` there.")
@@ -102,12 +113,12 @@ class TestPortalChannels(CoopPortalCase):
             axe.read_text(encoding="utf-8"),
             AXE_RUNNER % {"impacts": list(FAILING_IMPACTS), "steps": AUDIT_PAGE},
         )
-        try:
-            self.browser_js(
-                f"/cooperative/groups/{self.tours.id}", code, login="claire", timeout=120
-            )
-        except AssertionError as error:
-            raise AssertionError(str(error).replace(code, "axe-core")) from None
+        for url in (f"/cooperative/groups/{self.tours.id}", "/my/engagement"):
+            with self.subTest(url=url):
+                try:
+                    self.browser_js(url, code, login="claire", timeout=120)
+                except AssertionError as error:
+                    raise AssertionError(str(error).replace(code, "axe-core")) from None
 
     def test_bernard_removes_a_message_from_his_groups_discussion(self):
         """Bernard, coordinator of Valence, removes Nadia's message from the group's

@@ -2,9 +2,15 @@
 
 import { registry } from "@web/core/registry";
 
-// Claire opens her college's discussion (Odoo's Discuss, full page) and writes to it.
+// Claire opens her college's discussion (Odoo's Discuss, full page) from her member
+// space and writes to it.
 registry.category("web_tour.tours").add("coop_portal_college_channel_tour", {
     steps: () => [
+        {
+            content: "Her discussions, in her member space",
+            trigger: "#discussions a:contains('Consommateurs')",
+            run: "click",
+        },
         {
             content: "Her college's discussion is open",
             trigger: ".o-mail-Discuss .o-mail-Thread",
