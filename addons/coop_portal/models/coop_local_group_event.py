@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import plaintext2html
 
@@ -17,20 +17,31 @@ class CoopLocalGroup(models.Model):
         "from the member space go live without waiting for a moderator's approval.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        groups = super().create(vals_list)
+        if any(vals.get("coop_publish_events_directly") for vals in vals_list):
+            groups.filtered("coop_publish_events_directly")._coop_check_publication_right()
+        return groups
+
     def write(self, vals):
-        # A right the moderators grant: only they (or the superuser) change it.
-        if "coop_publish_events_directly" in vals and not self.env.su:
-            user = self.env.user
-            if not user.has_group("coop_engagement.group_coop_moderator") or (
-                self.company_id - user.coop_moderated_company_ids
-            ):
-                raise AccessError(
-                    _(
-                        "Only the moderators of the cooperative let a local group publish "
-                        "its events at once."
-                    )
-                )
+        if "coop_publish_events_directly" in vals:
+            self._coop_check_publication_right()
         return super().write(vals)
+
+    def _coop_check_publication_right(self):
+        """A right the moderators grant: only they (or the superuser) change it."""
+        user = self.env.user
+        if not self.env.su and (
+            not user.has_group("coop_engagement.group_coop_moderator")
+            or self.company_id - user.coop_moderated_company_ids
+        ):
+            raise AccessError(
+                _(
+                    "Only the moderators of the cooperative let a local group publish "
+                    "its events at once."
+                )
+            )
 
     def _coop_portal_create_group_event(self, values):
         """A coordinator of this group creates an event for it from the member space.

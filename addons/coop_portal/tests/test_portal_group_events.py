@@ -88,6 +88,14 @@ class TestGroupEvents(CoopPortalCase):
         """Nadia lets the Valence group publish directly: Romain's event is live at once."""
         with self.assertRaises(AccessError):
             self.valence.with_user(self.officer_ara).coop_publish_events_directly = True
+        with self.assertRaises(AccessError):
+            self.env["coop.local.group"].with_user(self.officer_ara).create(
+                {
+                    "name": "Die",
+                    "company_id": self.valence.company_id.id,
+                    "coop_publish_events_directly": True,
+                }
+            )
         self.valence.with_user(self.user_nadia).coop_publish_events_directly = True
         event = self.propose()
         self.assertEqual(event.coop_approval_state, "approved")
