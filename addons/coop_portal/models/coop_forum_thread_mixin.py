@@ -97,6 +97,9 @@ class CoopForumThreadMixin(models.AbstractModel):
 
     def action_coop_open_forum_thread(self):
         self.ensure_one()
+        # The thread is found as superuser: its address (the title in its slug) is only
+        # for those who may read the record itself.
+        self.check_access("read")
         return {
             "type": "ir.actions.act_url",
             "url": self.coop_forum_post_id.website_url,
