@@ -189,7 +189,9 @@ class TestGroupEventsAccessibility(CoopPortalCase):
     assert_accessible = axe_tests.TestPortalAccessibility.assert_accessible
 
     def test_new_pages_are_accessible(self):
-        """The group event form and "My calendar" have no serious or critical violation."""
-        for url in (f"/cooperative/groups/{self.valence.id}/events/new", "/my/calendar"):
+        """The group's event and action call forms, "My calendar" and the group page as its
+        coordinator sees it have no serious or critical violation."""
+        group = f"/cooperative/groups/{self.valence.id}"
+        for url in (f"{group}/events/new", f"{group}/calls/new", "/my/calendar", group):
             with self.subTest(url=url):
                 self.assert_accessible(url, login="romain")
