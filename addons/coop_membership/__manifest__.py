@@ -11,7 +11,7 @@
     "development_status": "Beta",
     "application": True,
     "depends": ["mail", "contacts", "account", "l10n_fr_account"],
-    "external_dependencies": {"python": ["num2words", "xlsxwriter"]},
+    "external_dependencies": {"python": ["num2words", "openpyxl", "xlsxwriter"]},
     "data": [
         "security/coop_membership_security.xml",
         "security/ir.model.access.csv",
@@ -39,6 +39,7 @@
         "wizard/coop_share_transfer_wizard_views.xml",
         "views/res_company_capital_views.xml",
         "views/coop_capital_menus.xml",
+        "wizard/coop_register_import_wizard_views.xml",
     ],
     "demo": [
         # First: the demo's short passwords need the lower minimum before the users exist.

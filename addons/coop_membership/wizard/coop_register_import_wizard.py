@@ -1,0 +1,828 @@
+import base64
+import csv
+import datetime
+import io
+import re
+
+import openpyxl
+import xlsxwriter
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import email_normalize
+
+MEMBER_COLUMNS = [
+    "member_number",
+    "last_name",
+    "first_name",
+    "company_name",
+    "email",
+    "phone",
+    "street",
+    "zip",
+    "city",
+    "country_code",
+    "birthdate",
+    "college_code",
+    "application_date",
+    "admission_date",
+    "exit_date",
+    "exit_reason",
+    "channel",
+    "newsletter",
+]
+OPERATION_COLUMNS = [
+    "operation_number",
+    "date",
+    "type",
+    "member_number",
+    "share_class_code",
+    "quantity",
+    "unit_price",
+    "counterpart_member_number",
+    "target_share_class_code",
+]
+EXAMPLE_MEMBER = {
+    "member_number": "000001",
+    "last_name": "Martin",
+    "first_name": "Claire",
+    "email": "claire.martin@example.com",
+    "street": "12 rue des Lilas",
+    "zip": "69001",
+    "city": "Lyon",
+    "country_code": "FR",
+    "birthdate": "1980-05-17",
+    "college_code": "CONS",
+    "application_date": "2015-01-10",
+    "admission_date": "2015-02-01",
+    "channel": "email",
+    "newsletter": "yes",
+}
+EXAMPLE_OPERATION = {
+    "operation_number": "R0000001",
+    "date": "2015-02-01",
+    "type": "subscription",
+    "member_number": "000001",
+    "share_class_code": "A",
+    "quantity": "2",
+    "unit_price": "50.00",
+}
+EXIT_STATES = {"resignation": "resigned", "exclusion": "excluded", "death": "deceased"}
+OPERATION_TYPES = ("subscription", "transfer", "redemption", "conversion")
+
+
+def _text(value):
+    """A cell as text: spreadsheets give numbers and dates, CSV files give strings."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _number_key(number):
+    """The integer a register number ends with (R0000042 -> 42), for the sequences."""
+    match = re.search(r"(\d+)$", number or "")
+    return int(match.group(1)) if match else 0
+
+
+class CoopRegisterImportWizard(models.TransientModel):
+    """Bring in the register a cooperative kept elsewhere: members and share operations.
+
+    A dry run parses and checks the whole file and stores nothing; the import checks it
+    again and stores all of it or nothing (one transaction). Numbers are kept as given and
+    the cooperative's sequences continue after the highest one.
+    """
+
+    _name = "coop.register.import.wizard"
+    _description = "Import a Register"
+
+    company_id = fields.Many2one(
+        "res.company",
+        string="Cooperative",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+    )
+    file_format = fields.Selection(
+        [("xlsx", "Spreadsheet (XLSX, two sheets)"), ("csv", "Two CSV files")],
+        string="Format",
+        required=True,
+        default="xlsx",
+    )
+    register_file = fields.Binary(string="Register (XLSX)")
+    register_filename = fields.Char()
+    members_file = fields.Binary(string="Members (CSV)")
+    members_filename = fields.Char()
+    operations_file = fields.Binary(string="Operations (CSV)")
+    operations_filename = fields.Char()
+    template_file = fields.Binary(readonly=True, attachment=False)
+    state = fields.Selection(
+        [("draft", "To check"), ("checked", "Checked"), ("done", "Imported")],
+        default="draft",
+        required=True,
+    )
+    problem_ids = fields.One2many("coop.register.import.problem", "wizard_id", readonly=True)
+    problem_count = fields.Integer(compute="_compute_problem_count")
+    summary = fields.Text(readonly=True)
+
+    @api.depends("problem_ids")
+    def _compute_problem_count(self):
+        for wizard in self:
+            wizard.problem_count = len(wizard.problem_ids)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_download_template(self):
+        """The template: both sheets with their columns and one example row each."""
+        self.ensure_one()
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        for name, columns, example in (
+            ("members", MEMBER_COLUMNS, EXAMPLE_MEMBER),
+            ("operations", OPERATION_COLUMNS, EXAMPLE_OPERATION),
+        ):
+            sheet = workbook.add_worksheet(name)
+            for col, column in enumerate(columns):
+                sheet.write_string(0, col, column)
+                sheet.write_string(1, col, example.get(column, ""))
+        workbook.close()
+        self.template_file = base64.b64encode(output.getvalue())
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self._name}/{self.id}/template_file/register_template.xlsx"
+            "?download=true",
+            "target": "self",
+        }
+
+    def action_check(self):
+        """Dry run: check the whole file, list its problems, store nothing else."""
+        self.ensure_one()
+        self._check_rights()
+        data = self._parse_and_validate()
+        self.state = "checked"
+        if not self.problem_ids:
+            self.summary = self._summary_text(data, dry_run=True)
+        else:
+            self.summary = _(
+                "%(count)s problem(s) found: nothing was imported.", count=len(self.problem_ids)
+            )
+        return self._reopen()
+
+    def action_import(self):
+        """Import the whole file, or nothing when any problem remains."""
+        self.ensure_one()
+        self._check_rights()
+        data = self._parse_and_validate()
+        if self.problem_ids:
+            self.state = "checked"
+            self.summary = _(
+                "%(count)s problem(s) found: nothing was imported.", count=len(self.problem_ids)
+            )
+            return self._reopen()
+        if data["already_imported"]:
+            self.state = "done"
+            self.summary = _("This register was already imported: nothing was changed.")
+            return self._reopen()
+        self._import_register(data)
+        self.state = "done"
+        self.summary = self._summary_text(data, dry_run=False)
+        return self._reopen()
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _check_rights(self):
+        """Only an officer (or manager) of this very cooperative imports its register."""
+        user = self.env.user
+        if not user.has_group("coop_membership.group_coop_officer"):
+            raise AccessError(_("Only the officers of a cooperative may import its register."))
+        if self.company_id not in user.company_ids or self.company_id != self.env.company:
+            raise AccessError(
+                _(
+                    "You may import a register only into your current cooperative, "
+                    "not into %(company)s.",
+                    company=self.company_id.name,
+                )
+            )
+
+    def _summary_text(self, data, dry_run):
+        values = {"members": len(data["members"]), "operations": len(data["operations"])}
+        if dry_run:
+            return _(
+                "No problem found: %(members)s members and %(operations)s operations are "
+                "ready to import.",
+                **values,
+            )
+        return _("%(members)s members and %(operations)s operations imported.", **values)
+
+    # ------------------------------------------------------------------
+    # Reading the files
+    # ------------------------------------------------------------------
+    def _read_rows(self):
+        """Return {sheet: [(row number, {column: text})]} from the XLSX or the two CSVs."""
+        if self.file_format == "xlsx":
+            if not self.register_file:
+                raise UserError(_("Choose the register file (XLSX) first."))
+            try:
+                workbook = openpyxl.load_workbook(
+                    io.BytesIO(base64.b64decode(self.register_file)),
+                    read_only=True,
+                    data_only=True,
+                )
+            except Exception as error:
+                raise UserError(
+                    _("This file cannot be read as an XLSX spreadsheet: %(error)s", error=error)
+                ) from error
+            sheets = {}
+            for name in ("members", "operations"):
+                if name not in workbook.sheetnames:
+                    raise UserError(_("The spreadsheet has no sheet named %(sheet)s.", sheet=name))
+                rows = workbook[name].iter_rows(values_only=True)
+                header = [_text(cell).lower() for cell in next(rows, ())]
+                sheets[name] = [
+                    (index, dict(zip(header, map(_text, row), strict=False)))
+                    for index, row in enumerate(rows, start=2)
+                    if any(cell not in (None, "") for cell in row)
+                ]
+            workbook.close()
+            return sheets
+        if not (self.members_file and self.operations_file):
+            raise UserError(_("Choose both CSV files (members and operations) first."))
+        return {
+            "members": self._read_csv(self.members_file),
+            "operations": self._read_csv(self.operations_file),
+        }
+
+    @api.model
+    def _read_csv(self, content):
+        try:
+            # utf-8-sig drops the byte order mark Excel writes, and reads plain UTF-8 too.
+            text = base64.b64decode(content).decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise UserError(_("A CSV file must be encoded in UTF-8.")) from error
+        first_line = text.split("\n", 1)[0]
+        # Excel in French writes ";" (the comma being the decimal separator).
+        delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        header = [column.strip().lower() for column in next(reader, [])]
+        return [
+            (index, dict(zip(header, (cell.strip() for cell in row), strict=False)))
+            for index, row in enumerate(reader, start=2)
+            if any(cell.strip() for cell in row)
+        ]
+
+    # ------------------------------------------------------------------
+    # Checking
+    # ------------------------------------------------------------------
+    def _parse_and_validate(self):
+        """Parse both sheets and check every rule; the problems replace the previous ones.
+
+        Returns the parsed data, ready for _import_register when no problem was found.
+        """
+        self.problem_ids.unlink()
+        sheets = self._read_rows()
+        problems = []
+
+        def problem(sheet, row, message):
+            problems.append({"wizard_id": self.id, "sheet": sheet, "row": row, "message": message})
+
+        company = self.company_id
+        currency = company.currency_id
+        Member = self.env["coop.member"].with_context(active_test=False)
+        colleges = {
+            c.code.upper(): c
+            for c in self.env["coop.college"].search([("company_id", "=", company.id)])
+        }
+        classes = {
+            c.code.upper(): c
+            for c in self.env["coop.share.class"]
+            .with_context(active_test=False)
+            .search([("company_id", "=", company.id)])
+        }
+        countries = {}
+
+        def parse_date(sheet, row, column, value, required=False):
+            if not value:
+                if required:
+                    problem(sheet, row, _("Column %(column)s is empty.", column=column))
+                return None
+            for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+                try:
+                    return datetime.datetime.strptime(value[:10], fmt).date()
+                except ValueError:
+                    continue
+            problem(
+                sheet,
+                row,
+                _(
+                    "%(value)s in column %(column)s is not a date (write 2024-03-31 or "
+                    "31/03/2024).",
+                    value=value,
+                    column=column,
+                ),
+            )
+            return None
+
+        def parse_number(sheet, row, column, value):
+            cleaned = value.replace("\u00a0", "").replace(" ", "").replace(",", ".")
+            try:
+                return float(cleaned)
+            except ValueError:
+                problem(
+                    sheet,
+                    row,
+                    _(
+                        "%(value)s in column %(column)s is not a number.",
+                        value=value,
+                        column=column,
+                    ),
+                )
+                return None
+
+        # --- Members -------------------------------------------------------
+        members = {}
+        for row, line in sheets["members"]:
+            sheet = "members"
+            number = line.get("member_number", "")
+            if not number:
+                problem(sheet, row, _("The member number is empty."))
+                continue
+            if number in members:
+                problem(
+                    sheet,
+                    row,
+                    _(
+                        "Member number %(number)s appears twice in the file (row %(other)s).",
+                        number=number,
+                        other=members[number]["row"],
+                    ),
+                )
+                continue
+            if not (line.get("last_name") or line.get("company_name")):
+                problem(sheet, row, _("A member needs a last name or a company name."))
+            college = colleges.get(line.get("college_code", "").upper())
+            if not college:
+                problem(
+                    sheet,
+                    row,
+                    _(
+                        "Unknown college %(code)s in this cooperative.",
+                        code=line.get("college_code", ""),
+                    ),
+                )
+            email = line.get("email", "")
+            if email and not email_normalize(email, strict=True):
+                problem(sheet, row, _("%(email)s is not a valid email address.", email=email))
+            country = None
+            code = line.get("country_code", "").upper()
+            if code:
+                if code not in countries:
+                    countries[code] = self.env["res.country"].search([("code", "=", code)], limit=1)
+                country = countries[code]
+                if not country:
+                    problem(sheet, row, _("Unknown country code %(code)s.", code=code))
+            application = parse_date(sheet, row, "application_date", line.get("application_date"))
+            admission = parse_date(
+                sheet, row, "admission_date", line.get("admission_date"), required=True
+            )
+            exit_date = parse_date(sheet, row, "exit_date", line.get("exit_date"))
+            birthdate = parse_date(sheet, row, "birthdate", line.get("birthdate"))
+            if application and admission and admission < application:
+                problem(
+                    sheet,
+                    row,
+                    _(
+                        "Admission on %(admission)s comes before the application on "
+                        "%(application)s.",
+                        admission=admission,
+                        application=application,
+                    ),
+                )
+            if exit_date and admission and exit_date < admission:
+                problem(sheet, row, _("The exit date comes before the admission date."))
+            reason = line.get("exit_reason", "").lower()
+            if reason and reason not in EXIT_STATES:
+                problem(
+                    sheet,
+                    row,
+                    _(
+                        "Unknown exit reason %(reason)s (resignation, exclusion or death).",
+                        reason=reason,
+                    ),
+                )
+            if bool(reason) != bool(exit_date):
+                problem(sheet, row, _("An exit needs both its date and its reason."))
+            channel = line.get("channel", "").lower() or "email"
+            if channel not in ("email", "paper"):
+                problem(
+                    sheet, row, _("Unknown channel %(channel)s (email or paper).", channel=channel)
+                )
+            if line.get("newsletter", "").lower() not in ("", "yes", "no", "oui", "non"):
+                problem(sheet, row, _("The newsletter column takes yes or no."))
+            members[number] = {
+                "row": row,
+                "line": line,
+                "college": college,
+                "country": country,
+                "application": application,
+                "admission": admission,
+                "exit_date": exit_date,
+                "birthdate": birthdate,
+                "state": EXIT_STATES.get(reason, "member"),
+                "channel": channel,
+            }
+        existing_members = {
+            m.member_number: m
+            for m in Member.search(
+                [("company_id", "=", company.id), ("member_number", "!=", False)]
+            )
+        }
+
+        # --- Operations ----------------------------------------------------
+        operations = {}
+        for row, line in sheets["operations"]:
+            sheet = "operations"
+            number = line.get("operation_number", "")
+            if not number:
+                problem(sheet, row, _("The operation number is empty."))
+                continue
+            if number in operations:
+                problem(
+                    sheet,
+                    row,
+                    _(
+                        "Operation number %(number)s appears twice in the file (row %(other)s).",
+                        number=number,
+                        other=operations[number]["row"],
+                    ),
+                )
+                continue
+            op_type = line.get("type", "").lower()
+            if op_type not in OPERATION_TYPES:
+                problem(
+                    sheet,
+                    row,
+                    _(
+                        "Unknown operation type %(type)s (subscription, transfer, redemption "
+                        "or conversion).",
+                        type=op_type,
+                    ),
+                )
+            date = parse_date(sheet, row, "date", line.get("date"), required=True)
+            member_number = line.get("member_number", "")
+            if member_number not in members and member_number not in existing_members:
+                problem(sheet, row, _("Unknown member %(number)s.", number=member_number))
+            share_class = classes.get(line.get("share_class_code", "").upper())
+            if not share_class:
+                problem(
+                    sheet,
+                    row,
+                    _(
+                        "Unknown share class %(code)s in this cooperative.",
+                        code=line.get("share_class_code", ""),
+                    ),
+                )
+            quantity = parse_number(sheet, row, "quantity", line.get("quantity", ""))
+            if quantity is not None and (quantity <= 0 or not quantity.is_integer()):
+                problem(sheet, row, _("The quantity must be a positive whole number of shares."))
+                quantity = None
+            price = parse_number(sheet, row, "unit_price", line.get("unit_price", ""))
+            if (
+                price is not None
+                and share_class
+                and currency.compare_amounts(price, share_class.nominal_value)
+            ):
+                problem(
+                    sheet,
+                    row,
+                    _(
+                        "Unit price %(price)s differs from the nominal value of share class "
+                        "%(code)s (%(nominal)s).",
+                        price=line.get("unit_price"),
+                        code=share_class.code,
+                        nominal=currency.format(share_class.nominal_value),
+                    ),
+                )
+            counterpart = line.get("counterpart_member_number", "")
+            if op_type == "transfer":
+                if counterpart not in members and counterpart not in existing_members:
+                    problem(
+                        sheet,
+                        row,
+                        _("Transfer to an unknown member %(number)s.", number=counterpart or "-"),
+                    )
+                elif counterpart == member_number:
+                    problem(sheet, row, _("A member cannot transfer shares to themselves."))
+            target = None
+            if op_type == "conversion":
+                target = classes.get(line.get("target_share_class_code", "").upper())
+                if not target or target == share_class:
+                    problem(
+                        sheet,
+                        row,
+                        _(
+                            "Unknown or unchanged target share class %(code)s.",
+                            code=line.get("target_share_class_code", "") or "-",
+                        ),
+                    )
+                elif quantity and share_class:
+                    value = quantity * share_class.nominal_value
+                    received = round(value / target.nominal_value)
+                    if currency.compare_amounts(received * target.nominal_value, value):
+                        problem(
+                            sheet,
+                            row,
+                            _(
+                                "The conversion does not give a whole number of shares of "
+                                "class %(code)s.",
+                                code=target.code,
+                            ),
+                        )
+            operations[number] = {
+                "row": row,
+                "number": number,
+                "type": op_type,
+                "date": date,
+                "member": member_number,
+                "class": share_class,
+                "quantity": int(quantity or 0),
+                "counterpart": counterpart if op_type == "transfer" else "",
+                "target": target,
+            }
+
+        # --- Already in the database: the same file again, or clashing numbers -------
+        existing_ops = {
+            op.name: op
+            for op in self.env["coop.share.operation"]
+            .sudo()  # numbers only: the officer may not read the capital register
+            .search([("company_id", "=", company.id), ("name", "in", list(operations))])
+        }
+        same_file = (
+            bool(members or operations)
+            and all(number in existing_members for number in members)
+            and all(
+                number in existing_ops
+                and existing_ops[number].quantity == op["quantity"]
+                and existing_ops[number].date == op["date"]
+                and existing_ops[number].member_id.member_number == op["member"]
+                for number, op in operations.items()
+            )
+        )
+        if not same_file:
+            for number, member in members.items():
+                if number in existing_members:
+                    problem(
+                        "members",
+                        member["row"],
+                        _(
+                            "Member number %(number)s is already used in this cooperative.",
+                            number=number,
+                        ),
+                    )
+            for number, op in operations.items():
+                if number in existing_ops:
+                    problem(
+                        "operations",
+                        op["row"],
+                        _(
+                            "Operation number %(number)s is already used in this cooperative.",
+                            number=number,
+                        ),
+                    )
+            self._check_dates_and_holdings(members, existing_members, operations, problem)
+        self.env["coop.register.import.problem"].create(problems)
+        return {
+            "members": members,
+            "operations": operations,
+            "existing_members": existing_members,
+            "already_imported": same_file,
+        }
+
+    def _check_dates_and_holdings(self, members, existing_members, operations, problem):
+        """Operations within each membership, and no holding below zero at any date."""
+
+        def period(number):
+            if number in members:
+                return members[number]["admission"], members[number]["exit_date"]
+            member = existing_members.get(number)
+            return (member.admission_date, member.exit_date) if member else (None, None)
+
+        existing = [existing_members[n].id for n in existing_members]
+        holdings = {}
+        if existing:
+            by_id = {m.id: n for n, m in existing_members.items()}
+            for (member_id, class_id), quantity in (
+                self.env["coop.share.operation"].sudo()._coop_holdings(existing).items()
+            ):
+                holdings[(by_id[member_id], class_id)] = quantity
+        ordered = sorted(
+            (op for op in operations.values() if op["date"] and op["class"]),
+            key=lambda op: (op["date"], _number_key(op["number"]), op["number"]),
+        )
+        for op in ordered:
+            for number in filter(None, (op["member"], op["counterpart"])):
+                admission, exit_date = period(number)
+                if admission and op["date"] < admission:
+                    problem(
+                        "operations",
+                        op["row"],
+                        _(
+                            "Operation dated %(date)s comes before the admission of member "
+                            "%(number)s (%(admission)s).",
+                            date=op["date"],
+                            number=number,
+                            admission=admission,
+                        ),
+                    )
+                if exit_date and op["date"] > exit_date:
+                    problem(
+                        "operations",
+                        op["row"],
+                        _(
+                            "Operation dated %(date)s comes after the exit of member "
+                            "%(number)s (%(exit)s).",
+                            date=op["date"],
+                            number=number,
+                            exit=exit_date,
+                        ),
+                    )
+            quantity = op["quantity"]
+            changes = []
+            if op["type"] == "subscription":
+                changes.append((op["member"], op["class"], quantity))
+            elif op["type"] == "redemption":
+                changes.append((op["member"], op["class"], -quantity))
+            elif op["type"] == "transfer" and op["counterpart"]:
+                changes += [
+                    (op["member"], op["class"], -quantity),
+                    (op["counterpart"], op["class"], quantity),
+                ]
+            elif op["type"] == "conversion" and op["target"]:
+                received = round(quantity * op["class"].nominal_value / op["target"].nominal_value)
+                changes += [
+                    (op["member"], op["class"], -quantity),
+                    (op["member"], op["target"], received),
+                ]
+            for number, share_class, delta in changes:
+                key = (number, share_class.id)
+                holdings[key] = holdings.get(key, 0) + delta
+                if holdings[key] < 0:
+                    problem(
+                        "operations",
+                        op["row"],
+                        _(
+                            "On %(date)s member %(number)s would hold %(quantity)s shares of "
+                            "class %(code)s: a holding cannot go below zero.",
+                            date=op["date"],
+                            number=number,
+                            quantity=holdings[key],
+                            code=share_class.code,
+                        ),
+                    )
+
+    # ------------------------------------------------------------------
+    # Storing
+    # ------------------------------------------------------------------
+    def _import_register(self, data):
+        """Store the checked file: members, then operations, then the sequences.
+
+        Privileged path, called only after _check_rights and a check without any problem.
+        Historical numbers are kept: the members are admitted and the operations confirmed
+        by the same private writes the Admit and Confirm actions end with
+        (``_lifecycle_write``, ``_register_write``), since those actions draw new numbers.
+        The file's own checks (dates, holdings never negative, nominal values) replace the
+        rules of today's memberships (a former member could not receive a transfer today).
+        """
+        company = self.company_id
+        members = self._import_members(data)
+        all_members = dict(data["existing_members"], **members)
+        Operation = self.env["coop.share.operation"].sudo()
+        ordered = sorted(
+            data["operations"].values(),
+            key=lambda op: (op["date"], _number_key(op["number"]), op["number"]),
+        )
+        created = Operation.create(
+            [
+                {
+                    "company_id": company.id,
+                    "date": op["date"],
+                    "operation_type": op["type"],
+                    "member_id": all_members[op["member"]].id,
+                    "share_class_id": op["class"].id,
+                    "quantity": op["quantity"],
+                    "unit_value": op["class"].nominal_value,
+                    "counterpart_member_id": op["counterpart"]
+                    and all_members[op["counterpart"]].id,
+                    "target_share_class_id": op["target"] and op["target"].id,
+                }
+                for op in ordered
+            ]
+        )
+        for operation, op in zip(created, ordered, strict=True):
+            operation._register_write(
+                {"name": op["number"], "recording_date": op["date"], "state": "confirmed"}
+            )
+        self._continue_sequence(company._coop_get_member_sequence(), list(data["members"]))
+        self._continue_sequence(company._coop_get_share_sequence(), list(data["operations"]))
+
+    def _import_members(self, data):
+        company = self.company_id
+        Partner = self.env["res.partner"]
+        items = list(data["members"].items())
+        partner_vals = []
+        for _number, member in items:
+            line = member["line"]
+            person = " ".join(filter(None, (line.get("first_name"), line.get("last_name"))))
+            partner_vals.append(
+                {
+                    "name": line.get("company_name") or person,
+                    "is_company": bool(line.get("company_name")),
+                    "email": line.get("email") or False,
+                    "phone": line.get("phone") or False,
+                    "street": line.get("street") or False,
+                    "zip": line.get("zip") or False,
+                    "city": line.get("city") or False,
+                    "country_id": member["country"].id if member["country"] else False,
+                    "coop_birthdate": member["birthdate"] or False,
+                    "coop_contact_channel": member["channel"],
+                }
+            )
+        partners = Partner.create(partner_vals)
+        # An organisation acts through the person named on its row, when there is one.
+        representatives = {}
+        for (_number, member), partner in zip(items, partners, strict=True):
+            line = member["line"]
+            if partner.is_company and line.get("last_name"):
+                representatives[partner.id] = Partner.create(
+                    {
+                        "name": " ".join(
+                            filter(None, (line.get("first_name"), line.get("last_name")))
+                        ),
+                        "parent_id": partner.id,
+                    }
+                )
+        records = self.env["coop.member"].create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "college_id": member["college"].id,
+                    "application_date": member["application"] or member["admission"],
+                    "representative_id": representatives.get(partner.id, Partner).id,
+                }
+                for (_number, member), partner in zip(items, partners, strict=True)
+            ]
+        )
+        periods, history = [], []
+        for (number, member), record in zip(items, records, strict=True):
+            vals = {
+                "member_number": number,
+                "state": member["state"],
+                "admission_date": member["admission"],
+            }
+            if member["exit_date"]:
+                vals.update(
+                    exit_date=member["exit_date"], exit_reason=member["line"].get("exit_reason")
+                )
+            record._lifecycle_write(vals)
+            exit_type = member["state"] if member["exit_date"] else False
+            periods.append(
+                {
+                    "member_id": record.id,
+                    "member_number": number,
+                    "date_from": member["admission"],
+                    "date_to": member["exit_date"] or False,
+                    "exit_type": exit_type,
+                }
+            )
+            history.append(
+                {
+                    "member_id": record.id,
+                    "college_id": member["college"].id,
+                    "date_from": member["admission"],
+                    "date_to": member["exit_date"] or False,
+                }
+            )
+        # As action_admit does: these lines are written by the register, not by the officer.
+        self.env["coop.member.period"].sudo().create(periods)
+        self.env["coop.member.college.history"].sudo().create(history)
+        return {number: record for (number, _member), record in zip(items, records, strict=True)}
+
+    @api.model
+    def _continue_sequence(self, sequence, numbers):
+        """Make the sequence give numbers after the highest imported one."""
+        highest = max((_number_key(n) for n in numbers), default=0)
+        if highest >= sequence.number_next_actual:
+            sequence.sudo().write({"number_next": highest + 1})
