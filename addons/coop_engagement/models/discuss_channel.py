@@ -1,4 +1,4 @@
-from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.coop_membership.models.coop_member import ACTIVE_STATES
@@ -227,7 +227,9 @@ class DiscussChannel(models.Model):
         for college in colleges:
             wanted_names[("college", college.id)] = f"{college.name} — {college.company_id.name}"
         for company in boards:
-            wanted_names[("board", company.id)] = _(
+            # In the cooperative's language, not that of whoever triggered the sync.
+            env = self.with_context(lang=company.partner_id.lang or self.env.lang).env
+            wanted_names[("board", company.id)] = env._(
                 "Board and staff — %(company)s", company=company.name
             )
         for channel in existing:

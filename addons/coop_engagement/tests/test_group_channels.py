@@ -275,3 +275,11 @@ class TestGroupChannels(EngagementCommon):
         self.assertIn(moderator.partner_id, self.people(board))
         officer.with_user(admin).active = False
         self.assertNotIn(officer.partner_id, self.people(board))
+
+    def test_board_discussion_is_named_in_the_cooperatives_language(self):
+        """A French cooperative's board discussion is named in French, whoever syncs it."""
+        with superuser_setup("arrange: cooperative A speaks French"):
+            self.env["res.lang"]._activate_lang("fr_FR")
+            self.company_a.partner_id.lang = "fr_FR"
+        self.alice.with_user(self.officer_a).college_id = self.colleges_a[1]
+        self.assertEqual(self.channel(board=self.company_a).name, "Conseil et équipe — Coop A")
