@@ -166,6 +166,8 @@ coop.proposal                       ----   ----   r---   ----   r---   ----   r-
 coop.proposal.hide.wizard           ..-.   ..-.   ..-.   ..-.   ..c.   ..c.   ..-.   ..-.   ..-.
 coop.proposal.signature             ----   ----   r---   ----   ----   ----   r---   r---   ----
 coop.redemption.request             ----   ----   rwc-   ----   ----   ----   rwcu   rwcu   ----
+coop.register.import.problem        ..-.   ..-.   ..c.   ..c.   ..-.   ..-.   ..-.   ..c.   ..-.
+coop.register.import.wizard         ..-.   ..-.   ..c.   ..c.   ..-.   ..-.   ..-.   ..c.   ..-.
 coop.resolution                     ----   ----   r---   ----   ----   ----   r---   rwcu   ----
 coop.resolution.result              ----   ----   r---   ----   ----   ----   r---   r---   ----
 coop.share.class                    ----   ----   r---   ----   ----   ----   r---   rwcu   ----
@@ -698,6 +700,10 @@ WIZARD_VALS = {
         "proposal_id": t["coop.proposal"].id,
         "reason": "Forged",
     },
+    # Another cooperative's register: refused by the wizard's own check (its problem lines
+    # have no action).
+    "coop.register.import.problem": lambda t: {},
+    "coop.register.import.wizard": lambda t: {"company_id": t["company"].id},
     "coop.share.transfer.wizard": lambda t: {
         "member_id": t["coop.member"].id,
         "counterpart_member_id": t["other_member"].id,
