@@ -312,3 +312,25 @@ class TestRegisterImport(CoopCapitalTestCommon):
         rows = list(workbook["operations"].iter_rows(values_only=True))
         self.assertEqual(list(rows[0]), OPERATION_HEADER)
         self.assertEqual(rows[1][2], "subscription")
+
+    def test_opening_entry_books_the_imported_capital(self):
+        """The imported capital is one draft opening entry on the class's capital account."""
+        suspense = self.company_a.account_journal_suspense_account_id
+        wizard = self._wizard(
+            register_file=_xlsx(CLEAN_MEMBERS, _operation_dicts(CLEAN_OPERATIONS))
+        )
+        wizard.with_user(self.officer_a).action_import()
+        # The officer imports with the default accounts; the entry is the accountant's.
+        self.assertEqual(wizard.opening_account_id, suspense)
+        move = wizard.opening_move_id
+        self.assertEqual(move.state, "draft", "the accountant posts it")
+        self.assertEqual(len(move.line_ids), 2)
+        capital_line = move.line_ids.filtered(
+            lambda line: line.account_id == self.class_a.capital_account_id
+        )
+        self.assertTrue(capital_line.account_id.code.startswith("1013"))
+        self.assertEqual(capital_line.credit, 14 * 50.0)
+        self.assertEqual(
+            move.line_ids.filtered(lambda line: line.account_id == suspense).debit, 700.0
+        )
+        self.assertEqual(str(move.date), "2019-12-31")

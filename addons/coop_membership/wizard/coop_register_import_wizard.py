@@ -121,6 +121,42 @@ class CoopRegisterImportWizard(models.TransientModel):
     operations_file = fields.Binary(string="Operations (CSV)")
     operations_filename = fields.Char()
     template_file = fields.Binary(readonly=True, attachment=False)
+    # The imported capital is booked as one opening entry, not one invoice per historical
+    # subscription: credit of each share class's capital account (its setting, 101300 by
+    # default), debit of this transitory account the accountant then clears against the
+    # opening balances of the previous books. Left in draft for the accountant to post.
+    opening_account_id = fields.Many2one(
+        "account.account",
+        string="Opening Entry Counterpart",
+        default=lambda self: self.env.company.account_journal_suspense_account_id,
+        domain="[('company_ids', 'parent_of', company_id)]",
+        groups="coop_membership.group_coop_accountant",
+        help="Debited with the imported capital in the opening entry (a transitory "
+        "account, 471 by default). Leave empty to book no opening entry.",
+    )
+    opening_journal_id = fields.Many2one(
+        "account.journal",
+        string="Opening Entry Journal",
+        default=lambda self: (
+            self.env["account.journal"]
+            .sudo()
+            .search(
+                [
+                    *self.env["account.journal"]._check_company_domain(self.env.company),
+                    ("type", "=", "general"),
+                ],
+                limit=1,
+            )
+        ),
+        domain="[('type', '=', 'general')]",
+        groups="coop_membership.group_coop_accountant",
+    )
+    opening_move_id = fields.Many2one(
+        "account.move",
+        string="Opening Entry",
+        readonly=True,
+        groups="coop_membership.group_coop_accountant",
+    )
     state = fields.Selection(
         [("draft", "To check"), ("checked", "Checked"), ("done", "Imported")],
         default="draft",
@@ -739,6 +775,79 @@ class CoopRegisterImportWizard(models.TransientModel):
             )
         self._continue_sequence(company._coop_get_member_sequence(), list(data["members"]))
         self._continue_sequence(company._coop_get_share_sequence(), list(data["operations"]))
+        # The accounting fields are the accountant's (the officer imports with their
+        # defaults): read here by the privileged step.
+        if self.sudo().opening_account_id and ordered:
+            self.sudo()._book_opening_entry(ordered)
+
+    def _book_opening_entry(self, ordered):
+        """One draft entry: the capital the file brings, per share class's capital account."""
+        capital = {}
+        for op in ordered:
+            amount = op["quantity"] * op["class"].nominal_value
+            if op["type"] == "subscription":
+                capital[op["class"]] = capital.get(op["class"], 0.0) + amount
+            elif op["type"] == "redemption":
+                capital[op["class"]] = capital.get(op["class"], 0.0) - amount
+            elif op["type"] == "conversion":
+                capital[op["class"]] = capital.get(op["class"], 0.0) - amount
+                capital[op["target"]] = capital.get(op["target"], 0.0) + amount
+        currency = self.company_id.currency_id
+        capital = {c: a for c, a in capital.items() if not currency.is_zero(a)}
+        if not capital:
+            return
+        missing = [c.code for c in capital if not c.capital_account_id]
+        if missing or not self.opening_journal_id:
+            raise UserError(
+                _(
+                    "The opening entry needs a miscellaneous journal and the capital account "
+                    "of every share class (missing for: %(classes)s).",
+                    classes=", ".join(missing) or "-",
+                )
+            )
+        label = _("Opening capital of the imported register")
+        lines = [
+            (
+                0,
+                0,
+                {
+                    "account_id": share_class.capital_account_id.id,
+                    "name": label,
+                    "debit": -amount if amount < 0 else 0.0,
+                    "credit": amount if amount > 0 else 0.0,
+                },
+            )
+            for share_class, amount in capital.items()
+        ]
+        total = sum(capital.values())
+        lines.append(
+            (
+                0,
+                0,
+                {
+                    "account_id": self.opening_account_id.id,
+                    "name": label,
+                    "debit": total if total > 0 else 0.0,
+                    "credit": -total if total < 0 else 0.0,
+                },
+            )
+        )
+        # Privileged: the officer who imports has no accounting rights; the entry stays a
+        # draft, which the accountant checks and posts.
+        self.opening_move_id = (
+            self.env["account.move"]
+            .sudo()
+            .create(
+                {
+                    "move_type": "entry",
+                    "company_id": self.company_id.id,
+                    "journal_id": self.opening_journal_id.id,
+                    "date": max(op["date"] for op in ordered),
+                    "ref": label,
+                    "line_ids": lines,
+                }
+            )
+        )
 
     def _import_members(self, data):
         company = self.company_id
