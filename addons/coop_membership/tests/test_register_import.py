@@ -334,3 +334,19 @@ class TestRegisterImport(CoopCapitalTestCommon):
             move.line_ids.filtered(lambda line: line.account_id == suspense).debit, 700.0
         )
         self.assertEqual(str(move.date), "2019-12-31")
+
+    def test_problems_are_explained_in_french(self):
+        """A French-speaking officer reads each problem of the dry run in French."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.officer_a.lang = "fr_FR"
+        members = [dict(CLEAN_MEMBERS[0], college_code="XXX", email="pas-un-email")]
+        operations = _operation_dicts(
+            [("R1", "2015-03-01", "transfer", "000101", "A", "1", "50", "M999")]
+        )
+        wizard = self._wizard(register_file=_xlsx(members, operations))
+        wizard.with_user(self.officer_a).action_check()
+        messages = set(wizard.problem_ids.mapped("message"))
+        self.assertIn("Collège inconnu XXX dans cette coopérative.", messages)
+        self.assertIn("pas-un-email n'est pas une adresse e-mail valide.", messages)
+        self.assertIn("Cession à un sociétaire inconnu M999.", messages)
+        self.assertIn("rien n'a été importé", wizard.summary)
