@@ -38,6 +38,7 @@
         "data/coop_activation_cron_data.xml",
         "data/coop_momentum_cron_data.xml",
         "report/coop_admission_letter_report.xml",
+        "report/coop_personal_data_report.xml",
         "views/coop_activation_templates.xml",
         "views/coop_member_activation_views.xml",
         "views/res_config_settings_views.xml",
@@ -75,6 +76,7 @@
         "views/coop_member_account_views.xml",
         "views/coop_portal_message_templates.xml",
         "views/coop_message_report_views.xml",
+        "views/coop_portal_privacy_export_templates.xml",
     ],
     "demo": [
         "demo/coop_portal_demo.xml",

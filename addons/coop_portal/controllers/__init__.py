@@ -17,3 +17,4 @@ from . import messages
 from . import group_events
 from . import calendar
 from . import group_action_calls
+from . import privacy

@@ -40,3 +40,4 @@ from . import coop_momentum_threshold
 from . import coop_momentum_alert
 from . import res_users_calendar
 from . import coop_local_group_action_call
+from . import res_partner_privacy

@@ -39,4 +39,5 @@ from . import test_portal_keyboard
 from . import test_portal_amendments
 from . import test_portal_messages
 from . import test_portal_directory
+from . import test_privacy_export
 from . import test_portal_channels
