@@ -5,6 +5,7 @@ import openpyxl
 import xlsxwriter
 
 from odoo.exceptions import AccessError
+from odoo.tests import Form
 
 from .capital_common import CoopCapitalTestCommon
 
@@ -304,7 +305,11 @@ class TestRegisterImport(CoopCapitalTestCommon):
 
     def test_template_downloads_with_both_sheets(self):
         """The officer downloads the template: an XLSX with both sheets and an example row."""
-        wizard = self._wizard()
+        # Opened from the menu: the form the officer sees (no accounting field for them).
+        form = Form(self.Wizard.with_user(self.officer_a))
+        self.assertEqual(form.company_id, self.company_a)
+        self.assertNotIn("opening_account_id", form._view["fields"])
+        wizard = form.save()
         action = wizard.with_user(self.officer_a).action_download_template()
         self.assertIn("/template_file/", action["url"])
         workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.template_file)))
