@@ -77,6 +77,7 @@
         "views/coop_portal_message_templates.xml",
         "views/coop_message_report_views.xml",
         "views/coop_portal_privacy_export_templates.xml",
+        "views/res_partner_consent_views.xml",
     ],
     "demo": [
         "demo/coop_portal_demo.xml",

@@ -5,6 +5,8 @@ CONSENTS = [
     ("reachable", "Private messages from members"),
     ("directory", "Member directory"),
     ("go_together", "Going together to events"),
+    ("newsletter", "Newsletter"),
+    ("group_visible", "Name shown to local group members"),
 ]
 
 
@@ -22,7 +24,12 @@ class CoopMemberConsent(models.Model):
     given = fields.Boolean(help="Ticked: consent given; unticked: withdrawn.")
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     source = fields.Selection(
-        [("portal", "Member space"), ("back_office", "Back office")],
+        [
+            ("portal", "Member space"),
+            ("back_office", "Back office"),
+            ("website", "Website form"),
+            ("import", "Import"),
+        ],
         required=True,
         default="portal",
     )

@@ -13,7 +13,7 @@ import io
 import json
 import zipfile
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.tools import html2plaintext
 
 # (section key, model, field names) of what is exported; the domain of each section is
@@ -323,3 +323,66 @@ class ResPartner(models.Model):
             )
             archive.writestr("personal_data.pdf", pdf)
         return f"personal_data_{today}.zip", buffer.getvalue()
+
+
+# Consents kept as a flag on the partner and changed from several places (profile page,
+# join form, unsubscribe link, back office, imports): the log is written here, at the one
+# place they all go through. The member space's contact preferences log their own
+# (res_partner_messaging.CONSENT_FIELDS).
+LOGGED_CONSENTS = {
+    "coop_newsletter_optin": "newsletter",
+    "coop_group_visible": "group_visible",
+}
+
+
+class ResPartnerConsentLog(models.Model):
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+
+    def _coop_consent_source(self):
+        """Where a consent changes: given by the caller (``coop_consent_source`` in the
+        context, e.g. "import"), else guessed from who acts."""
+        source = self.env.context.get("coop_consent_source")
+        if source:
+            return source
+        user = self.env.user
+        if user._is_public():
+            return "website"
+        return "portal" if user.share else "back_office"
+
+    def _coop_log_consents(self, before):
+        """Log a consent line for each consent flag that differs from ``before``.
+
+        :param before: {partner id: {field: value}} read before the change
+        """
+        if self.env.context.get("install_filename"):
+            return  # data and demo files loaded at install: nobody consented to anything
+        lines = []
+        for partner in self:
+            for field, consent in LOGGED_CONSENTS.items():
+                value = bool(partner[field])
+                if value != before.get(partner.id, {}).get(field, False):
+                    lines.append({"partner_id": partner.id, "consent": consent, "given": value})
+        if lines:
+            source = self._coop_consent_source()
+            # The proof of consent is kept whoever changed it (the log is read-only to
+            # everyone but the system).
+            self.env["coop.member.consent"].sudo().create(
+                [dict(line, source=source) for line in lines]
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        partners._coop_log_consents({})
+        return partners
+
+    def write(self, vals):
+        if not set(LOGGED_CONSENTS) & set(vals):
+            return super().write(vals)
+        before = {
+            partner.id: {field: bool(partner[field]) for field in LOGGED_CONSENTS}
+            for partner in self
+        }
+        result = super().write(vals)
+        self._coop_log_consents(before)
+        return result

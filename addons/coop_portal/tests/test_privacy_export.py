@@ -4,9 +4,11 @@ import re
 import subprocess
 import zipfile
 
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from odoo.addons.coop_membership.tests.common import create_user
 from odoo.addons.coop_membership.tests.role_guard import superuser_setup
 
 from .common import CoopPortalCase
@@ -155,3 +157,67 @@ class TestPrivacyExport(CoopPortalCase):
         )
         self.assertIn(response.status_code, (302, 303))
         self.assertIn("/web/login", response.headers["Location"])
+
+
+@tagged("post_install", "-at_install")
+class TestConsentLog(CoopPortalCase):
+    """Each consent change is logged with its date and source (issue #26 §2)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.officer_centre = create_user(
+            cls.env,
+            "officer_centre_consents",
+            "base.group_user,coop_membership.group_coop_officer",
+            cls.member_claire.company_id,
+        )
+        cls.claire = cls.member_claire.partner_id
+
+    def consent_lines(self, consent="newsletter"):
+        return self.env["coop.member.consent"].search(
+            [("partner_id", "=", self.claire.id), ("consent", "=", consent)], order="id"
+        )
+
+    def test_member_withdraws_newsletter_from_her_profile(self):
+        """Claire unticks the newsletter in her member space: the log says withdrawn, from
+        the member space, today; her download lists it."""
+        self.assertTrue(self.claire.coop_newsletter_optin)
+        before = self.consent_lines()
+        self.claire.with_user(self.user_claire)._coop_portal_update_profile(
+            {"coop_newsletter_optin": False}
+        )
+        line = self.consent_lines() - before
+        self.assertEqual(len(line), 1)
+        self.assertFalse(line.given)
+        self.assertEqual(line.source, "portal")
+        self.assertEqual(line.date.date(), fields.Date.today())
+        sections = self.claire.with_user(self.user_claire)._coop_personal_data()
+        log = next(s for s in sections if s["key"] == "consent_log")["rows"]
+        self.assertIn(
+            {"consent": "Newsletter", "given": False, "source": "Member space"},
+            [{k: row[k] for k in ("consent", "given", "source")} for row in log],
+        )
+
+    def test_back_office_and_import_changes_are_logged_and_shown(self):
+        """The officer ticks Claire's name visible to her groups, then an import withdraws
+        it: two lines, back office then import, that the officer reads on the contact."""
+        before = self.consent_lines("group_visible")
+        claire = self.claire.with_user(self.officer_centre)
+        claire.write({"coop_group_visible": True})
+        claire.with_context(coop_consent_source="import").write({"coop_group_visible": False})
+        lines = self.consent_lines("group_visible") - before
+        self.assertEqual(lines.mapped("source"), ["back_office", "import"])
+        self.assertEqual(lines.mapped("given"), [True, False])
+        self.assertEqual(claire.coop_consent_ids.filtered(lambda c: c in lines), lines)
+
+    def test_unchanged_consent_is_not_logged(self):
+        """Saving the contact without changing a consent adds no line."""
+        before = self.env["coop.member.consent"].search_count([("partner_id", "=", self.claire.id)])
+        self.claire.with_user(self.officer_centre).write(
+            {"coop_newsletter_optin": self.claire.coop_newsletter_optin, "city": "Tours"}
+        )
+        self.assertEqual(
+            self.env["coop.member.consent"].search_count([("partner_id", "=", self.claire.id)]),
+            before,
+        )
