@@ -2,7 +2,7 @@
 {
     "name": "Cooperative Governance",
     "summary": "General assemblies, census, proxies, college-weighted votes and minutes",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Cooperative",
     "website": "https://github.com/coop-suite/coop-suite",
     "author": "Coop Suite contributors",
