@@ -11,7 +11,7 @@ from odoo.tests import tagged
 from odoo.addons.coop_membership.tests.common import create_user
 from odoo.addons.coop_membership.tests.role_guard import superuser_setup
 
-from .common import CoopPortalCase
+from .common import CoopPortalCase, create_portal_user
 
 
 @tagged("post_install", "-at_install")
@@ -148,6 +148,22 @@ class TestPrivacyExport(CoopPortalCase):
         )
         for token in slots.mapped("token"):
             self.assertNotIn(token, raw)
+
+    def test_person_without_membership_downloads_her_data(self):
+        """Someone with a login but no membership (a candidate) finds the button on her
+        cooperative page and downloads her identity, with no membership."""
+        with superuser_setup("a person with a portal login and no membership"):
+            partner = self.env["res.partner"].create(
+                {"name": "Zoé Candidate", "email": "zoe.candidate@example.org"}
+            )
+            create_portal_user(self.env, "zoe_candidate", partner, self.member_claire.company_id)
+        self.authenticate("zoe_candidate", "zoe_candidate")
+        page = self.url_open("/my/cooperative").text
+        self.assertIn('action="/my/privacy/export"', page)
+        data, _raw, report = self.download("zoe_candidate")
+        self.assertEqual(data["identity"][0]["email"], "zoe.candidate@example.org")
+        self.assertEqual(data["memberships"], [])
+        self.assertIn("Zoé Candidate", report)
 
     def test_public_user_is_sent_to_login(self):
         """Someone not logged in who posts to the download address lands on the login
