@@ -435,7 +435,7 @@ test: conf node_modules oidc_venv
 	[ -z "$$bad" ] || { echo "test: FAILED — not installed with demo data: $$bad" >&2; exit 1; }
 	echo "test: install OK in $$((SECONDS - start)) s"
 	set +e
-	"$(PY)" -m pytest -c "$(CURDIR)/pyproject.toml" --rootdir="$(CURDIR)" -rs -p no:cacheprovider \
+	"$(PY)" -m pytest -c "$(CURDIR)/pyproject.toml" --rootdir="$(CURDIR)" -rs -p no:cacheprovider --durations=25 \
 	  --odoo-config="$(TEST_CONF)" --odoo-database="$$db" --odoo-http --odoo-log-level=error \
 	  $(PYTEST_ARGS) "$(ADDONS_DIR)" "$(CURDIR)/tests" 2>&1 | tee "$$work/pytest.log"
 	rc=$${PIPESTATUS[0]}

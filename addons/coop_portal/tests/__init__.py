@@ -41,3 +41,7 @@ from . import test_portal_messages
 from . import test_portal_directory
 from . import test_privacy_export
 from . import test_portal_channels
+from . import test_calendar_feeds
+from . import test_portal_group_events
+from . import test_momentum_alerts
+from . import test_portal_group_action_calls
