@@ -9,6 +9,13 @@ from odoo.addons.coop_membership.tests.role_guard import superuser_setup
 from . import test_portal_accessibility as a11y
 from .common import CoopPortalCase
 
+# Waits (up to 15 s) for the website editor of the amendment form to be ready.
+WAIT_EDITOR = """
+    for (let i = 0; i < 150 && !document.querySelector(".o_coop_editor_ready"); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+"""
+
 
 @tagged("post_install", "-at_install")
 class TestPortalAmendments(CoopPortalCase):
@@ -173,4 +180,7 @@ class TestPortalAmendmentTour(CoopPortalCase):
             f"/my/assemblies/{self.voter_helene.id}/amend/{self.resolution.id}",
         ):
             with self.subTest(url=url):
-                self.assert_accessible(url, login="helene")
+                # The form is audited once the website editor has loaded: a page left while
+                # its bundle loads fails the browser test.
+                steps = (WAIT_EDITOR if "/amend/" in url else "") + a11y.AUDIT_PAGE
+                self.assert_accessible(url, login="helene", steps=steps)
