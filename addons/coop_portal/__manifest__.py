@@ -24,6 +24,10 @@
         "auth_totp_mail_enforce",
         "auth_password_policy_portal",
         "auth_password_policy_signup",
+        # Paying shares online through Odoo's payment providers (the invoice's portal
+        # payment), its donation form, and the EPC (SEPA) QR code of the transfer details.
+        "website_payment",
+        "account_qr_code_sepa",
     ],
     "data": [
         "security/ir.model.access.csv",
