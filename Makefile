@@ -69,6 +69,12 @@ IS_ROOT    := $(shell [ "$$(id -u)" = 0 ] && echo 1)
 MODULES ?= $(shell for m in $(ADDONS_DIR)/coop_*/__manifest__.py; do [ -f "$$m" ] || continue; \
 	grep -Eq "[\"']installable[\"'][[:space:]]*:[[:space:]]*False" "$$m" && continue; \
 	basename "$$(dirname "$$m")"; done | paste -sd, -)
+# Odoo modules installed next to the coop ones by make run/test/upgrade/bench/faults, never a
+# dependency of ours: payment_demo is Odoo's demo payment provider (the tests pay shares and
+# donations with it; make run shows paying online with it, in test mode).
+EXTRA_MODULES ?= payment_demo
+comma := ,
+EXTRA_I = $(if $(strip $(EXTRA_MODULES)),$(comma)$(subst $() ,$(comma),$(strip $(EXTRA_MODULES))))
 
 # slapd + ldap-utils: the LDAP tests start a throwaway OpenLDAP server of their own
 # (addons/coop_auth_ldap/tests/slapd.py); Debian's own slapd service is stopped (see deps).
@@ -339,7 +345,7 @@ run: conf
 	odoo=("$(PY)" -m odoo -c "$(RUN_CONF)" -d "$(DB)" --db-filter="^$(DB)\$$")
 	if [ -z "$$($(PSQL) -c "select 1 from pg_database where datname = '$(DB)'")" ]; then
 	  echo "run: creating database $(DB) with demo data and $$mods (a few minutes, once)"
-	  if ! "$${odoo[@]}" -i "$$mods" --load-language=fr_FR --stop-after-init --log-level=warn; then
+	  if ! "$${odoo[@]}" -i "$$mods$(EXTRA_I)" --load-language=fr_FR --stop-after-init --log-level=warn; then
 	    echo "run: install failed, dropping the half-made database $(DB)" >&2
 	    dropdb --if-exists --force "$(DB)"; rm -rf "$(DATA_DIR)/filestore/$(DB)"; exit 1
 	  fi
@@ -351,8 +357,8 @@ run: conf
 	  # The cooperative's people speak French: users and contacts of the demo in fr_FR.
 	  psql -X -q -d "$(DB)" -c "update res_partner set lang = 'fr_FR'"
 	else
-	  installed=$$(psql -X -d "$(DB)" -tAc "select string_agg(name, ',') from ir_module_module where state = 'installed' and name like 'coop\_%'")
-	  missing=$$(comm -23 <(tr , '\n' <<<"$$mods" | sort) <(tr , '\n' <<<"$$installed" | sort) | paste -sd, -)
+	  installed=$$(psql -X -d "$(DB)" -tAc "select string_agg(name, ',') from ir_module_module where state = 'installed'")
+	  missing=$$(comm -23 <(tr , '\n' <<<"$$mods$(EXTRA_I)" | sort) <(tr , '\n' <<<"$$installed" | sort) | paste -sd, -)
 	  if [ -n "$$missing" ]; then
 	    echo "run: installing $$missing into existing database $(DB)"
 	    "$${odoo[@]}" -i "$$missing" --stop-after-init --log-level=warn
@@ -416,7 +422,7 @@ test: conf node_modules oidc_venv
 	echo "test: installing $$mods into $$db (with demo data)"
 	start=$$SECONDS
 	set +e
-	"$(PY)" -m odoo -c "$(TEST_CONF)" -d "$$db" -i "$$mods" --stop-after-init \
+	"$(PY)" -m odoo -c "$(TEST_CONF)" -d "$$db" -i "$$mods$(EXTRA_I)" --stop-after-init \
 	  --log-level=warn 2>&1 | tee "$$work/install.log"
 	rc=$${PIPESTATUS[0]}
 	set -e
@@ -523,7 +529,7 @@ upgrade: conf
 	old=$$(cd "$$work/addons" && ls -d coop_*/ | tr -d / | while read m; do [ -f "$$m/__manifest__.py" ] && echo "$$m"; done | paste -sd,)
 	sed "s|$(ADDONS_DIR)|$$work/addons|" "$(TEST_CONF)" > "$$work/old.conf"
 	echo "upgrade: installing $$old of $(UPGRADE_FROM) into $$db (with demo data)"
-	"$(PY)" -m odoo -c "$$work/old.conf" -d "$$db" -i "$$old" --stop-after-init --log-level=warn
+	"$(PY)" -m odoo -c "$$work/old.conf" -d "$$db" -i "$$old$(EXTRA_I)" --stop-after-init --log-level=warn
 	COOP_SNAPSHOT="$$work/before.json" "$(PY)" -m odoo shell -c "$$work/old.conf" -d "$$db" \
 	  --log-level=warn < tests/upgrade/snapshot.py >/dev/null
 	echo "upgrade: updating $$old to this tree (-u)"
@@ -548,7 +554,7 @@ bench: conf
 	PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists --force "$(BENCH_DB)"
 	rm -rf "$(DATA_DIR)/filestore/$(BENCH_DB)"
 	echo "bench: installing $$mods into $(BENCH_DB) (without demo data)"
-	"$(PY)" -m odoo -c "$(RUN_CONF)" -d "$(BENCH_DB)" -i "$$mods" --without-demo=all \
+	"$(PY)" -m odoo -c "$(RUN_CONF)" -d "$(BENCH_DB)" -i "$$mods$(EXTRA_I)" --without-demo=all \
 	  --stop-after-init --log-level=warn
 	BENCH="$(BENCH)" SCALE="$(SCALE)" "$(PY)" tests/bench/run.py -c "$(RUN_CONF)" -d "$(BENCH_DB)"
 
@@ -591,7 +597,7 @@ faults: conf
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
 	echo "faults: installing $$mods into $(FAULTS_DB) (with demo data)"
-	"$(PY)" -m odoo -c "$(TEST_CONF)" -d "$(FAULTS_DB)" -i "$$mods" --stop-after-init --log-level=warn
+	"$(PY)" -m odoo -c "$(TEST_CONF)" -d "$(FAULTS_DB)" -i "$$mods$(EXTRA_I)" --stop-after-init --log-level=warn
 	"$(PY)" tests/bench/faults.py -c "$(TEST_CONF)" -d "$(FAULTS_DB)" --port "$(FAULTS_PORT)"
 
 # ---- make backup / make restore --------------------------------------------------------------
