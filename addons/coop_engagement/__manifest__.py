@@ -17,9 +17,11 @@
         "security/ir.model.access.csv",
         "security/coop_proposal_security.xml",
         "security/discuss_channel_security.xml",
+        "security/coop_kit_security.xml",
         "data/coop_engagement_data.xml",
         "data/mail_template_data.xml",
         "data/discuss_channel_data.xml",
+        "data/coop_kit_data.xml",
         "report/coop_paper_label_report.xml",
         "wizard/coop_paper_label_wizard_views.xml",
         "wizard/coop_proposal_hide_wizard_views.xml",
@@ -29,6 +31,8 @@
         "views/coop_poll_views.xml",
         "views/coop_action_call_views.xml",
         "views/coop_production_project_views.xml",
+        "views/coop_kit_item_views.xml",
+        "views/coop_kit_request_views.xml",
         "views/coop_college_views.xml",
         "views/coop_member_views.xml",
         "views/res_partner_views.xml",
@@ -42,6 +46,7 @@
     ],
     "demo": [
         "demo/coop_engagement_demo.xml",
+        "demo/coop_kit_demo.xml",
     ],
     "assets": {
         # Coordinators' delete button in Discuss, back office and full-page channel.

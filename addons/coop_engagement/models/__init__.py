@@ -34,3 +34,6 @@ from . import coop_candidacy
 from . import coop_assembly_participation_report
 from . import coop_proposal
 from . import coop_proposal_signature
+from . import coop_kit_item
+from . import coop_kit_request
+from . import coop_kit_request_line

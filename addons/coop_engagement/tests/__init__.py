@@ -13,3 +13,4 @@ from . import test_ui
 from . import test_poll_rights
 from . import test_proposal_engagement
 from . import test_group_channels
+from . import test_kit_request
