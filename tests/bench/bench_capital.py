@@ -16,7 +16,7 @@ import io
 
 import openpyxl
 from bench_membership import _setup as setup_members
-from common import fill_register_columns, paired, report, scaled, time_sql, timer
+from common import fill_holdings, fill_register_columns, paired, report, scaled, time_sql, timer
 
 YEAR = 2024
 N_OPERATIONS = 400_000
@@ -90,8 +90,8 @@ def _setup_operations(env, companies, n_operations):
         [max(0, n_operations - initial), classes.ids],
     )
     fill_register_columns(cr)
-    cr.execute("ANALYZE coop_share_operation")
-    env.invalidate_all()
+    # Admission keeps each member's holding stored, as confirming operations does.
+    fill_holdings(env, companies)
     return classes
 
 

@@ -33,6 +33,7 @@ from bench_capital import N_OPERATIONS, _setup_operations
 from bench_membership import _setup as setup_members
 from common import (
     Browser,
+    fill_holdings,
     fill_register_columns,
     p95,
     portal_users,
@@ -52,30 +53,6 @@ LONG_HISTORY = 2_000
 N_REQUESTS = 60
 N_WARMUP = 3
 TARGET = 1.2
-
-
-def _holdings(env, companies):
-    """Stored holdings (share_count, share_amount) of every member from the register.
-
-    The generators write the register in SQL, so the stored holdings stay at zero; the
-    census of an assembly counts only members holding a share.
-    """
-    env.cr.execute(
-        SQL(
-            """
-            UPDATE coop_member m
-               SET share_count = h.quantity, share_amount = h.amount
-              FROM (SELECT member_id, SUM(quantity) AS quantity, SUM(amount) AS amount
-                      FROM coop_share_movement
-                     WHERE company_id = ANY(%s)
-                  GROUP BY member_id) h
-             WHERE h.member_id = m.id
-            """,
-            companies.ids,
-        )
-    )
-    env.cr.execute("ANALYZE coop_member, coop_share_operation")
-    env.invalidate_all()
 
 
 def _setup_portal(env, companies, classes):
@@ -136,7 +113,7 @@ def _setup_portal(env, companies, classes):
             )
         )
     fill_register_columns(env.cr)
-    _holdings(env, companies)
+    fill_holdings(env, companies)
     assembly = env["coop.assembly"].create(
         {
             "name": "Bench portal assembly",

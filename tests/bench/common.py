@@ -290,3 +290,27 @@ def fill_register_columns(cr):
             SQL(SIGNED_CAPITAL_SQL),
         )
     )
+
+
+def fill_holdings(env, companies):
+    """Stored holdings (share_count, share_amount) of every member from the register.
+
+    The generators write the register in SQL, so the stored holdings stay at zero; the
+    census of an assembly counts only members holding a share.
+    """
+    env.cr.execute(
+        SQL(
+            """
+            UPDATE coop_member m
+               SET share_count = h.quantity, share_amount = h.amount
+              FROM (SELECT member_id, SUM(quantity) AS quantity, SUM(amount) AS amount
+                      FROM coop_share_movement
+                     WHERE company_id = ANY(%s)
+                  GROUP BY member_id) h
+             WHERE h.member_id = m.id
+            """,
+            companies.ids,
+        )
+    )
+    env.cr.execute("ANALYZE coop_member, coop_share_operation")
+    env.invalidate_all()

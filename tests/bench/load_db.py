@@ -29,8 +29,7 @@ from datetime import timedelta
 
 from bench_capital import N_OPERATIONS, _setup_operations
 from bench_membership import _setup as setup_members
-from bench_portal import _holdings
-from common import clone_rows, scaled
+from common import clone_rows, fill_holdings, scaled
 
 from odoo import Command, fields
 from odoo.tools import SQL
@@ -240,7 +239,7 @@ def build(env):
         "UPDATE res_partner SET commercial_partner_id = id "
         "WHERE name LIKE 'Bench member %%' AND commercial_partner_id <> id"
     )
-    _holdings(env, companies)
+    fill_holdings(env, companies)
     company = companies[0]
     company.name = "Bench coop 0 (large)"
     assembly = _assembly(env, company)

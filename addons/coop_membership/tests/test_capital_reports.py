@@ -261,6 +261,37 @@ class TestCapitalReports(CoopCapitalTestCommon):
         self.assertEqual(transfer[13:], (0, 0.0, None, None))
         self.assertEqual(rows[-1][12:15], ("Total", "=SUM(N2:N7)", "=SUM(O2:O7)"))
 
+    def test_register_of_a_past_year_leaves_out_later_movements(self):
+        """Last year's register shows what each member held on 31 December, not today."""
+        last_year_end = self.year_start - relativedelta(days=1)
+        with superuser_setup("a member admitted two years ago, with a subscription then"):
+            self.env.cr.execute(
+                "UPDATE coop_member SET admission_date = %s WHERE id = %s",
+                [self.year_start - relativedelta(years=2), self.m1.id],
+            )
+            self.env.invalidate_all()
+            self._subscribe(self.m1, 4, date=last_year_end - relativedelta(months=6))
+        self.assertEqual(self.m1.share_count, 8, "5 + 4 subscribed, 1 transferred this year")
+        members, movements = self.Report._register_rows(
+            self.m1.company_id, date(last_year_end.year, 1, 1), last_year_end
+        )
+        self.assertEqual([row[1] for row in members], [self.m1.member_number])
+        self.assertEqual(members[0][6], 4)
+        self.assertAlmostEqual(members[0][7], 4 * self.class_a.nominal_value)
+        self.assertEqual(len(movements), 1)
+        content = self.Report._register_xlsx(
+            self.m1.company_id, date(last_year_end.year, 1, 1), last_year_end
+        )
+        sheet = openpyxl.load_workbook(io.BytesIO(content), data_only=True)["Members"]
+        self.assertEqual(
+            (sheet.cell(2, 2).value, sheet.cell(2, 7).value), (self.m1.member_number, 4)
+        )
+        # This year's register still counts every movement.
+        members, _movements = self.Report._register_rows(
+            self.m1.company_id, self.year_start, self.year_end
+        )
+        self.assertEqual(next(row[6] for row in members if row[1] == self.m1.member_number), 8)
+
     def test_register_xlsx_in_french(self):
         """A French accountant gets French sheet names and operation types."""
         self.env["res.lang"]._activate_lang("fr_FR")
