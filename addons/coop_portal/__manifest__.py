@@ -28,6 +28,8 @@
         # payment), its donation form, and the EPC (SEPA) QR code of the transfer details.
         "website_payment",
         "account_qr_code_sepa",
+        # Odoo's privacy log records each erasure (issue #26 §2).
+        "privacy_lookup",
     ],
     "data": [
         "security/ir.model.access.csv",
@@ -82,6 +84,12 @@
         "views/coop_message_report_views.xml",
         "views/coop_portal_privacy_export_templates.xml",
         "views/res_partner_consent_views.xml",
+        "security/coop_erasure_security.xml",
+        "data/coop_erasure_data.xml",
+        "views/coop_erasure_request_views.xml",
+        "views/res_partner_erasure_views.xml",
+        "views/res_company_privacy_views.xml",
+        "views/coop_portal_privacy_erasure_templates.xml",
     ],
     "demo": [
         "demo/coop_portal_demo.xml",

@@ -18,3 +18,4 @@ from . import group_events
 from . import calendar
 from . import group_action_calls
 from . import privacy
+from . import privacy_erasure

@@ -41,3 +41,7 @@ from . import coop_momentum_alert
 from . import res_users_calendar
 from . import coop_local_group_action_call
 from . import res_partner_privacy
+from . import res_company_privacy
+from . import coop_member_retention
+from . import coop_erasure_request
+from . import res_partner_erasure

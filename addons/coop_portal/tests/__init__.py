@@ -45,3 +45,4 @@ from . import test_calendar_feeds
 from . import test_portal_group_events
 from . import test_momentum_alerts
 from . import test_portal_group_action_calls
+from . import test_privacy_erasure
