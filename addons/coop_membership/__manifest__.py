@@ -16,6 +16,7 @@
         "security/coop_membership_security.xml",
         "security/ir.model.access.csv",
         "security/coop_capital_security.xml",
+        "security/coop_register_import_security.xml",
         "data/coop_capital_data.xml",
         "data/res_company_data.xml",
         "data/coop_capital_mail_templates.xml",
@@ -40,6 +41,8 @@
         "views/res_company_capital_views.xml",
         "views/coop_capital_menus.xml",
         "wizard/coop_register_import_wizard_views.xml",
+        "views/coop_register_import_views.xml",
+        "data/coop_register_import_data.xml",
     ],
     "demo": [
         # First: the demo's short passwords need the lower minimum before the users exist.

@@ -24,3 +24,4 @@ from . import account_payment_method_line
 from . import coop_redemption_request
 from . import coop_capital_report
 from . import ir_actions_report
+from . import coop_register_import

@@ -23,3 +23,4 @@ from . import test_request_hold_bank
 from . import test_applicant_card
 from . import test_xlsx_fast
 from . import test_register_import
+from . import test_register_import_background

@@ -11,6 +11,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, email_normalize, split_every
 
+from . import coop_register_import_cooperator as cooperator
+
 MEMBER_COLUMNS = [
     "member_number",
     "last_name",
@@ -160,6 +162,14 @@ class CoopRegisterImportWizard(models.TransientModel):
         readonly=True,
         groups="coop_membership.group_coop_accountant",
     )
+    default_college_id = fields.Many2one(
+        "coop.college",
+        string="College When None Given",
+        domain="[('company_id', '=', company_id)]",
+        help="College of the members whose row names none (OCA cooperator's exports have "
+        "no college column).",
+    )
+    job_id = fields.Many2one("coop.register.import", string="Background Import", readonly=True)
     state = fields.Selection(
         [("draft", "To check"), ("checked", "Checked"), ("done", "Imported")],
         default="draft",
@@ -215,9 +225,25 @@ class CoopRegisterImportWizard(models.TransientModel):
         return self._reopen()
 
     def action_import(self):
-        """Import the whole file, or nothing when any problem remains."""
+        """Import the whole file, or nothing when any problem remains.
+
+        A large file (more rows than the threshold setting) is queued for the background
+        job, which checks and imports it the same way; the officer follows its progress
+        on the job's form and is notified when it ends.
+        """
         self.ensure_one()
         self._check_rights()
+        Job = self.env["coop.register.import"]
+        total = sum(len(rows) for rows in self._read_rows().values())
+        if total > Job._background_threshold():
+            self.job_id = Job._queue_from_wizard(self, total)
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "coop.register.import",
+                "res_id": self.job_id.id,
+                "view_mode": "form",
+                "target": "current",
+            }
         data = self._parse_and_validate()
         if self.problem_ids:
             self.state = "checked"
@@ -302,10 +328,24 @@ class CoopRegisterImportWizard(models.TransientModel):
             return sheets
         if not (self.members_file and self.operations_file):
             raise UserError(_("Choose both CSV files (members and operations) first."))
-        return {
-            "members": self._read_csv(self.members_file),
-            "operations": self._read_csv(self.operations_file),
-        }
+        members = self._read_csv(self.members_file)
+        operations = self._read_csv(self.operations_file)
+        # OCA cooperator's exports, recognised by their header (see that file).
+        if operations and cooperator.is_cooperator_register(operations[0][1]):
+            operations = cooperator.map_operations(operations)
+        if members and cooperator.is_cooperator_members(members[0][1]):
+            members = cooperator.map_members(members, operations, self._country_codes())
+        return {"members": members, "operations": operations}
+
+    @api.model
+    def _country_codes(self):
+        """{lower-case country name: code}, in English and in the officer's language."""
+        codes = {}
+        Country = self.env["res.country"]
+        for lang in ("en_US", self.env.lang):
+            for country in Country.with_context(lang=lang).search([]):
+                codes[country.name.lower()] = country.code
+        return codes
 
     @api.model
     def _read_csv(self, content):
@@ -353,6 +393,9 @@ class CoopRegisterImportWizard(models.TransientModel):
             .with_context(active_test=False)
             .search([("company_id", "=", company.id)])
         }
+        # Also by name: OCA cooperator's exports name the share product, not a code.
+        for share_class in list(classes.values()):
+            classes.setdefault(share_class.name.upper(), share_class)
         countries = {}
 
         def parse_date(sheet, row, column, value, required=False):
@@ -415,6 +458,8 @@ class CoopRegisterImportWizard(models.TransientModel):
             if not (line.get("last_name") or line.get("company_name")):
                 problem(sheet, row, _("A member needs a last name or a company name."))
             college = colleges.get(line.get("college_code", "").upper())
+            if not line.get("college_code") and self.default_college_id:
+                college = self.default_college_id
             if not college:
                 problem(
                     sheet,
