@@ -39,6 +39,9 @@ PYTHON     ?=
 ADDONS_DIR ?= $(CURDIR)/addons
 ODOO_TARBALL_URL ?= https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz
 PYTEST_ARGS ?=
+# make test runs pytest in this many processes (pytest-xdist), each on its own copy of the
+# test database (pytest-odoo makes <db>-gw0, <db>-gw1...); the tests of one file stay together.
+TEST_WORKERS ?= 2
 ALLOW_WARNINGS ?=
 BACKUP_DIR ?= $(CURDIR)/backups
 BACKUP     ?=
@@ -414,7 +417,7 @@ test: conf node_modules oidc_venv
 	db="coop_test_$$(date +%Y%m%d_%H%M%S)_$$$$"
 	work=$$(mktemp -d)
 	cleanup() {
-	  dropdb --if-exists --force "$$db" 2>/dev/null || true
+	  for d in "$$db" "$$db"-gw{0..15}; do dropdb --if-exists --force "$$d" 2>/dev/null || true; done
 	  rm -rf "$(DATA_DIR)/filestore/$$db" "$$work"
 	}
 	trap cleanup EXIT
@@ -442,6 +445,7 @@ test: conf node_modules oidc_venv
 	echo "test: install OK in $$((SECONDS - start)) s"
 	set +e
 	"$(PY)" -m pytest -c "$(CURDIR)/pyproject.toml" --rootdir="$(CURDIR)" -rs -p no:cacheprovider --durations=25 \
+	  $$([ "$(TEST_WORKERS)" -gt 1 ] && echo "-n $(TEST_WORKERS) --dist loadfile") \
 	  --odoo-config="$(TEST_CONF)" --odoo-database="$$db" --odoo-http --odoo-log-level=error \
 	  $(PYTEST_ARGS) "$(ADDONS_DIR)" "$(CURDIR)/tests" 2>&1 | tee "$$work/pytest.log"
 	rc=$${PIPESTATUS[0]}
