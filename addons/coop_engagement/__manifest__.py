@@ -42,6 +42,8 @@
         "views/mailing_mailing_views.xml",
         "views/res_config_settings_views.xml",
         "views/coop_engagement_report_views.xml",
+        "views/coop_stand_report_views.xml",
+        "views/coop_dashboard_views.xml",
         "views/coop_engagement_menus.xml",
     ],
     "demo": [

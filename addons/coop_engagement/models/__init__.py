@@ -21,9 +21,12 @@ from . import event_event
 from . import event_registration
 from . import coop_college
 from . import coop_production_project
+from . import coop_stand_report
 from . import coop_rate_report_mixin
 from . import coop_engagement_report
 from . import coop_engagement_company_report
+from . import coop_engagement_target_report
+from . import coop_engagement_figure_report
 from . import coop_assembly_voter
 from . import coop_ballot
 from . import coop_poll_participation
@@ -32,6 +35,7 @@ from . import coop_local_group_poll
 from . import coop_resolution
 from . import coop_candidacy
 from . import coop_assembly_participation_report
+from . import coop_assembly_preparation_report
 from . import coop_proposal
 from . import coop_proposal_signature
 from . import coop_kit_item

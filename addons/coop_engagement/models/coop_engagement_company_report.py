@@ -5,6 +5,7 @@ from odoo import fields, models, tools
 RATES = {
     "active_rate": ("active_count", "rated_member_count"),
     "very_active_rate": ("very_active_count", "rated_member_count"),
+    "coop_life_ratio": ("coop_life_budget", "capital_in"),
 }
 
 
@@ -67,11 +68,56 @@ class CoopEngagementCompanyReport(models.Model):
         string="Very Active Target (%)", readonly=True, aggregator="avg"
     )
     local_group_count = fields.Integer(string="Local Groups", readonly=True)
-    member_event_count = fields.Integer(string="Events Organised by Members", readonly=True)
-    people_reached = fields.Integer(readonly=True)
+    member_event_count = fields.Integer(
+        string="Events Organised by Members",
+        readonly=True,
+        help="Events of the year whose organiser is a member of the cooperative.",
+    )
+    coop_event_count = fields.Integer(
+        string="Events Organised for Members",
+        readonly=True,
+        help="Events of the year the cooperative organised itself (its organiser is not a member).",
+    )
+    event_participant_count = fields.Integer(
+        string="Event Participants",
+        readonly=True,
+        help="People registered to the cooperative's events of the year, once per person.",
+    )
+    stand_count = fields.Integer(string="Stands", readonly=True)
+    stand_visitor_count = fields.Integer(string="Stand Visitors", readonly=True)
+    stand_contact_count = fields.Integer(string="Stand Contacts", readonly=True)
+    stand_pledge_count = fields.Integer(string="Memberships Promised at Stands", readonly=True)
+    people_reached = fields.Integer(
+        readonly=True,
+        help="Event participants plus the visitors of the stands of the year.",
+    )
     action_call_count = fields.Integer(string="Action Calls Done", readonly=True)
-    coop_life_budget = fields.Float(string="Cooperative Life Spending", readonly=True)
+    coop_life_budget = fields.Float(
+        string="Cooperative Life Spending",
+        readonly=True,
+        help="Costs booked on the cooperative-life analytic account during the year.",
+    )
+    coop_life_donation = fields.Float(
+        string="Donations to Cooperative Life",
+        readonly=True,
+        help="Donations booked on the cooperative-life analytic account during the year.",
+    )
+    capital_in = fields.Float(
+        string="Capital Brought In",
+        readonly=True,
+        help="Shares subscribed during the year (redemptions left out).",
+    )
+    coop_life_ratio = fields.Float(
+        string="Cooperative Life / Capital In (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Cooperative-life spending out of the capital brought in during the year; "
+        "grouped rows recompute the share from the amounts.",
+    )
     producer_project_count = fields.Integer(string="Projects Proposed by Producers", readonly=True)
+    member_project_count = fields.Integer(
+        string="Projects Born from Members' Initiatives", readonly=True
+    )
     # What members did in the year (engagement activities, issue #24 §4).
     forum_question_count = fields.Integer(
         string="Forum Questions",
@@ -123,7 +169,8 @@ class CoopEngagementCompanyReport(models.Model):
                 SELECT company_id, year, SUM(admitted) AS admitted, SUM(exited) AS exited
                   FROM flows GROUP BY company_id, year
             ), capital AS (
-                SELECT company_id, EXTRACT(YEAR FROM date)::int AS year, SUM(amount) AS amount
+                SELECT company_id, EXTRACT(YEAR FROM date)::int AS year, SUM(amount) AS amount,
+                       SUM(amount) FILTER (WHERE operation_type = 'subscription') AS brought_in
                   FROM coop_share_movement GROUP BY 1, 2
             ), clients AS (
                 SELECT am.company_id, EXTRACT(YEAR FROM am.invoice_date)::int AS year,
@@ -150,28 +197,41 @@ class CoopEngagementCompanyReport(models.Model):
                 SELECT company_id, EXTRACT(YEAR FROM create_date)::int AS year, COUNT(*) AS n
                   FROM coop_local_group WHERE active GROUP BY 1, 2
             ), events AS (
+                -- Organised by a member, or by the cooperative for its members.
                 SELECT e.company_id, EXTRACT(YEAR FROM e.date_begin)::int AS year,
-                       COUNT(DISTINCT e.id) AS n,
+                       COUNT(DISTINCT e.id) FILTER (WHERE e.coop_organized_by_member) AS n,
+                       COUNT(DISTINCT e.id)
+                           FILTER (WHERE NOT COALESCE(e.coop_organized_by_member, FALSE))
+                           AS n_coop,
                        COUNT(DISTINCT r.partner_id) AS reached
                   FROM event_event e
              LEFT JOIN event_registration r
                     ON r.event_id = e.id AND r.state IN ('open', 'done')
-                 WHERE e.coop_organized_by_member
+                 WHERE e.company_id IS NOT NULL
               GROUP BY 1, 2
+            ), stands AS (
+                SELECT company_id, EXTRACT(YEAR FROM date)::int AS year, COUNT(*) AS n,
+                       SUM(visitor_count) AS visitors, SUM(contact_count) AS contacts,
+                       SUM(pledge_count) AS pledges
+                  FROM coop_stand_report GROUP BY 1, 2
             ), calls AS (
                 SELECT company_id,
                        EXTRACT(YEAR FROM COALESCE(date_start, write_date))::int AS year,
                        COUNT(*) AS n
                   FROM coop_action_call WHERE state = 'done' GROUP BY 1, 2
             ), budget AS (
+                -- Costs are negative analytic lines, donations positive ones.
                 SELECT c.id AS company_id, EXTRACT(YEAR FROM al.date)::int AS year,
-                       -SUM(al.amount) AS amount
+                       -SUM(al.amount) FILTER (WHERE al.amount < 0) AS amount,
+                       SUM(al.amount) FILTER (WHERE al.amount > 0) AS donations
                   FROM res_company c
                   JOIN account_analytic_line al ON al.account_id = c.coop_life_analytic_account_id
               GROUP BY 1, 2
             ), projects AS (
-                SELECT company_id, EXTRACT(YEAR FROM date_proposed)::int AS year, COUNT(*) AS n
-                  FROM coop_production_project WHERE by_producer GROUP BY 1, 2
+                SELECT company_id, EXTRACT(YEAR FROM date_proposed)::int AS year,
+                       COUNT(*) FILTER (WHERE by_producer) AS n,
+                       COUNT(*) FILTER (WHERE member_initiative) AS n_members
+                  FROM coop_production_project GROUP BY 1, 2
             ), acts AS (
                 -- A proposal put on an agenda becomes a resolution whose proposers and
                 -- co-signers are the proposal's: its acts count once, on the proposal.
@@ -202,6 +262,7 @@ class CoopEngagementCompanyReport(models.Model):
                            OVER w AS member_count,
                        COALESCE(f.admitted, 0) AS new_member_count,
                        SUM(COALESCE(k.amount, 0)) OVER w AS capital,
+                       COALESCE(k.brought_in, 0) AS capital_in,
                        SUM(COALESCE(g.n, 0)) OVER w AS local_group_count
                   FROM years y
              LEFT JOIN flow f ON f.company_id = y.company_id AND f.year = y.year
@@ -234,10 +295,21 @@ class CoopEngagementCompanyReport(models.Model):
                    c.coop_very_active_target AS very_active_target,
                    cu.local_group_count::int AS local_group_count,
                    COALESCE(ev.n, 0)::int AS member_event_count,
-                   COALESCE(ev.reached, 0)::int AS people_reached,
+                   COALESCE(ev.n_coop, 0)::int AS coop_event_count,
+                   COALESCE(ev.reached, 0)::int AS event_participant_count,
+                   COALESCE(st.n, 0)::int AS stand_count,
+                   COALESCE(st.visitors, 0)::int AS stand_visitor_count,
+                   COALESCE(st.contacts, 0)::int AS stand_contact_count,
+                   COALESCE(st.pledges, 0)::int AS stand_pledge_count,
+                   (COALESCE(ev.reached, 0) + COALESCE(st.visitors, 0))::int AS people_reached,
                    COALESCE(ca.n, 0)::int AS action_call_count,
                    COALESCE(bu.amount, 0)::float AS coop_life_budget,
+                   COALESCE(bu.donations, 0)::float AS coop_life_donation,
+                   cu.capital_in::float AS capital_in,
+                   ROUND((100.0 * COALESCE(bu.amount, 0)
+                          / NULLIF(cu.capital_in, 0))::numeric, 2)::float AS coop_life_ratio,
                    COALESCE(pp.n, 0)::int AS producer_project_count,
+                   COALESCE(pp.n_members, 0)::int AS member_project_count,
                    COALESCE(ac.questions, 0)::int AS forum_question_count,
                    COALESCE(ac.debates, 0)::int AS debate_count,
                    COALESCE(ac.authors, 0)::int AS proposal_author_count,
@@ -249,6 +321,7 @@ class CoopEngagementCompanyReport(models.Model):
          LEFT JOIN levels lv ON lv.company_id = cu.company_id
          LEFT JOIN clients cl ON cl.company_id = cu.company_id AND cl.year = cu.year
          LEFT JOIN events ev ON ev.company_id = cu.company_id AND ev.year = cu.year
+         LEFT JOIN stands st ON st.company_id = cu.company_id AND st.year = cu.year
          LEFT JOIN calls ca ON ca.company_id = cu.company_id AND ca.year = cu.year
          LEFT JOIN budget bu ON bu.company_id = cu.company_id AND bu.year = cu.year
          LEFT JOIN projects pp ON pp.company_id = cu.company_id AND pp.year = cu.year

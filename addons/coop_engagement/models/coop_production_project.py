@@ -39,6 +39,18 @@ class CoopProductionProject(models.Model):
         compute="_compute_by_producer",
         store=True,
     )
+    # The moderator's figure "projects born from members' initiatives": set when a member
+    # proposes the project, cleared by hand for a project the cooperative started itself
+    # and only later entrusted to a member.
+    member_initiative = fields.Boolean(
+        string="Born from Members' Initiative",
+        compute="_compute_member_initiative",
+        store=True,
+        readonly=False,
+        tracking=True,
+        help="The project started from members (a citizen collective, a local group), "
+        "not from the cooperative's staff.",
+    )
     local_group_id = fields.Many2one("coop.local.group", check_company=True, index=True)
     technology = fields.Selection(
         [
@@ -83,6 +95,11 @@ class CoopProductionProject(models.Model):
     def _compute_by_producer(self):
         for project in self:
             project.by_producer = project.proposer_member_id.college_id.coop_producer
+
+    @api.depends("proposer_member_id")
+    def _compute_member_initiative(self):
+        for project in self:
+            project.member_initiative = bool(project.proposer_member_id)
 
     @api.constrains("capacity_kw")
     def _check_capacity(self):

@@ -19,7 +19,8 @@ class CoopRateReportMixin(models.AbstractModel):
         if fname in self._coop_rates and func in ("avg", "sum"):
             numerator, denominator = self._coop_rates[fname]
             return SQL(
-                "ROUND(100.0 * SUM(%s) / NULLIF(SUM(%s), 0), 2)::float",
+                # numeric: PostgreSQL rounds no double to 2 places (amounts are floats).
+                "ROUND((100.0 * SUM(%s) / NULLIF(SUM(%s), 0))::numeric, 2)::float",
                 self._field_to_sql(self._table, numerator, query),
                 self._field_to_sql(self._table, denominator, query),
             )

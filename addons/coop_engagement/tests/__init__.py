@@ -13,4 +13,5 @@ from . import test_ui
 from . import test_poll_rights
 from . import test_proposal_engagement
 from . import test_group_channels
+from . import test_moderator_dashboard
 from . import test_kit_request
