@@ -45,6 +45,8 @@
         "data/coop_momentum_cron_data.xml",
         "report/coop_admission_letter_report.xml",
         "report/coop_personal_data_report.xml",
+        "report/coop_donation_receipt_report.xml",
+        "data/coop_donation_mail_data.xml",
         "views/coop_activation_templates.xml",
         "views/coop_member_activation_views.xml",
         "views/res_config_settings_views.xml",
@@ -90,6 +92,7 @@
         "views/res_partner_erasure_views.xml",
         "views/res_company_privacy_views.xml",
         "views/coop_portal_privacy_erasure_templates.xml",
+        "views/coop_portal_payment_templates.xml",
     ],
     "demo": [
         "demo/coop_portal_demo.xml",
@@ -97,6 +100,7 @@
         "demo/website_demo.xml",
         "demo/ir_config_parameter_demo.xml",
         "demo/coop_portal_messages_demo.xml",
+        "demo/coop_payment_demo.xml",
     ],
     "assets": {
         # Fonts served by Odoo, none from Google (issue #23 §3): before website's

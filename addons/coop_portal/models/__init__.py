@@ -45,3 +45,6 @@ from . import res_company_privacy
 from . import coop_member_retention
 from . import coop_erasure_request
 from . import res_partner_erasure
+from . import account_move
+from . import payment_provider
+from . import payment_transaction
