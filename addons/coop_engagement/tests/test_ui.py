@@ -48,3 +48,29 @@ class TestModeratorUi(HttpCase):
         self.assertEqual(mailing.contact_list_ids.coop_company_id, ara)
         recipients = self.env["mailing.contact"].browse(mailing._get_recipients())
         self.assertEqual(recipients.mapped("email"), ["tour.group.member@example.org"])
+
+
+@tagged("post_install", "-at_install")
+class TestModeratorDashboardUi(HttpCase):
+    def test_moderator_dashboard_opens_on_charts(self):
+        """The moderator of a region opens her dashboard: charts, then the pivot behind."""
+        ara = self.env.ref("coop_membership.coop_company_ara")
+        moderator = new_test_user(
+            self.env,
+            login="tour_dash_moderator",
+            groups="base.group_user,coop_engagement.group_coop_moderator",
+            company_id=ara.id,
+            company_ids=[Command.set(ara.ids)],
+            lang="en_US",
+        )
+        moderator.coop_moderated_company_ids = ara
+        self.assertTrue(
+            self.env["coop.assembly.preparation.report"]
+            .with_user(moderator)
+            .search_count([("company_id", "=", ara.id)])
+        )
+        self.start_tour(
+            "/odoo/action-coop_engagement.coop_engagement_company_report_action",
+            "coop_moderator_dashboard_tour",
+            login="tour_dash_moderator",
+        )
