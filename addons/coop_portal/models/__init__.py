@@ -48,3 +48,4 @@ from . import res_partner_erasure
 from . import account_move
 from . import payment_provider
 from . import payment_transaction
+from . import coop_subscription_request_payment

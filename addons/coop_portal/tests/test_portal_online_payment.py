@@ -23,6 +23,7 @@ from odoo.addons.coop_membership.tests.common import create_user
 from odoo.addons.coop_membership.tests.role_guard import superuser_setup
 
 from .common import CoopPortalCase
+from .test_portal_join import CONSENTS_TICKED
 
 CENTRE_IBAN = "FR6030004000010000123456010"
 
@@ -222,6 +223,54 @@ class TestPortalOnlinePayment(CoopPortalCase):
         invoice_page = self.url_open(invoice.sudo().get_portal_url()).text
         self.assertIn("o_coop_epc_qr", invoice_page)
         self.assertIn(self.bank.acc_number, invoice_page)
+
+    def test_candidate_pays_from_the_call_for_payment_email(self):
+        """Jeanne applies on the join page; once the office accepts, the call for payment's
+        email has a button to pay; without any login she pays with the demo card: her
+        shares are registered with their number and she becomes a member."""
+        self.authenticate(None, None)
+        self.forget_join_attempts()
+        self.post_form(
+            "/cooperative/join",
+            {
+                "company_id": str(self.centre.id),
+                "college_id": str(self.env.ref("coop_membership.coop_college_centre_cons").id),
+                "share_class_id": str(self.share_class.id),
+                "quantity": "3",
+                "partner_name": "Jeanne Paie-en-Ligne",
+                "email": "jeanne.paie@example.org",
+                "zip": "37000",
+                "city": "Tours",
+                "contact_channel": "email",
+                **CONSENTS_TICKED,
+            },
+        )
+        request = self.env["coop.subscription.request"].search(
+            [("email", "=", "jeanne.paie@example.org")]
+        )
+        self.assertEqual(request.state, "submitted")
+        officer = self.env.ref("coop_membership.user_sylvie_morel")
+        request.with_user(officer).action_validate()
+        invoice = request.invoice_id
+        mails = self.env["mail.mail"].search(
+            [("model", "=", request._name), ("res_id", "=", request.id)]
+        )
+        link = f"/my/invoices/{invoice.id}?access_token={invoice.sudo().access_token}"
+        called = mails.filtered(lambda m: link in (m.body_html or ""))
+        self.assertTrue(called, "the call for payment's email has the button to pay")
+        self.assertIn(request.partner_id, called.recipient_ids)
+        page = self.url_open(link)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn('data-bs-target="#pay_with"', page.text)
+        self.assertIn("o_coop_epc_qr", page.text)
+
+        tx = self.pay_invoice(invoice)
+
+        self.assertEqual(tx.state, "done")
+        self.assertEqual(request.state, "paid")
+        self.assertEqual(request.operation_id.state, "confirmed")
+        self.assertTrue(request.member_id.member_number)
+        self.assertEqual(request.member_id.share_count, 3)
 
     @mute_logger("odoo.http")
     def test_paying_someone_elses_call_stores_nothing(self):
