@@ -126,7 +126,6 @@ coop.activation.code                ----   ----   r---   ----   ----   ----   --
 coop.assembly                       ----   ----   r---   ----   ----   ----   r---   rwcu   ----
 coop.assembly.checkin.wizard        ..-.   ..-.   ..-.   ..-.   ..-.   ..-.   ..-.   ..c.   ..-.
 coop.assembly.participation.report  ----   ----   r---   ----   r---   ----   r---   r---   ----
-coop.assembly.preparation.report    ----   ----   r---   ----   r---   ----   r---   r---   ----
 coop.assembly.voter                 ----   ----   r---   ----   ----   ----   r---   rw--   ----
 coop.ballot                         ----   ----   ----   ----   ----   ----   ----   r---   ----
 coop.ballot.secret                  ----   ----   ----   ----   ----   ----   ----   ----   ----
@@ -140,10 +139,8 @@ coop.document.category              ----   ----   r---   r---   r---   r---   r-
 coop.document.version               ----   ----   r---   ----   r---   ----   r---   r---   ----
 coop.engagement.activity            ----   ----   r---   ----   r---   ----   r---   r-cu   ----
 coop.engagement.company.report      ----   ----   r---   ----   r---   ----   r---   r---   ----
-coop.engagement.figure.report       ----   ----   r---   ----   r---   ----   r---   r---   ----
 coop.engagement.report              ----   ----   r---   ----   r---   ----   r---   r---   ----
 coop.engagement.theme               ----   ----   rwcu   rwcu   r---   r---   r---   rwcu   ----
-coop.engagement.target.report       ----   ----   r---   ----   r---   ----   r---   r---   ----
 coop.local.group                    ----   ----   rwcu   ----   rwc-   ----   r---   rwcu   ----
 coop.local.group.membership         ----   ----   rwcu   ----   rwcu   ----   r---   rwcu   ----
 coop.member                         ----   ----   rwcu   ----   r---   ----   r---   rwcu   ----
@@ -169,6 +166,7 @@ coop.proposal                       ----   ----   r---   ----   r---   ----   r-
 coop.proposal.hide.wizard           ..-.   ..-.   ..-.   ..-.   ..c.   ..c.   ..-.   ..-.   ..-.
 coop.proposal.signature             ----   ----   r---   ----   ----   ----   r---   r---   ----
 coop.redemption.request             ----   ----   rwc-   ----   ----   ----   rwcu   rwcu   ----
+coop.register.import                ----   ----   r---   ----   ----   ----   ----   r---   ----
 coop.register.import.problem        ..-.   ..-.   ..c.   ..c.   ..-.   ..-.   ..-.   ..c.   ..-.
 coop.register.import.wizard         ..-.   ..-.   ..c.   ..c.   ..-.   ..-.   ..-.   ..c.   ..-.
 coop.resolution                     ----   ----   r---   ----   ----   ----   r---   rwcu   ----
@@ -179,7 +177,6 @@ coop.share.operation                ----   ----   r---   ----   ----   ----   rw
 coop.share.transfer.wizard          ..-.   ..-.   ..-.   ..-.   ..-.   ..-.   ..c.   ..c.   ..-.
 coop.skill                          ----   ----   rwcu   rwcu   rwc-   rwc-   r---   rwcu   ----
 coop.skill.category                 ----   ----   rwcu   rwcu   r---   r---   r---   rwcu   ----
-coop.stand.report                   ----   ----   rwcu   ----   rwcu   ----   r---   rwcu   ----
 coop.subscription.reject.wizard     ..-.   ..-.   ..c.   ..c.   ..-.   ..-.   ..c.   ..c.   ..-.
 coop.subscription.request           ----   ----   rwcu   ----   ----   ----   rwc-   rwcu   ----
 coop.vote.wizard                    ..-.   ..-.   ..-.   ..-.   ..-.   ..-.   ..-.   ..c.   ..-.
@@ -371,6 +368,16 @@ class CoopAccessCase(HttpCase):
         ):
             cls.env["coop.member.consent"].create(
                 {"partner_id": member.partner_id.id, "consent": "reachable", "given": True}
+            )
+        if not cls.env["coop.register.import"].search_count([("company_id", "=", company.id)]):
+            # A register import the officer of A ran in the background (issue #26 §1).
+            cls.env["coop.register.import"].create(
+                {
+                    "name": "registre.xlsx",
+                    "company_id": company.id,
+                    "user_id": cls.users["off_a"].id,
+                    "file_format": "xlsx",
+                }
             )
         if not cls.env["coop.message.report"].search_count([("company_id", "=", company.id)]):
             # A private message a member reported to the moderators (issue #25 §2).
