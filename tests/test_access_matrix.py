@@ -126,6 +126,7 @@ coop.activation.code                ----   ----   r---   ----   ----   ----   --
 coop.assembly                       ----   ----   r---   ----   ----   ----   r---   rwcu   ----
 coop.assembly.checkin.wizard        ..-.   ..-.   ..-.   ..-.   ..-.   ..-.   ..-.   ..c.   ..-.
 coop.assembly.participation.report  ----   ----   r---   ----   r---   ----   r---   r---   ----
+coop.assembly.preparation.report    ----   ----   r---   ----   r---   ----   r---   r---   ----
 coop.assembly.voter                 ----   ----   r---   ----   ----   ----   r---   rw--   ----
 coop.ballot                         ----   ----   ----   ----   ----   ----   ----   r---   ----
 coop.ballot.secret                  ----   ----   ----   ----   ----   ----   ----   ----   ----
@@ -139,8 +140,10 @@ coop.document.category              ----   ----   r---   r---   r---   r---   r-
 coop.document.version               ----   ----   r---   ----   r---   ----   r---   r---   ----
 coop.engagement.activity            ----   ----   r---   ----   r---   ----   r---   r-cu   ----
 coop.engagement.company.report      ----   ----   r---   ----   r---   ----   r---   r---   ----
+coop.engagement.figure.report       ----   ----   r---   ----   r---   ----   r---   r---   ----
 coop.engagement.report              ----   ----   r---   ----   r---   ----   r---   r---   ----
 coop.engagement.theme               ----   ----   rwcu   rwcu   r---   r---   r---   rwcu   ----
+coop.engagement.target.report       ----   ----   r---   ----   r---   ----   r---   r---   ----
 coop.local.group                    ----   ----   rwcu   ----   rwc-   ----   r---   rwcu   ----
 coop.local.group.membership         ----   ----   rwcu   ----   rwcu   ----   r---   rwcu   ----
 coop.member                         ----   ----   rwcu   ----   r---   ----   r---   rwcu   ----
@@ -177,6 +180,7 @@ coop.share.operation                ----   ----   r---   ----   ----   ----   rw
 coop.share.transfer.wizard          ..-.   ..-.   ..-.   ..-.   ..-.   ..-.   ..c.   ..c.   ..-.
 coop.skill                          ----   ----   rwcu   rwcu   rwc-   rwc-   r---   rwcu   ----
 coop.skill.category                 ----   ----   rwcu   rwcu   r---   r---   r---   rwcu   ----
+coop.stand.report                   ----   ----   rwcu   ----   rwcu   ----   r---   rwcu   ----
 coop.subscription.reject.wizard     ..-.   ..-.   ..c.   ..c.   ..-.   ..-.   ..c.   ..c.   ..-.
 coop.subscription.request           ----   ----   rwcu   ----   ----   ----   rwc-   rwcu   ----
 coop.vote.wizard                    ..-.   ..-.   ..-.   ..-.   ..-.   ..-.   ..-.   ..c.   ..-.
