@@ -74,6 +74,7 @@
         "views/coop_momentum_views.xml",
         "views/coop_portal_group_event_templates.xml",
         "views/coop_portal_group_call_templates.xml",
+        "views/coop_portal_kit_templates.xml",
         "views/event_registration_views.xml",
         "views/forum_forum_views.xml",
         "views/forum_templates.xml",

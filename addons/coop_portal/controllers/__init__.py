@@ -19,3 +19,4 @@ from . import calendar
 from . import group_action_calls
 from . import privacy
 from . import privacy_erasure
+from . import kits
