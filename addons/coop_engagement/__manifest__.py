@@ -10,7 +10,7 @@
     "maintainers": ["coop-suite"],
     "license": "AGPL-3",
     "development_status": "Beta",
-    "depends": ["coop_governance", "event", "mass_mailing"],
+    "depends": ["coop_governance", "event", "mass_mailing", "spreadsheet_dashboard"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/coop_engagement_security.xml",
@@ -45,6 +45,7 @@
         "views/coop_stand_report_views.xml",
         "views/coop_dashboard_views.xml",
         "views/coop_engagement_menus.xml",
+        "data/coop_dashboard_data.xml",
     ],
     "demo": [
         "demo/coop_engagement_demo.xml",

@@ -74,3 +74,35 @@ class TestModeratorDashboardUi(HttpCase):
             "coop_moderator_dashboard_tour",
             login="tour_dash_moderator",
         )
+
+    def test_moderator_spreadsheet_dashboard(self):
+        """The moderator opens the Dashboards app: the cooperative-life charts are drawn."""
+        ara = self.env.ref("coop_membership.coop_company_ara")
+        moderator = new_test_user(
+            self.env,
+            login="tour_sheet_moderator",
+            groups="base.group_user,coop_engagement.group_coop_moderator",
+            company_id=ara.id,
+            company_ids=[Command.set(ara.ids)],
+            lang="en_US",
+        )
+        moderator.coop_moderated_company_ids = ara
+        dashboard = self.env.ref("coop_engagement.spreadsheet_dashboard_coop_life")
+        self.assertEqual(
+            self.env["spreadsheet.dashboard"].with_user(moderator).search([]) & dashboard,
+            dashboard,
+        )
+        data = dashboard.with_user(moderator).get_readonly_dashboard()
+        charts = [
+            figure["data"]
+            for figure in data["snapshot"]["sheets"][0]["figures"]
+            if figure["tag"] == "chart"
+        ]
+        self.assertEqual(len(charts), 8)
+        # Every chart reads a report the moderator may read.
+        for chart in charts:
+            model = chart["metaData"]["resModel"]
+            self.assertTrue(self.env[model].with_user(moderator).has_access("read"), model)
+        self.start_tour(
+            "/odoo/dashboards", "coop_moderator_spreadsheet_tour", login=moderator.login
+        )
