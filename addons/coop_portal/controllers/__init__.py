@@ -20,3 +20,4 @@ from . import group_action_calls
 from . import privacy
 from . import privacy_erasure
 from . import kits
+from . import news

@@ -49,3 +49,8 @@ from . import account_move
 from . import payment_provider
 from . import payment_transaction
 from . import coop_subscription_request_payment
+from . import blog_blog
+from . import blog_post
+from . import coop_local_group_blog
+from . import res_company_blog
+from . import mail_message_blog
