@@ -53,15 +53,13 @@ class CoopGroupsPortal(http.Controller):
             "group": group,
             "events": events,
             "is_member_of_coop": bool(member),
-            "in_group": bool(member) and partner in group.membership_ids.partner_id,
+            "in_group": bool(member) and group._coop_has_member(partner),
             "message_text": coop_message_text(message),
             "error": error,
         }
         if member:
             # Names are for fellow members of the cooperative who opted in, never public.
-            values["visible_members"] = group.membership_ids.partner_id.filtered(
-                "coop_group_visible"
-            )
+            values["visible_members"] = group._coop_visible_members()
             values["calls"] = (
                 request.env["coop.action.call"]
                 .sudo()

@@ -56,6 +56,35 @@ class CoopLocalGroup(models.Model):
                     )
                 )
 
+    # A group has thousands of members: its page reads none of them one by one (the ORM
+    # would read every membership and every person whole, 1,000 at a time).
+    def _coop_has_member(self, partner):
+        """Whether ``partner`` belongs to this group (not to one of its sub-groups)."""
+        self.ensure_one()
+        return bool(
+            self.env["coop.local.group.membership"]
+            .sudo()
+            .search_count(
+                [("local_group_id", "=", self.id), ("partner_id", "=", partner.id)], limit=1
+            )
+        )
+
+    def _coop_visible_members(self):
+        """The members of this group who chose to show their name to its members, by
+        name, their names read by the search itself."""
+        self.ensure_one()
+        return (
+            self.env["res.partner"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("coop_local_group_membership_ids.local_group_id", "=", self.id),
+                    ("coop_group_visible", "=", True),
+                ],
+                ["name"],
+            )
+        )
+
     def _coop_map_markers(self):
         """The map markers of the active groups of ``self`` that have coordinates.
 
