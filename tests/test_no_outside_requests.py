@@ -53,6 +53,8 @@ PUBLIC_PAGES = (
     "/event/{public_event}",
     "/event/{public_event}/register",
     "/forum",
+    # The news (issue #25 §7); a post's page is a coop route (values below).
+    "/blog",
 )
 MEMBER_PAGES = (
     "/my",
@@ -61,6 +63,8 @@ MEMBER_PAGES = (
     "/event/{members_event}",
     "/forum/{forum}",
     "/forum/{forum}/{post}",
+    # A members-only post of Bernard's cooperative.
+    "/blog/{members_news_blog}/{members_news_post}",
 )
 
 # Every URL a page holds that the browser loads by itself (styles, scripts, fonts, images,
@@ -165,11 +169,15 @@ class TestNoOutsideRequests(CoopPortalCase):
         cls.chat = cls.member_bernard.partner_id.with_user(cls.user_bernard)._coop_portal_write_to(
             cls.member_romain.partner_id, "Bonjour Romain"
         )
+        cls.news = cls.env.ref("coop_portal.blog_post_federation_meeting")
+        members_news = cls.env.ref("coop_portal.blog_post_ara_assembly")
         cls.slugs = {
             "public_event": slug(public_event),
             "members_event": slug(members_event),
             "forum": slug(forum),
             "post": slug(cls.post),
+            "members_news_blog": slug(members_news.blog_id),
+            "members_news_post": slug(members_news),
         }
         assert all(cls.slugs.values()), cls.slugs
         assert cls.group and cls.poll, "the demo data has a mapped local group and a poll"
@@ -233,6 +241,9 @@ class TestNoOutsideRequests(CoopPortalCase):
             "proposal_id": self.proposal.id,
             "partner_id": self.member_romain.partner_id.id,
             "channel_id": self.chat.id,
+            # Odoo's news post page, which coop_portal answers (issue #25 §7).
+            "blog": self.env["ir.http"]._slug(self.news.blog_id),
+            "blog_post": self.env["ir.http"]._slug(self.news),
         }
         personal = ("member_id", "voter_id", "poll_id", "proposal_id", "channel_id")
         # Logged in, the website's pages show a menu of one's own: visited again; the

@@ -119,6 +119,10 @@ class TestRouteLeaks(CoopPortalCase):
         chat = partner.with_user(cls.user_bernard)._coop_portal_write_to(
             cls.member_hugo.partner_id, "Bonjour Hugo"
         )
+        news = cls.env["blog.post"].search(
+            [("coop_company_id", "=", cls.company_a.id), ("coop_audience", "=", "members")],
+            limit=1,
+        )
         years = member._portal_attestation_years()
         slug = cls.env["ir.http"]._slug
         # The forged value of each path argument: Bernard's, or his cooperative's.
@@ -142,6 +146,10 @@ class TestRouteLeaks(CoopPortalCase):
             "forum": slug(forum),
             "post": slug(post),
             "company_id": cls.company_a.id,
+            # A members-only news post of his cooperative (issue #25 §7): coop_portal
+            # answers 404 on Odoo's post page for whoever may not read it.
+            "blog": slug(news.blog_id),
+            "blog_post": slug(news),
             # A private calendar link is its own credential, not an id: a guessed one.
             "token": "x" * 43,
         }
