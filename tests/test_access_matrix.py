@@ -144,6 +144,7 @@ coop.engagement.figure.report       ----   ----   r---   ----   r---   ----   r-
 coop.engagement.report              ----   ----   r---   ----   r---   ----   r---   r---   ----
 coop.engagement.theme               ----   ----   rwcu   rwcu   r---   r---   r---   rwcu   ----
 coop.engagement.target.report       ----   ----   r---   ----   r---   ----   r---   r---   ----
+coop.erasure.request                r---   ----   rwc-   ----   ----   ----   ----   rwc-   ----
 coop.local.group                    ----   ----   rwcu   ----   rwc-   ----   r---   rwcu   ----
 coop.local.group.membership         ----   ----   rwcu   ----   rwcu   ----   r---   rwcu   ----
 coop.member                         ----   ----   rwcu   ----   r---   ----   r---   rwcu   ----
@@ -395,6 +396,11 @@ class CoopAccessCase(HttpCase):
                     "reported_partner_id": author.partner_id.id,
                     "message_body": "<p>Un message signalé</p>",
                 }
+            )
+        if not cls.env["coop.erasure.request"].search_count([("company_id", "=", company.id)]):
+            # Bernard's erasure request, waiting for the end of his membership (issue #26 §2).
+            cls.env["coop.erasure.request"].create(
+                {"partner_id": cls.users["mbr_a"].partner_id.id, "company_id": company.id}
             )
         if not cls.env["mailing.list"].search_count([("coop_company_id", "=", company.id)]):
             cls.env["mailing.list"].create(

@@ -11,7 +11,7 @@ the person, or refused with the officer's reason.
 import threading
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.coop_membership.models.coop_state_guard_mixin import GuardRule
 
@@ -165,6 +165,9 @@ class CoopErasureRequest(models.Model):
         """Odoo's privacy lookup (administrators): every record naming the person, while
         the request waits (after the erasure, the name and address are gone)."""
         self.ensure_one()
+        self.check_access("write")
+        if not self.env.user.has_group("base.group_system"):
+            raise AccessError(_("Only administrators use the privacy lookup."))
         return self.partner_id.action_privacy_lookup()
 
     # ------------------------------------------------------------------

@@ -171,7 +171,10 @@ class ResPartner(models.Model):
         """The name the register shows once the person is anonymised: their member number
         (or the contact's id, for a candidate), in the person's language."""
         self.ensure_one()
-        numbers = self._coop_register_memberships().filtered("member_number")
+        # Their own numbers only: a representative is not the organisation they spoke for.
+        numbers = self._coop_register_memberships().filtered(
+            lambda m: m.member_number and m.partner_id == self
+        )
         env = self.with_context(lang=self.lang or self.env.lang).env
         if numbers:
             return env._(

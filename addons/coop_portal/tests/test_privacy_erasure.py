@@ -166,7 +166,7 @@ class TestPrivacyErasure(CoopPortalCase):
         before = partner.read(["name", "email", "street", "phone"])
         response = self.erase("bernard")
         self.assertEqual(response.status_code, 200)
-        self.assertIn("Your erasure request of", response.text)
+        self.assertIn("Your erasure request is recorded.", response.text)
         self.assertIn("while you are a member", response.text)
         request = self.requests_of(partner)
         self.assertEqual(request.state, "postponed")
