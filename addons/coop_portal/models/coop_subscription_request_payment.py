@@ -2,7 +2,7 @@ from odoo import _, models
 
 
 class CoopSubscriptionRequest(models.Model):
-    _inherit = "coop.subscription.request"
+    _inherit = "coop.subscription.request"  # pylint: disable=consider-merging-classes-inherited
 
     def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
         """The call for payment's email carries a button to pay it (issue #26 §4).
