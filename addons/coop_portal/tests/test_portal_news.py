@@ -192,6 +192,18 @@ class TestNewsPublishing(NewsCase):
         response = self.url_open(url, allow_redirects=False)
         self.assertIn(response.status_code, (302, 303))
 
+    def test_tour_romain_publishes_news_that_bernard_reads_on_my(self):
+        """Romain publishes a members-only group post in Chromium; Bernard reads it on /my."""
+        self.start_tour("/cooperative/groups", "coop_portal_news_tour", login="romain")
+        post = self.Post.search([("name", "=", "Réunion publique sur le solaire")])
+        self.assertEqual(post.blog_id, self.blog_valence)
+        self.assertEqual(post.coop_audience, "members")
+        self.assertTrue(post.website_published)
+        self.authenticate("bernard", "bernard")
+        self.assertIn("Réunion publique sur le solaire", self.url_open("/my").text)
+        self.authenticate("hugo", "hugo")
+        self.assertNotIn("Réunion publique sur le solaire", self.url_open("/my").text)
+
 
 @tagged("post_install", "-at_install")
 class TestNewsAudience(NewsCase):
