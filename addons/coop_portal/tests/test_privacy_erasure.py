@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.exceptions import AccessDenied, AccessError, UserError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from odoo.addons.coop_membership.tests.common import create_user
 from odoo.addons.coop_membership.tests.role_guard import superuser_because, superuser_setup
@@ -210,7 +210,18 @@ class TestPrivacyErasure(CoopPortalCase):
         shares, capital = self.member_romain.share_count, self.member_romain.share_amount
         self.assertTrue(shares, "Romain holds shares in the demo register")
         values_before, _wizard = self.register()
+        with superuser_setup("a message Romain wrote on his membership"):
+            message = self.member_romain.message_post(
+                body="Je quitte la coopérative, merci à tous.",
+                author_id=partner.id,
+                email_from=partner.email_formatted,
+                message_type="comment",
+            )
         partner.with_user(self.officer_ara).action_coop_request_erasure()
+        # His message stays, signed with the pseudonym, without his address.
+        self.assertTrue(message.exists())
+        self.assertEqual(message.author_id.name, partner.name)
+        self.assertFalse(message.email_from)
         self.assertIn(number, partner.name)
         self.assertNotIn("Romain", partner.name)
         self.assertFalse(partner.email)
@@ -291,6 +302,30 @@ class TestPrivacyErasure(CoopPortalCase):
                 self.leave_long_ago(member, exit_years)
         return partner
 
+    def _refused_applicant(self, name):
+        """A person whose application the officer refused."""
+        partner = self.env["res.partner"].create(
+            {"name": name, "email": f"{name.lower().replace(' ', '.')}@example.org"}
+        )
+        share_class = self.env["coop.share.class"].search(
+            [("company_id", "=", self.ara.id)], limit=1
+        )
+        request = self.env["coop.subscription.request"].create(
+            {
+                "partner_id": partner.id,
+                "company_id": self.ara.id,
+                "college_id": self.member_romain.college_id.id,
+                "share_class_id": share_class.id,
+                "quantity": 1,
+            }
+        )
+        request.with_user(self.officer_ara).action_submit()
+        self.env["coop.subscription.reject.wizard"].with_user(self.officer_ara).create(
+            {"request_id": request.id, "reason": "Hors de notre territoire"}
+        ).action_confirm()
+        self.assertEqual(request.state, "rejected")
+        return partner
+
     @superuser_because("the retention job runs as the system, on every cooperative")
     def test_retention_job_anonymises_in_sets_and_leaves_the_others(self):
         """The daily job anonymises former members past retention and applications
@@ -306,11 +341,22 @@ class TestPrivacyErasure(CoopPortalCase):
                 "UPDATE coop_member SET write_date = %s WHERE partner_id = %s",
                 (fields.Datetime.now() - timedelta(days=730), abandoned.id),
             )
+            refused = self._refused_applicant("Candidat Refuse")
+            self.env.flush_all()
+            for table in ("coop_member", "coop_subscription_request"):
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE %s SET write_date = %s WHERE partner_id = %s",
+                        SQL.identifier(table),
+                        fields.Datetime.now() - timedelta(days=400),
+                        refused.id,
+                    )
+                )
             recent = self._person("Ancienne Recente", self.ara, admitted=10, exit_years=2)
             current = self._person("Membre Actif", self.ara, admitted=5)
             fresh = self._person("Candidate Recente", self.ara)
         due = set(self.env["res.partner"]._coop_retention_due_ids(10000))
-        self.assertTrue({old_1.id, old_2.id, abandoned.id} <= due)
+        self.assertTrue({old_1.id, old_2.id, abandoned.id, refused.id} <= due)
         self.assertFalse({recent.id, current.id, fresh.id} & due)
         Partner = self.env["res.partner"].with_context(active_test=False)
         count_before = Partner.search_count([("coop_anonymised_date", "!=", False)])
@@ -319,9 +365,9 @@ class TestPrivacyErasure(CoopPortalCase):
         self.assertEqual(
             Partner.search_count([("coop_anonymised_date", "!=", False)]), count_before + 2
         )
-        # The next runs finish the work.
-        self.Request._coop_cron_retention(batch_size=2)
-        for partner in (old_1, old_2, abandoned):
+        # The scheduled action itself finishes the work.
+        self.env.ref("coop_portal.ir_cron_coop_privacy_retention").method_direct_trigger()
+        for partner in (old_1, old_2, abandoned, refused):
             self.assertTrue(partner.coop_anonymised_date, partner.name)
             request = self.requests_of(partner)
             self.assertEqual((request.state, request.source), ("done", "retention"))
