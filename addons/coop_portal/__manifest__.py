@@ -70,6 +70,7 @@
         "views/res_company_views.xml",
         "views/coop_portal_privacy_templates.xml",
         "views/coop_portal_website_templates.xml",
+        "views/coop_portal_home_templates.xml",
         "views/event_event_views.xml",
         "views/event_event_approval_views.xml",
         "views/coop_local_group_event_views.xml",

@@ -54,3 +54,31 @@ class TestMemberUi(HttpCase):
             "coop_federation_companies_tour",
             login="tour_federation",
         )
+
+    def test_administrator_sees_every_cooperative_on_first_login(self):
+        """The administrator's first screen spans the federation and every cooperative."""
+        admin = self.env.ref("base.user_admin")
+        federation = self.env.ref("coop_membership.coop_company_federation")
+        cooperatives = federation | federation.child_ids
+        self.assertEqual(admin.company_id, federation)
+        self.assertLessEqual(cooperatives, admin.company_ids)
+        # Odoo's demo companies are no part of the story: not in the company switcher.
+        for xmlid in ("base.main_company", "base.demo_company_fr"):
+            company = self.env.ref(xmlid, raise_if_not_found=False)
+            if company:
+                self.assertNotIn(company, admin.company_ids)
+        # The companies the back office opened on: the web client's company service keeps
+        # them in the cids cookie (no company chosen yet on a first login).
+        expected = "-".join(str(cid) for cid in sorted(cooperatives.ids))
+        code = f"""
+            const cids = decodeURIComponent(
+                (document.cookie.match(/(?:^|; )cids=([^;]*)/) || [])[1] || ""
+            );
+            const ids = cids.split(/[-,]/).map(Number).sort((a, b) => a - b).join("-");
+            if (ids === "{expected}") {{
+                console.log("test successful");
+            }} else {{
+                console.error("the back office opened on companies " + cids + ", not {expected}");
+            }}
+        """
+        self.browser_js("/odoo", code, "odoo.isReady === true", login="admin", timeout=120)

@@ -61,6 +61,28 @@ class EventEvent(models.Model):
         for event in self:
             event.coop_waiting_count = counts.get(event._origin, 0)
 
+    @api.model
+    def _coop_demo_own_addresses(self, federation_id):
+        """Demo data: the cooperatives' events take their cooperative's address and name.
+
+        Events made while the demo loads take the address and organiser of the
+        database's main company, Odoo's sample company (in San Francisco). An event of a
+        cooperative gets that cooperative's instead; an inter-cooperative event (no
+        company) the federation's.
+        """
+        odoo_sample = self.env.ref("base.main_company")
+        federation = self.env["res.company"].browse(federation_id)
+        events = self.search([("company_id", "!=", odoo_sample.id)])
+        for event in events:
+            partner = (event.company_id or federation).partner_id
+            values = {
+                field: partner.id
+                for field in ("address_id", "organizer_id")
+                if event[field] == odoo_sample.partner_id
+            }
+            if values:
+                event.write(values)
+
     def write(self, vals):
         res = super().write(vals)
         if {"seats_max", "seats_limited", "event_type_id"} & set(vals):

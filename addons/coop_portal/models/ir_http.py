@@ -18,6 +18,13 @@ class IrHttp(models.AbstractModel):
             companies = user._get_company_ids()
             if len(companies) > 1:
                 request.update_context(allowed_company_ids=companies)
+        elif user._is_public() and getattr(request, "website", None):
+            # A visitor of the federation's website sees the public events and pages of
+            # the cooperatives under it too, not only the federation's own.
+            companies = request.website._coop_visitor_company_ids()
+            if len(companies) > 1:
+                request.update_context(allowed_company_ids=companies)
+                request.website = request.website.with_context(**request.context)
         return res
 
     @classmethod

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -43,6 +43,26 @@ class ResCompany(models.Model):
         help="The forum of the cooperative's members, created with the first general "
         "assembly convened or from this button.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._coop_join_website_public_users()
+        return companies
+
+    def _coop_join_website_public_users(self):
+        """A cooperative created under a company that has a website: the website's public
+        user works in it too, so that its visitors see the new cooperative's public events
+        (see website._coop_visitor_company_ids). Only who may create companies gets here
+        (create checked their rights); public users are beyond their reach, hence sudo.
+        """
+        for company in self.filtered("parent_id"):
+            websites = (
+                self.env["website"]
+                .sudo()
+                .search([("company_id", "parent_of", company.parent_id.id)])
+            )
+            websites.user_id.write({"company_ids": [Command.link(company.id)]})
 
     @api.constrains("coop_map_tile_url")
     def _check_coop_map_tile_url(self):

@@ -163,6 +163,9 @@ class TestPortalEventWaitlist(CoopPortalCase):
         event = self.env["event.event"].create(
             {
                 "name": "Visite du parc solaire",
+                # a cooperative's event: the federation's website shows its visitors the
+                # events of its cooperatives (not those of Odoo's sample company)
+                "company_id": self.workshop.company_id.id,
                 "coop_audience": "public",
                 "website_published": True,
                 "seats_limited": True,

@@ -169,8 +169,10 @@ class TestPortalGroupsMap(CoopPortalCase):
         self.assertNotIn(BUNDLE, page)
         self.assertIn(f"/cooperative/groups/{self.valence.id}", page, "the list stays")
 
-    def test_leaflet_only_on_the_groups_page(self):
-        self.assertNotIn(BUNDLE, self.page("/"))
+    def test_leaflet_only_on_the_pages_with_the_map(self):
+        """Leaflet loads where the map is (the groups list, the home page), nowhere else."""
+        self.assertIn(BUNDLE, self.page("/"))
+        self.assertNotIn(BUNDLE, self.page("/contactus"))
         self.assertNotIn(BUNDLE, self.page(f"/cooperative/groups/{self.valence.id}"))
 
     def test_markers_cost_the_same_queries_for_more_groups(self):
