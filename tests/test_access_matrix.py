@@ -145,6 +145,9 @@ coop.engagement.report              ----   ----   r---   ----   r---   ----   r-
 coop.engagement.theme               ----   ----   rwcu   rwcu   r---   r---   r---   rwcu   ----
 coop.engagement.target.report       ----   ----   r---   ----   r---   ----   r---   r---   ----
 coop.erasure.request                r---   ----   rwc-   ----   ----   ----   ----   rwc-   ----
+coop.kit.item                       ----   ----   r---   ----   rwcu   ----   r---   r---   ----
+coop.kit.request                    r---   ----   r---   ----   rwc-   ----   r---   r---   ----
+coop.kit.request.line               r---   ----   r---   ----   rwcu   ----   r---   r---   ----
 coop.local.group                    ----   ----   rwcu   ----   rwc-   ----   r---   rwcu   ----
 coop.local.group.membership         ----   ----   rwcu   ----   rwcu   ----   r---   rwcu   ----
 coop.member                         ----   ----   rwcu   ----   r---   ----   r---   rwcu   ----

@@ -729,6 +729,68 @@ class TestBadInputModels(BadInputMixin, TransactionCase):
         self.assertTrue(counter["stored"])
 
     # ------------------------------------------------------------------
+    # Communication kits (issue #25 §5)
+    # ------------------------------------------------------------------
+    def test_kit_request(self):
+        counter = {"runs": 0, "stored": 0}
+        flyers = self.env.ref("coop_engagement.coop_kit_item_ara_flyers")
+        kakemono = self.env.ref("coop_engagement.coop_kit_item_ara_kakemono")
+        foreign = self.env.ref("coop_engagement.coop_kit_item_centre_flyers")
+        items = [flyers.id, kakemono.id, foreign.id, self.missing_id]
+        queries = [
+            "SELECT count(*) FROM coop_kit_request",
+            "SELECT count(*) FROM coop_kit_request_line",
+        ]
+
+        @HYPOTHESIS
+        @given(
+            spoiled(
+                {
+                    "lines": [[(flyers.id, 100)], [(flyers.id, 1), (kakemono.id, 1)]],
+                    "event_id": [None],
+                    "delivery_name": ["Bernard Roux"],
+                    "delivery_street": ["14 rue Madier de Montjau"],
+                    "delivery_street2": ["", "Bâtiment B"],
+                    "delivery_zip": ["26000"],
+                    "delivery_city": ["Valence"],
+                    "note": ["", "Stand du marché\nsamedi"],
+                },
+                {
+                    "lines": st.one_of(
+                        st.lists(st.tuples(st.sampled_from(items), big_ints), max_size=3),
+                        st.lists(anything, max_size=2),
+                        anything,
+                    ),
+                    "delivery_name": texts,
+                    "delivery_street": texts,
+                    "delivery_street2": texts,
+                    "delivery_zip": texts,
+                    "delivery_city": texts,
+                    "note": texts,
+                },
+            )
+        )
+        @example({"lines": [(flyers.id, 10**9)], "event_id": None, "note": "\x00"})
+        @example({"lines": [(kakemono.id, 1), (kakemono.id, 1)], "event_id": self.missing_id})
+        def run(values):
+            counter["runs"] += 1
+            Kit = self.env["coop.kit.request"].with_user(self.user_bernard)
+
+            def check(kit):
+                kit = kit.sudo()
+                self.assertEqual(kit.partner_id, self.bernard.partner_id)
+                self.assertEqual(kit.company_id, self.ara)
+                for line in kit.line_ids:
+                    self.assertTrue(1 <= line.quantity <= line.item_id.max_quantity)
+                counter["stored"] += 1
+
+            self.attempt(lambda: Kit._coop_portal_create(values), queries, check)
+
+        run()
+        self.assertEnough(counter)
+        self.assertTrue(counter["stored"])
+
+    # ------------------------------------------------------------------
     # Personal data (member space)
     # ------------------------------------------------------------------
     def test_personal_data(self):

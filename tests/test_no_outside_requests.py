@@ -241,11 +241,13 @@ class TestNoOutsideRequests(CoopPortalCase):
             "proposal_id": self.proposal.id,
             "partner_id": self.member_romain.partner_id.id,
             "channel_id": self.chat.id,
+            # His communication kit request (issue #25 §5, demo data).
+            "kit_id": self.env.ref("coop_engagement.coop_kit_request_bernard").id,
             # Odoo's news post page, which coop_portal answers (issue #25 §7).
             "blog": self.env["ir.http"]._slug(self.news.blog_id),
             "blog_post": self.env["ir.http"]._slug(self.news),
         }
-        personal = ("member_id", "voter_id", "poll_id", "proposal_id", "channel_id")
+        personal = ("member_id", "voter_id", "poll_id", "proposal_id", "channel_id", "kit_id")
         # Logged in, the website's pages show a menu of one's own: visited again; the
         # login, signup and reset pages are for visitors only.
         public = {None: PUBLIC_PAGES, "member": ("/", "/event", "/forum")}.get(who, ("/",))

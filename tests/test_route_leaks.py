@@ -38,6 +38,7 @@ PERSONAL_ARGS = {
     "document_id",
     "proposal_id",
     "channel_id",
+    "kit_id",
 }
 # Routes that answer a visitor with a page (public by design, or a form that shows its
 # refusal): 200 is fine there, as long as nothing leaks and nothing is stored.
@@ -137,6 +138,8 @@ class TestRouteLeaks(CoopPortalCase):
             "proposal_id": proposal.id,
             "partner_id": partner.id,
             "channel_id": chat.id,
+            # His communication kit request (issue #25 §5, demo data).
+            "kit_id": cls.env.ref("coop_engagement.coop_kit_request_bernard").id,
             "attachment_id": assembly.document_ids[:1].id,
             "year": years[0] if years else 2024,
             "page": 1,

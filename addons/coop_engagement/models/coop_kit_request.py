@@ -250,8 +250,13 @@ class CoopKitRequest(models.Model):
         lines = values.get("lines") or []
         if not lines:
             raise UserError(_("Give the quantity of at least one item."))
-        line_commands = []
-        for item_id, quantity in lines:
+        if not isinstance(lines, (list, tuple)):
+            raise UserError(_("Give the quantity of at least one item."))
+        quantities = {}
+        for line in lines:
+            item_id, quantity = (
+                line if isinstance(line, (list, tuple)) and len(line) == 2 else (0, 0)
+            )
             item = catalogue.filtered(lambda i, item_id=item_id: i.id == item_id)
             if not item:
                 raise UserError(_("This item is not in your cooperative's catalogue."))
@@ -259,6 +264,10 @@ class CoopKitRequest(models.Model):
                 raise UserError(
                     _("Order at least one %(item)s, or leave it empty.", item=item.name)
                 )
+            # An item given twice counts once, with both quantities, against its maximum.
+            quantities[item] = quantities.get(item, 0) + quantity
+        line_commands = []
+        for item, quantity in quantities.items():
             if quantity > item.max_quantity:
                 raise UserError(
                     _(
@@ -271,7 +280,7 @@ class CoopKitRequest(models.Model):
             line_commands.append(
                 Command.create({"item_id": item.id, "name": item.name, "quantity": quantity})
             )
-        company = catalogue.filtered(lambda i: i.id in [line[0] for line in lines]).company_id
+        company = self.env["coop.kit.item"].union(*quantities).company_id
         if len(company) > 1:
             raise UserError(_("Order the items of one cooperative at a time."))
         event = self.env["event.event"]

@@ -181,6 +181,11 @@ class TestKitRequest(EngagementCommon):
             ({"lines": [(999999999, 5)]}, "not in your cooperative's catalogue"),
             ({"lines": []}, "at least one item"),
             ({"lines": [(self.kakemono.id, 2)]}, "1 at most"),
+            # The same item twice: both quantities count against its maximum.
+            ({"lines": [(self.kakemono.id, 1), (self.kakemono.id, 1)]}, "1 at most"),
+            ({"lines": [(self.flyers.id, 5), (self.flyers_b.id, 5)]}, "not in your"),
+            ({"lines": 7}, "at least one item"),
+            ({"lines": [7]}, "not in your cooperative's catalogue"),
             ({"event_id": self.event_b.id}, "events you take part in"),
             ({"event_id": 999999999}, "events you take part in"),
             ({"delivery_city": "  "}, "Fill in the field City"),
