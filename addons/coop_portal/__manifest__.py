@@ -63,6 +63,7 @@
         "views/coop_portal_event_templates.xml",
         "views/coop_portal_group_templates.xml",
         "views/coop_portal_group_poll_templates.xml",
+        "views/coop_portal_group_stand_templates.xml",
         "views/coop_portal_channel_templates.xml",
         "views/coop_portal_proposal_templates.xml",
         "views/coop_portal_amendment_templates.xml",

@@ -17,6 +17,7 @@ from . import messages
 from . import group_events
 from . import calendar
 from . import group_action_calls
+from . import group_stands
 from . import privacy
 from . import privacy_erasure
 from . import kits

@@ -49,3 +49,4 @@ from . import test_privacy_erasure
 from . import test_portal_online_payment
 from . import test_portal_kits
 from . import test_portal_news
+from . import test_portal_group_stand
