@@ -15,6 +15,8 @@ class CoopLocalGroup(models.Model):
     coop_news_allowed = fields.Boolean(
         string="Coordinators Publish News",
         tracking=True,
+        # A right the moderators grant to this group: a copy does not inherit it.
+        copy=False,
         help="Granted by the cooperative's moderators: the group's coordinators publish "
         "news on the group's blog from the member space.",
     )
