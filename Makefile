@@ -90,11 +90,12 @@ PIP = "$(PY)" -m pip install -q --disable-pip-version-check 2> >(grep -v "^WARNI
 # psql/dropdb against the local server as the current user (unix socket, like Odoo).
 PSQL := psql -X -q -v ON_ERROR_STOP=1 -d postgres -tA
 
-.PHONY: help venv odoo deps pg conf node_modules oca_addons oidc_venv run test lint dist readme upgrade bench faults loadtest backup restore clean distclean
+.PHONY: help venv odoo deps pg conf node_modules oca_addons oidc_venv run test screenshots lint dist readme upgrade bench faults loadtest backup restore clean distclean
 
 help:
 	@echo "make run      serve Odoo on PORT=$(PORT) with database DB=$(DB) (created with demo data once)"
 	echo "make test     throwaway database + every coop module with demo data + pytest-odoo"
+	echo "make screenshots  the README's screenshots into docs/screenshots/ (Chromium, throwaway demo database)"
 	echo "make lint     ruff check, ruff format --check, pylint-odoo, oca-checks-odoo-module, oca-checks-po"
 	echo "make dist     one wheel per addon (OCA's whool) into dist/, checked"
 	echo "make readme   README.rst + static/description/index.html of each addon from readme/ (oca-gen-addon-readme)"
@@ -459,6 +460,28 @@ test: conf node_modules oidc_venv
 	  echo "$$summary"; exit 1
 	fi
 	echo "$$summary"
+
+# ---- make screenshots ------------------------------------------------------------------------
+# The README's screenshots (docs/screenshots/*.png): tests/test_screenshots.py opens the
+# member space, an assembly and the moderator's dashboard in Chromium as the people who use
+# them, on a throwaway database made as `make run` makes its own (demo data, in French).
+# make test runs the same test, which checks the pictures without saving them.
+SCREENSHOTS_DIR ?= $(CURDIR)/docs/screenshots
+screenshots: conf
+	@mods="$(MODULES)"
+	[ -n "$$mods" ] || { echo "screenshots: no coop_* module in $(ADDONS_DIR)" >&2; exit 1; }
+	db="coop_screenshots_$$$$"
+	cleanup() { dropdb --if-exists --force "$$db" 2>/dev/null || true; rm -rf "$(DATA_DIR)/filestore/$$db"; }
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
+	echo "screenshots: installing $$mods into $$db (with demo data, in French)"
+	"$(PY)" -m odoo -c "$(TEST_CONF)" -d "$$db" -i "$$mods$(EXTRA_I)" --load-language=fr_FR \
+	  --stop-after-init --log-level=warn
+	psql -X -q -d "$$db" -c "update res_partner set lang = 'fr_FR'"
+	COOP_SCREENSHOTS="$(SCREENSHOTS_DIR)" "$(PY)" -m pytest -c "$(CURDIR)/pyproject.toml" \
+	  --rootdir="$(CURDIR)" -p no:cacheprovider --odoo-config="$(TEST_CONF)" \
+	  --odoo-database="$$db" --odoo-http --odoo-log-level=error "$(CURDIR)/tests/test_screenshots.py"
+	echo "screenshots: $$(cd "$(SCREENSHOTS_DIR)" && ls *.png | paste -sd' ') in $(SCREENSHOTS_DIR)"
 
 # ---- make lint -------------------------------------------------------------------------------
 # OCA's own pre-commit checks (oca-odoo-pre-commit-hooks, pinned in requirements.txt), run

@@ -6,6 +6,7 @@ ever called. It is read once per process (about 5,600 rows, 48 kB compressed).
 """
 
 import csv
+import functools
 import gzip
 import math
 from pathlib import Path
@@ -54,8 +55,15 @@ class CoopPostcode(models.AbstractModel):
     def _coop_postcodes_within(self, origin, radius_km):
         """{postcode: distance in km} of the postcodes at most ``radius_km`` from
         ``origin``: a search then filters partners on ``zip in`` these, in SQL."""
-        return {
-            code: distance
-            for code, point in _load_table().items()
-            if (distance := haversine_km(origin, point)) <= radius_km
-        }
+        return dict(_postcodes_within(tuple(origin), radius_km))
+
+
+@functools.lru_cache(maxsize=512)
+def _postcodes_within(origin, radius_km):
+    # Remembered per process: the 5,600 distances of a search are the same for every
+    # member searching around the same postcode (callers get a copy).
+    return {
+        code: distance
+        for code, point in _load_table().items()
+        if (distance := haversine_km(origin, point)) <= radius_km
+    }
