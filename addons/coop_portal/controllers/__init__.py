@@ -19,6 +19,7 @@ from . import calendar
 from . import group_action_calls
 from . import group_stands
 from . import privacy
+from . import news
 from . import privacy_erasure
 from . import kits
-from . import news
+from . import payment

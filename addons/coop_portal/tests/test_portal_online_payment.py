@@ -9,6 +9,7 @@ Odoo's post-processing, which reconciles the invoice or counts the donation.
 """
 
 import base64
+import json
 import re
 import subprocess
 import unittest
@@ -16,7 +17,6 @@ import unittest
 from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
-from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
 from odoo.addons.coop_membership.tests.common import create_user
@@ -287,26 +287,37 @@ class TestPortalOnlinePayment(CoopPortalCase):
             bernard_invoice.with_user(self.user_claire)._coop_payment_details()
         before = self.Tx.search_count([])
         missing = self.env["account.move"].search([], order="id desc", limit=1).id + 1000
+        answers = set()
         for invoice_id, token in (
             (bernard_invoice.id, "forged"),
             (bernard_invoice.id, None),
             (missing, "forged"),
         ):
-            with self.assertRaises(JsonRpcException):
-                self.make_jsonrpc_request(
-                    f"/invoice/transaction/{invoice_id}",
+            response = self.url_open(
+                f"/invoice/transaction/{invoice_id}",
+                data=json.dumps(
                     {
-                        "access_token": token,
-                        "provider_id": self.provider.id,
-                        "payment_method_id": self.payment_method.id,
-                        "token_id": None,
-                        "amount": bernard_invoice.amount_residual,
-                        "flow": "direct",
-                        "tokenization_requested": False,
-                        "landing_route": "/my",
-                        "is_validation": False,
-                    },
-                )
+                        "jsonrpc": "2.0",
+                        "method": "call",
+                        "params": {
+                            "access_token": token,
+                            "provider_id": self.provider.id,
+                            "payment_method_id": self.payment_method.id,
+                            "token_id": None,
+                            "amount": bernard_invoice.amount_residual,
+                            "flow": "direct",
+                            "tokenization_requested": False,
+                            "landing_route": "/my",
+                            "is_validation": False,
+                        },
+                    }
+                ),
+                headers={"Content-Type": "application/json"},
+            )
+            error = response.json()["error"]["data"]
+            answers.add((error["name"], error["message"]))
+        # Someone else's call and a call that does not exist get the same answer.
+        self.assertEqual(len(answers), 1, answers)
         self.assertEqual(self.Tx.search_count([]), before)
         self.assertEqual(bernard_invoice.payment_state, "not_paid")
         self.assertEqual(bernard_request.state, "waiting_payment")
