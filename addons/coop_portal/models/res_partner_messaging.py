@@ -20,8 +20,9 @@ MAX_MESSAGE_LENGTH = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # At most this many people on a directory page (a search narrows it down); a distance
 # search sorts at most DIRECTORY_SCAN of them (the nearest first), so a page costs a
-# bounded amount of work. 100 entries took 1.3x the time of Odoo's /my to render
-# (tests/bench/bench_community.py); 50 take about as long as /my.
+# bounded amount of work. Each entry costs Odoo's QWeb and website about 1 ms to render:
+# 100 of them made the page 1.3-1.4x as slow as Odoo's /my, 50 half as much
+# (tests/bench/bench_community.py).
 DIRECTORY_LIMIT = 50
 DIRECTORY_SCAN = 2000
 CONSENT_FIELDS = {
