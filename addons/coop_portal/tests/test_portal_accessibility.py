@@ -203,6 +203,10 @@ class TestPortalAccessibility(CoopPortalCase):
             message = str(error).replace(code, "axe-core")
             raise AssertionError(f"{url} (as {login or 'anonymous'}): {message}") from None
 
+    def test_visitor_home_page(self):
+        """A visitor reads the federation's home page: events, map and documents, no barrier."""
+        self.assert_accessible("/")
+
     def test_helene_my_shares(self):
         idf, centre = self.member_helene_idf, self.member_helene_centre
         for url in (
