@@ -3,6 +3,9 @@ from odoo.http import request
 
 from .common import coop_members, coop_message_text, coop_partner, coop_try, parse_id
 
+# Names listed on a group's page; the member directory finds the others.
+VISIBLE_NAMES = 100
+
 
 class CoopGroupsPortal(http.Controller):
     """Local groups: a public list and page; members join them and volunteer there."""
@@ -59,7 +62,9 @@ class CoopGroupsPortal(http.Controller):
         }
         if member:
             # Names are for fellow members of the cooperative who opted in, never public.
-            values["visible_members"] = group._coop_visible_members()
+            values["visible_members"], values["visible_member_count"] = group._coop_visible_members(
+                limit=VISIBLE_NAMES
+            )
             values["calls"] = (
                 request.env["coop.action.call"]
                 .sudo()

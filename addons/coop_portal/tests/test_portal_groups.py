@@ -1,4 +1,9 @@
+from unittest.mock import patch
+
 from odoo.tests import tagged
+
+from odoo.addons.coop_membership.tests.role_guard import superuser_setup
+from odoo.addons.coop_portal.controllers import groups as groups_controller
 
 from .common import CoopPortalCase
 
@@ -56,6 +61,24 @@ class TestPortalGroups(CoopPortalCase):
             "/my/engagement/group", {"group_id": self.valence.id, "back": "group"}, form_url=url
         )
         self.assertIn(partner, self.valence.membership_ids.partner_id)
+
+    def test_a_large_group_lists_the_first_names_and_counts_the_others(self):
+        """In a big group, Romain reads the first names and how many more show theirs."""
+        bernard = self.member_bernard.partner_id
+        with superuser_setup("Bernard shows his name to the group too"):
+            bernard.coop_group_visible = True
+        self.authenticate("romain", "romain")
+        url = f"/cooperative/groups/{self.valence.id}"
+        with patch.object(groups_controller, "VISIBLE_NAMES", 1):
+            names = self.url_open(url).text.split("Members who show")[-1]
+        # By name: Bernard Roux before Nadia Chevalier.
+        self.assertIn(bernard.name, names)
+        self.assertNotIn(self.nadia.name, names)
+        self.assertIn("And 1 more", names)
+        self.assertIn('href="/my/directory"', names)
+        names = self.url_open(url).text.split("Members who show")[-1]
+        self.assertIn(self.nadia.name, names)
+        self.assertNotIn("more: find them", names)
 
     def test_other_cooperatives_members_cannot_volunteer(self):
         self.authenticate("claire", "claire")
