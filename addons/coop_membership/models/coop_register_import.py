@@ -203,18 +203,20 @@ class CoopRegisterImport(models.Model):
         self.write({"state": "running", "date_start": fields.Datetime.now(), "done_count": 0})
         self._commit()
         try:
-            wizard = self._make_wizard()
-            data = wizard._parse_and_validate()
+            # One savepoint around the check and the import: rolled back on any error
+            # (a database error included), after which the job can still record it.
+            with self.env.cr.savepoint():
+                wizard = self._make_wizard()
+                data = wizard._parse_and_validate()
+                if not wizard.problem_ids and not data["already_imported"]:
+                    wizard.with_context(tracking_disable=True, mail_notrack=True)._import_register(
+                        data, progress=self._progress_writer()
+                    )
             if wizard.problem_ids:
                 return self._fail_with_problems(wizard)
             if data["already_imported"]:
                 return self._finish(
                     _("This register was already imported: nothing was changed."), 0, 0
-                )
-            # One savepoint around the whole import: rolled back on any error.
-            with self.env.cr.savepoint():
-                wizard.with_context(tracking_disable=True, mail_notrack=True)._import_register(
-                    data, progress=self._progress_writer()
                 )
             self.sudo().opening_move_id = wizard.sudo().opening_move_id
             return self._finish(
