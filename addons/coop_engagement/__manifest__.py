@@ -3,7 +3,7 @@
     "name": "Cooperative Engagement",
     "summary": "Engagement levels, skills, local groups, action calls, contact caps and "
     "moderator dashboards",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Cooperative",
     "website": "https://github.com/coop-suite/coop-suite",
     "author": "Coop Suite contributors",
