@@ -26,6 +26,9 @@ PORTAL_MAX_SHARES = 10000
 # as another number.
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+", re.ASCII)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# A text of several lines keeps its line breaks and tabs; other control characters are
+# refused (PostgreSQL refuses NUL, the others are invisible in the page).
+_CONTROL_IN_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 # ----------------------------------------------------------------------------------------
@@ -76,14 +79,15 @@ def parse_quantity(raw, maximum=PORTAL_MAX_SHARES):
     return quantity
 
 
-def parse_text(raw, label, max_length=256):
-    """A one-line text field: stripped, without control characters, not too long.
+def parse_text(raw, label, max_length=256, multiline=False):
+    """A text field: stripped, without control characters, not too long.
 
     :param label: the field's name as the form shows it, for the message.
+    :param multiline: a text area: line breaks and tabs are kept.
     :return: the text, or False when empty.
     """
     text = raw.strip() if isinstance(raw, str) else ""
-    if _CONTROL.search(text):
+    if (_CONTROL_IN_LINES if multiline else _CONTROL).search(text):
         raise UserError(_("Remove the control characters from %s.", label))
     if len(text) > max_length:
         raise UserError(

@@ -1,9 +1,6 @@
-import re
-
 from werkzeug.exceptions import NotFound
 
 from odoo import _, http
-from odoo.exceptions import UserError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
@@ -12,33 +9,13 @@ from odoo.addons.website_blog.controllers.main import WebsiteBlog
 from ..models.coop_local_group_blog import NEWS_TEXT_MAX, NEWS_TITLE_MAX
 from .common import coop_layout, coop_members, coop_partner, coop_try, parse_text
 
-# A text of several lines: line breaks and tabs are kept, other control characters are
-# refused (PostgreSQL refuses NUL, the others are invisible in the page).
-_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def parse_long_text(raw, label, max_length):
-    """A text area's value: stripped, line breaks kept, no control characters."""
-    text = raw.strip() if isinstance(raw, str) else ""
-    if _CONTROL_IN_TEXT.search(text):
-        raise UserError(_("Remove the control characters from %s.", label))
-    if len(text) > max_length:
-        raise UserError(
-            _(
-                "%(field)s is too long (%(max)s characters at most).",
-                field=label,
-                max=max_length,
-            )
-        )
-    return text or False
-
 
 def parse_news_form(post):
     """The "news of the group" form as typed values for ``_coop_portal_create_news``."""
     audience = post.get("audience")
     return {
         "name": parse_text(post.get("name"), _("Title"), max_length=NEWS_TITLE_MAX),
-        "content": parse_long_text(post.get("content"), _("Text"), NEWS_TEXT_MAX),
+        "content": parse_text(post.get("content"), _("Text"), NEWS_TEXT_MAX, multiline=True),
         "audience": audience if isinstance(audience, str) else None,
     }
 
