@@ -1,4 +1,5 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 # Shares computed from counts when rows are grouped (a mean of shares would weigh a
 # 10-member cooperative like a 10,000-member one): rate field -> (numerator, denominator).
@@ -7,6 +8,18 @@ RATES = {
     "very_active_rate": ("very_active_count", "rated_member_count"),
     "coop_life_ratio": ("coop_life_budget", "capital_in"),
 }
+
+
+# Members rated per cooperative today: counted, active, very active (members and resigning
+# members). One definition for the dashboard's reports.
+LEVELS_SQL = """
+                SELECT company_id, COUNT(*) AS members,
+                       COUNT(*) FILTER (WHERE is_engaged_active) AS active,
+                       COUNT(*) FILTER (WHERE is_very_active) AS very_active
+                  FROM coop_member
+                 WHERE state IN ('member', 'resigning')
+              GROUP BY company_id
+"""
 
 
 class CoopEngagementCompanyReport(models.Model):
@@ -147,7 +160,8 @@ class CoopEngagementCompanyReport(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            """
+            SQL(
+                """
             CREATE VIEW coop_engagement_company_report AS (
             WITH bounds AS (
                 SELECT company_id, MIN(EXTRACT(YEAR FROM admission_date))::int AS first_year
@@ -186,14 +200,7 @@ class CoopEngagementCompanyReport(models.Model):
                           AND (m.exit_date IS NULL OR m.exit_date
                                > make_date(EXTRACT(YEAR FROM am.invoice_date)::int, 12, 31)))
               GROUP BY 1, 2
-            ), levels AS (
-                SELECT company_id, COUNT(*) AS members,
-                       COUNT(*) FILTER (WHERE is_engaged_active) AS active,
-                       COUNT(*) FILTER (WHERE is_very_active) AS very_active
-                  FROM coop_member
-                 WHERE state IN ('member', 'resigning')
-              GROUP BY company_id
-            ), groups AS (
+            ), levels AS (%s), groups AS (
                 SELECT company_id, EXTRACT(YEAR FROM create_date)::int AS year, COUNT(*) AS n
                   FROM coop_local_group WHERE active GROUP BY 1, 2
             ), events AS (
@@ -327,5 +334,7 @@ class CoopEngagementCompanyReport(models.Model):
          LEFT JOIN projects pp ON pp.company_id = cu.company_id AND pp.year = cu.year
          LEFT JOIN acts ac ON ac.company_id = cu.company_id AND ac.year = cu.year
             )
-            """
+            """,
+                SQL(LEVELS_SQL),
+            )
         )

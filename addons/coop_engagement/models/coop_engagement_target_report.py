@@ -1,4 +1,7 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
+
+from .coop_engagement_company_report import LEVELS_SQL
 
 
 class CoopEngagementTargetReport(models.Model):
@@ -35,16 +38,10 @@ class CoopEngagementTargetReport(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            """
+            SQL(
+                """
             CREATE VIEW coop_engagement_target_report AS (
-            WITH levels AS (
-                SELECT company_id, COUNT(*) AS members,
-                       COUNT(*) FILTER (WHERE is_engaged_active) AS active,
-                       COUNT(*) FILTER (WHERE is_very_active) AS very_active
-                  FROM coop_member
-                 WHERE state IN ('member', 'resigning')
-              GROUP BY company_id
-            ), figures AS (
+            WITH levels AS (%s), figures AS (
                 SELECT lv.company_id, k.rank, k.indicator, k.numerator, lv.members
                   FROM levels lv
                   JOIN res_company c ON c.id = lv.company_id
@@ -63,5 +60,7 @@ class CoopEngagementTargetReport(models.Model):
                    ROUND((100.0 * numerator / NULLIF(members, 0))::numeric, 2)::float AS value
               FROM figures
             )
-            """
+            """,
+                SQL(LEVELS_SQL),
+            )
         )
