@@ -419,7 +419,7 @@ test: conf node_modules oidc_venv
 	work=$$(mktemp -d)
 	cleanup() {
 	  for d in "$$db" "$$db"-gw{0..15}; do dropdb --if-exists --force "$$d" 2>/dev/null || true; done
-	  rm -rf "$(DATA_DIR)/filestore/$$db" "$$work"
+	  rm -rf "$(DATA_DIR)/filestore/$$db" "$(DATA_DIR)/filestore/$$db"-gw* "$$work"
 	}
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM

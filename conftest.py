@@ -5,6 +5,9 @@ Odoo's own test runner does and pytest-odoo does not.
 """
 
 import logging
+import os
+import shutil
+from unittest import mock
 
 import pytest
 
@@ -22,6 +25,33 @@ if odoo is not None:
         import odoo.tests  # noqa: F401
     finally:
         odoo.tools.config["test_enable"] = _test_enable
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _worker_filestore(load_registry):
+    """Each pytest-xdist worker (`make test` runs two) gets its own copy of the filestore.
+
+    pytest-odoo gives each worker a copy of the database but points every worker at the
+    original database's filestore. Odoo's test classes garbage-collect the filestore
+    against their own database when they end (``TransactionCase._gc_filestore``): one
+    worker deleted the asset files the other worker's database had just written, and the
+    other's pages then failed to load their scripts.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if odoo is None or not worker:
+        yield
+        return
+    config = odoo.tools.config
+    database = config["db_name"]  # the worker's copy, named <database>-<worker>
+    stores = os.path.join(config["data_dir"], "filestore")
+    own = os.path.join(stores, database)
+    shutil.rmtree(own, ignore_errors=True)
+    original = os.path.join(stores, database.removesuffix(f"-{worker}"))
+    if os.path.isdir(original):
+        shutil.copytree(original, own, symlinks=True)
+    with mock.patch.object(config, "filestore", lambda name: os.path.join(stores, name)):
+        yield
+    shutil.rmtree(own, ignore_errors=True)
 
 
 class _ErrorRecords(logging.Handler):

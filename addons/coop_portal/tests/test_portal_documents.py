@@ -219,7 +219,9 @@ class TestPortalDocuments(CoopPortalCase):
                 ("published", "=", True),
             ]
         )
-        self.assertEqual(counters["coop_document_count"], 3 + minutes)
+        # His cooperative's three demo documents, the federation's public summary (the
+        # home page shows it to everyone) and the published minutes.
+        self.assertEqual(counters["coop_document_count"], 4 + minutes)
 
     def test_group_moderators_publish_inside_their_groups(self):
         ref = self.env.ref
