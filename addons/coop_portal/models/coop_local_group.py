@@ -1,6 +1,5 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
 
 
 class CoopLocalGroup(models.Model):
@@ -71,32 +70,23 @@ class CoopLocalGroup(models.Model):
         )
 
     def _coop_visible_members(self, limit=None):
-        """The names of the members of this group who chose to show their name to its
-        members, the first ``limit`` by name, and how many they are in all.
+        """The members of this group who chose to show their name to its members, by
+        name, their names read by the search itself; and how many they are in all.
 
         A group of 3,000 would list 1,500 names in one paragraph: the page shows the first
-        ``limit`` and says how many more there are (the directory finds the others). One
-        query from the group's memberships (indexed by group), the total counted with it;
-        for the group's page, whose controller checked that the reader is a member of the
-        cooperative.
+        ``limit`` and says how many more there are (the directory finds the others).
         """
         self.ensure_one()
-        self.env["coop.local.group.membership"].flush_model(["local_group_id", "partner_id"])
-        self.env["res.partner"].flush_model(["name", "active", "coop_group_visible"])
-        self.env.cr.execute(
-            SQL(
-                """SELECT p.name, COUNT(*) OVER ()
-                     FROM coop_local_group_membership m
-                     JOIN res_partner p ON p.id = m.partner_id
-                    WHERE m.local_group_id = %s AND p.active AND p.coop_group_visible
-                 ORDER BY p.name, p.id
-                    LIMIT %s""",
-                self.id,
-                limit,
-            )
-        )
-        rows = self.env.cr.fetchall()
-        return [name for name, _total in rows], rows[0][1] if rows else 0
+        domain = [
+            ("coop_local_group_membership_ids.local_group_id", "=", self.id),
+            ("coop_group_visible", "=", True),
+        ]
+        partners = self.env["res.partner"].sudo()
+        members = partners.search_fetch(domain, ["name"], order="name, id", limit=limit)
+        total = len(members)
+        if limit and total == limit:
+            total = partners.search_count(domain)
+        return members, total
 
     def _coop_map_markers(self):
         """The map markers of the active groups of ``self`` that have coordinates.
