@@ -10,6 +10,16 @@ from odoo.addons.coop_membership.tests.role_guard import superuser_setup
 from . import test_portal_accessibility as axe_tests
 from .common import CoopPortalCase, create_portal_user
 
+# Waits (up to 15 s) for Odoo's portal chatter under a post to be mounted: its bundle loads
+# lazily, and a page left while it loads fails the browser test ("Error received after
+# termination").
+WAIT_CHATTER = """
+    for (let i = 0; i < 150 && document.querySelector(".o_portal_chatter")
+            && !document.querySelector("#chatterRoot")?.shadowRoot?.querySelector("div"); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+"""
+
 
 class NewsCase(CoopPortalCase):
     """The news of Auvergne-Rhône-Alpes and of its Valence group (issue #25 §7).
@@ -333,4 +343,4 @@ class TestNewsAccessibility(NewsCase):
             ("/my", "bernard"),
         ):
             with self.subTest(url=url):
-                self.assert_accessible(url, login=login)
+                self.assert_accessible(url, login=login, steps=WAIT_CHATTER + axe_tests.AUDIT_PAGE)
