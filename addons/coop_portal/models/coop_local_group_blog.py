@@ -141,6 +141,9 @@ class CoopLocalGroup(models.Model):
                     "coop_audience": audience,
                     "author_id": self.env.user.partner_id.id,
                     "is_published": True,
+                    # Dated when published (as website_blog's publish button does), not at
+                    # the start of the transaction that creates it.
+                    "published_date": fields.Datetime.now(),
                 }
             )
         )
