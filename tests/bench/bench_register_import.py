@@ -23,37 +23,12 @@ from common import report, scaled, timer
 
 from odoo.tools import SQL
 
-MEMBER_COLUMNS = [
-    "member_number",
-    "last_name",
-    "first_name",
-    "company_name",
-    "email",
-    "phone",
-    "street",
-    "zip",
-    "city",
-    "country_code",
-    "birthdate",
-    "college_code",
-    "application_date",
-    "admission_date",
-    "exit_date",
-    "exit_reason",
-    "channel",
-    "newsletter",
-]
-OPERATION_COLUMNS = [
-    "operation_number",
-    "date",
-    "type",
-    "member_number",
-    "share_class_code",
-    "quantity",
-    "unit_price",
-    "counterpart_member_number",
-    "target_share_class_code",
-]
+# The template's columns, as the wizard reads them.
+from odoo.addons.coop_membership.wizard.coop_register_import_wizard import (
+    MEMBER_COLUMNS,
+    OPERATION_COLUMNS,
+)
+
 START = datetime.date(2005, 1, 1)
 SPAN_DAYS = 6500  # members join over ~18 years
 
