@@ -98,14 +98,39 @@ class CoopLocalGroup(models.Model):
     def _coop_channel_for_current_user(self):
         """The group's discussion if the current user takes part in it, else nothing.
 
-        Read as the user: Discuss opens a group channel to its members only.
+        Discuss opens a group channel to its members only: the user's own row among the
+        channel's members is that rule, read in one indexed query rather than through the
+        channel's record rules on every page of the group.
         """
         self.ensure_one()
-        return (
-            self.env["discuss.channel"]
-            .sudo(False)
-            .search([("coop_local_group_id", "=", self.id)], limit=1)
+        membership = (
+            self.env["discuss.channel.member"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("channel_id.coop_local_group_id", "=", self.id),
+                    ("partner_id", "=", self.env.user.partner_id.id),
+                ],
+                ["channel_id"],
+                limit=1,
+            )
         )
+        return membership.channel_id.with_env(self.env)
+
+    def _coop_role_of(self, partner):
+        """The role of ``partner`` in this group ("coordinator", "contact", "member"), or
+        False if they do not belong to it (its sub-groups not included); one query."""
+        self.ensure_one()
+        membership = (
+            self.env["coop.local.group.membership"]
+            .sudo()
+            .search_fetch(
+                [("local_group_id", "=", self.id), ("partner_id", "=", partner.id)],
+                ["role"],
+                limit=1,
+            )
+        )
+        return membership.role or False
 
     def _creation_message(self):
         # A code string, not the model's name from ir.model: records made while the

@@ -10,19 +10,7 @@ class CoopLocalGroup(models.Model):
     poll_ids = fields.One2many("coop.poll", "local_group_id", string="Polls")
 
     def _coop_is_coordinator(self, partner):
-        self.ensure_one()
-        return bool(
-            self.env["coop.local.group.membership"]
-            .sudo()
-            .search_count(
-                [
-                    ("local_group_id", "=", self.id),
-                    ("partner_id", "=", partner.id),
-                    ("role", "=", "coordinator"),
-                ],
-                limit=1,
-            )
-        )
+        return self._coop_role_of(partner) == "coordinator"
 
     def _coop_portal_create_poll(self, name, choice_type, date_close, options, anonymous=False):
         """A coordinator of this group opens a poll of its members from the member space.

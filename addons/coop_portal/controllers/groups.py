@@ -52,11 +52,15 @@ class CoopGroupsPortal(http.Controller):
                 lambda m: m.is_active_member and m.company_id == group.company_id
             )
         partner = coop_partner()
+        # The reader's role, read once for the page and the templates that extend it
+        # (the coordinators' buttons: events, action calls, polls, stands).
+        role = group._coop_role_of(partner)
         values = {
             "group": group,
             "events": events,
             "is_member_of_coop": bool(member),
-            "in_group": bool(member) and group._coop_has_member(partner),
+            "in_group": bool(member) and bool(role),
+            "is_coordinator": role == "coordinator",
             "message_text": coop_message_text(message),
             "error": error,
         }

@@ -13,6 +13,7 @@ from . import event_registration
 from . import res_users
 from . import ir_http
 from . import coop_local_group
+from . import coop_local_group_membership
 from . import res_company
 from . import forum_forum
 from . import forum_post

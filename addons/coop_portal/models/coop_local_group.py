@@ -60,32 +60,24 @@ class CoopLocalGroup(models.Model):
     # would read every membership and every person whole, 1,000 at a time).
     def _coop_has_member(self, partner):
         """Whether ``partner`` belongs to this group (not to one of its sub-groups)."""
-        self.ensure_one()
-        return bool(
-            self.env["coop.local.group.membership"]
-            .sudo()
-            .search_count(
-                [("local_group_id", "=", self.id), ("partner_id", "=", partner.id)], limit=1
-            )
-        )
+        return bool(self._coop_role_of(partner))
 
     def _coop_visible_members(self, limit=None):
-        """The members of this group who chose to show their name to its members, by
-        name, their names read by the search itself; and how many they are in all.
+        """The memberships of this group whose person chose to show their name to its
+        members, by name (``coop_shown_name``); and how many they are in all.
 
         A group of 3,000 would list 1,500 names in one paragraph: the page shows the first
         ``limit`` and says how many more there are (the directory finds the others).
         """
         self.ensure_one()
-        domain = [
-            ("coop_local_group_membership_ids.local_group_id", "=", self.id),
-            ("coop_group_visible", "=", True),
-        ]
-        partners = self.env["res.partner"].sudo()
-        members = partners.search_fetch(domain, ["name"], order="name, id", limit=limit)
+        shown = [("local_group_id", "=", self.id), ("coop_shown_name", "!=", False)]
+        Membership = self.env["coop.local.group.membership"].sudo()
+        members = Membership.search_fetch(
+            shown, ["coop_shown_name"], order="coop_shown_name, id", limit=limit
+        )
         total = len(members)
         if limit and total == limit:
-            total = partners.search_count(domain)
+            total = Membership.search_count(shown)
         return members, total
 
     def _coop_map_markers(self):

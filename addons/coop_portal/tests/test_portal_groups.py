@@ -80,6 +80,49 @@ class TestPortalGroups(CoopPortalCase):
         self.assertIn(self.nadia.name, names)
         self.assertNotIn("Other members who show their name", names)
 
+    def test_the_names_follow_each_persons_choice_and_name(self):
+        """The names the page shows are kept on the memberships: they follow a new name,
+        a withdrawn choice and an archived contact at once."""
+        url = f"/cooperative/groups/{self.valence.id}"
+        self.authenticate("romain", "romain")
+        with superuser_setup("Nadia takes her married name"):
+            self.nadia.name = "Nadia Chevalier-Morel"
+        self.assertIn(
+            "Nadia Chevalier-Morel", self.url_open(url).text.split("Members who show")[-1]
+        )
+        with superuser_setup("Nadia no longer shows her name"):
+            self.nadia.coop_group_visible = False
+        self.assertNotIn("Nadia Chevalier", self.url_open(url).text)
+        hugo = self.member_hugo.partner_id
+        with superuser_setup("Hugo joins Valence and shows his name"):
+            self.valence.action_join(hugo)
+            hugo.coop_group_visible = True
+        self.assertIn(hugo.name, self.url_open(url).text.split("Members who show")[-1])
+        with superuser_setup("Hugo's contact is archived"):
+            hugo.active = False
+        self.assertNotIn("Members who show their name", self.url_open(url).text)
+
+    def test_only_the_groups_coordinators_see_their_buttons(self):
+        """Romain coordinates Valence: its page offers him to create events, action calls,
+        polls, stands and news. Bernard, a plain member of it, sees none of these."""
+        with superuser_setup("Romain coordinates Valence, Bernard is a plain member"):
+            self.valence.action_join(self.member_romain.partner_id, role="coordinator")
+            self.valence.action_join(self.member_bernard.partner_id).role = "member"
+            self.valence.coop_news_allowed = True
+        url = f"/cooperative/groups/{self.valence.id}"
+        buttons = [f'href="{url}/{path}/new"' for path in ("events", "calls", "polls", "stands")]
+        buttons.append(f'href="{url}/news/new"')
+        self.authenticate("romain", "romain")
+        page = self.url_open(url).text
+        self.assertIn("You are a member of this group.", page)
+        for button in buttons:
+            self.assertIn(button, page)
+        self.authenticate("bernard", "bernard")
+        page = self.url_open(url).text
+        self.assertIn("You are a member of this group.", page)
+        for button in buttons:
+            self.assertNotIn(button, page)
+
     def test_other_cooperatives_members_cannot_volunteer(self):
         self.authenticate("claire", "claire")
         url = f"/cooperative/groups/{self.valence.id}"
