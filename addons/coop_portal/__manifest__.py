@@ -3,7 +3,7 @@
     "name": "Cooperative Member Portal",
     "summary": "Member space: my cooperative, my shares, my votes, proxies and polls; "
     "public membership application",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Cooperative",
     "website": "https://github.com/coop-suite/coop-suite",
     "author": "Coop Suite contributors",

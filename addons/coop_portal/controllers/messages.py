@@ -177,6 +177,9 @@ class CoopMessagesPortal(CustomerPortal):
         radius_km = radius_km if radius_km in RADIUS_CHOICES else None
         if postcode and not radius_km:
             radius_km = 30
+        # Every name of the search form's lists read at once, the entries' among them.
+        skills = Skill.search_fetch([], ["name"])
+        themes = Theme.search_fetch([], ["name"])
         result, error = coop_try(
             lambda: partner._coop_directory(
                 skill=skill_rec,
@@ -193,8 +196,8 @@ class CoopMessagesPortal(CustomerPortal):
             rows=rows,
             truncated=truncated,
             error=error,
-            skills=Skill.search([]),
-            themes=Theme.search([]),
+            skills=skills,
+            themes=themes,
             radii=RADIUS_CHOICES,
             search={
                 "skill": skill_rec,

@@ -1,12 +1,40 @@
 from odoo import _, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_amount, format_date
+from odoo.tools import SQL, create_index, format_amount, format_date
 
 from odoo.addons.coop_membership.models.coop_member import ACTIVE_STATES
 
 
 class CoopMember(models.Model):
     _inherit = "coop.member"
+
+    # The person's choice to be listed in the member directory, kept on the membership
+    # like the town and postcode it is searched by: the directory then reads its people
+    # from the cooperative's own rows (the partial indexes below), not from every person
+    # listed in any cooperative of the federation.
+    coop_directory_visible = fields.Boolean(
+        related="partner_id.coop_directory_visible", store=True, string="In the Member Directory"
+    )
+
+    def init(self):
+        res = super().init()
+        listed = "is_active_member AND coop_directory_visible"
+        # The directory's page in town order, and its people counted per postcode.
+        create_index(
+            self.env.cr,
+            "coop_member_directory_city_index",
+            self._table,
+            ["company_id", "city", "id"],
+            where=listed,
+        )
+        create_index(
+            self.env.cr,
+            "coop_member_directory_zip_index",
+            self._table,
+            ["company_id", "zip"],
+            where=listed,
+        )
+        return res
 
     # ------------------------------------------------------------------
     # Ownership: every portal entry point starts here.

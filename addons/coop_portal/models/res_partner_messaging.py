@@ -11,7 +11,6 @@ import re
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, plaintext2html
-from odoo.tools.sql import create_index
 
 # Longer than any chat message in practice; a wall of text is more likely a paste error
 # or abuse (and the moderators read reports whole).
@@ -64,19 +63,6 @@ class ResPartner(models.Model):
         string="Blocked Senders",
         readonly=True,
     )
-
-    def init(self):
-        res = super().init()
-        # The directory looks for the few people who opted in among every partner of the
-        # federation: a partial index holds them alone.
-        create_index(
-            self.env.cr,
-            "res_partner_coop_directory_visible_index",
-            self._table,
-            ["id"],
-            where="coop_directory_visible",
-        )
-        return res
 
     # ------------------------------------------------------------------
     # Preferences
@@ -383,7 +369,8 @@ class ResPartner(models.Model):
         :param town: text the town contains (or None)
         :param postcode, radius_km: a French postcode and a distance: only members whose
             postcode lies within, nearest first (coordinates from the shipped table)
-        :return: (list of {"partner", "distance", "groups"}, truncated)
+        :return: (list of {"partner", "name", "city", "distance", "groups", "skills",
+            "themes", "reachable"}: the text of each entry, truncated)
         """
         self.ensure_one()
         companies = self._coop_active_companies()
@@ -392,7 +379,7 @@ class ResPartner(models.Model):
         domain = [
             ("company_id", "in", companies.ids),
             ("is_active_member", "=", True),
-            ("partner_id.coop_directory_visible", "=", True),
+            ("coop_directory_visible", "=", True),
             ("partner_id", "!=", self.id),
         ]
         if skill:
@@ -427,7 +414,8 @@ class ResPartner(models.Model):
         # for the page. One query each, whatever their number.
         members = Member.search_fetch(domain, ["partner_id"], order="city, id", limit=scan)
         partners = members.partner_id
-        partners.fetch(["name", "zip"])
+        # What sorting needs and the entries show, for the people scanned in one query.
+        partners.fetch(["name", "zip", "city", "coop_reachable"])
         if distances:
             partners = partners.sorted(lambda p: (distances.get(p.zip, 0), p.name or ""))
         else:
@@ -435,7 +423,7 @@ class ResPartner(models.Model):
         truncated = len(partners) > DIRECTORY_LIMIT
         # The page alone is read further, and only what it shows.
         page = partners.browse(partners[:DIRECTORY_LIMIT].ids)
-        page.fetch(["city", "coop_reachable", "coop_skill_ids", "coop_theme_ids"])
+        page.fetch(["coop_skill_ids", "coop_theme_ids"])
         memberships = (
             self.env["coop.local.group.membership"]
             .sudo()
@@ -449,15 +437,26 @@ class ResPartner(models.Model):
             ids = group_ids.setdefault(membership.partner_id.id, [])
             if membership.local_group_id.id not in ids:
                 ids.append(membership.local_group_id.id)
-        groups = memberships.local_group_id
+        # Read together: one query for the names of every row's groups.
+        group_names = dict(
+            zip(
+                memberships.local_group_id.ids,
+                memberships.local_group_id.mapped("name"),
+                strict=True,
+            )
+        )
+        # The rows carry the text the page shows, joined here once: the page's template
+        # then writes 50 entries without going back to the records.
         rows = [
             {
                 "partner": partner,
+                "name": partner.name,
+                "city": partner.city or "",
                 "distance": distances.get(partner.zip),
-                # Read together: one query for the names of every row's groups.
-                "groups": groups.browse(group_ids.get(partner.id, [])).with_prefetch(
-                    groups._prefetch_ids
-                ),
+                "groups": ", ".join(group_names[gid] for gid in group_ids.get(partner.id, [])),
+                "skills": ", ".join(partner.coop_skill_ids.mapped("name")),
+                "themes": ", ".join(partner.coop_theme_ids.mapped("name")),
+                "reachable": partner.coop_reachable,
             }
             for partner in page
         ]

@@ -217,7 +217,16 @@ class TestPrivacyErasure(CoopPortalCase):
                 email_from=partner.email_formatted,
                 message_type="comment",
             )
+        with superuser_setup("Romain had shown his name to his group and in the directory"):
+            group = self.env.ref("coop_engagement.coop_local_group_valence")
+            group_membership = group.action_join(partner)
+            partner.write({"coop_group_visible": True, "coop_directory_visible": True})
+        self.assertEqual(group_membership.coop_shown_name, "Romain Blanc")
+        self.assertTrue(self.member_romain.coop_directory_visible)
         partner.with_user(self.officer_ara).action_coop_request_erasure()
+        # The copies the group page and the directory read are gone with his choices.
+        self.assertFalse(group_membership.coop_shown_name)
+        self.assertFalse(self.member_romain.coop_directory_visible)
         # His message stays, signed with the pseudonym, without his address.
         self.assertTrue(message.exists())
         self.assertEqual(message.author_id.name, partner.name)
