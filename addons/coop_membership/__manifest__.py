@@ -2,7 +2,7 @@
 {
     "name": "Cooperative Membership",
     "summary": "Colleges, members and share capital of multi-stakeholder cooperatives",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Cooperative",
     "website": "https://github.com/coop-suite/coop-suite",
     "author": "Coop Suite contributors",

@@ -13,6 +13,10 @@ THRESHOLD_PARAM = "coop_membership.register_import_background_threshold"
 DEFAULT_THRESHOLD = 2000
 # At most this many problems are copied onto a failed job (the dry run lists them all).
 MAX_LISTED_PROBLEMS = 200
+# A PostgreSQL advisory lock (this number and the job's id) held by the connection that
+# runs a job, for as long as it runs: PostgreSQL drops it with the connection, so a
+# "running" job whose lock is free was interrupted (its worker killed or restarted).
+RUN_LOCK = 73_150_426
 
 
 class CoopRegisterImport(models.Model):
@@ -98,6 +102,11 @@ class CoopRegisterImport(models.Model):
     date_end = fields.Datetime(string="Ended", readonly=True)
     summary = fields.Text(readonly=True)
     error = fields.Text(string="Errors", readonly=True)
+    interrupted = fields.Boolean(
+        readonly=True,
+        help="The server stopped the import before its end (a time limit, a restart): "
+        "nothing of the file was stored, and it may be run again as it is.",
+    )
 
     @api.depends("done_count", "total_count", "state")
     def _compute_progress(self):
@@ -164,9 +173,67 @@ class CoopRegisterImport(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_run_queued(self):
-        """Run the queued imports, oldest first, each in its own transaction."""
+        """Run the queued imports, oldest first, each in its own transaction (after
+        closing the jobs an interrupted worker left running)."""
+        self._fail_interrupted()
         for job in self.sudo().search([("state", "=", "queued")], order="id"):
             job._run()
+
+    def _try_lock(self):
+        """Take this job's run lock for this connection; False if another one holds it."""
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_lock(%s, %s)", RUN_LOCK, self.id))
+        return self.env.cr.fetchone()[0]
+
+    def _unlock(self):
+        self.env.cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", RUN_LOCK, self.id))
+
+    @api.model
+    def _fail_interrupted(self):
+        """Close the jobs left "running" by a worker that died (killed at its time
+        limit, a restart): their transaction died with it, so nothing of the file was
+        stored. Without this they would show "Running" for ever and the officer wait."""
+        for job in self.sudo().search([("state", "=", "running")], order="id"):
+            if not job._try_lock():
+                continue  # really running, in another worker
+            try:
+                job.interrupted = True
+                job._fail(
+                    _(
+                        "The import was interrupted by the server before its end (a time "
+                        "limit or a restart): nothing was imported. Run it again; if it "
+                        "stops again, ask the administrator to raise the time limit of "
+                        "scheduled actions (limit_time_real_cron)."
+                    )
+                )
+            finally:
+                job._unlock()
+
+    def action_run_again(self):
+        """Queue an interrupted import again, as it is (the files are on the job)."""
+        self.ensure_one()
+        self.check_access("read")
+        if not self.interrupted or self.state != "failed":
+            raise UserError(_("Only an import the server interrupted can be run again."))
+        user = self.env.user
+        if not user.has_group("coop_membership.group_coop_officer"):
+            raise AccessError(_("Only the officers of a cooperative may import its register."))
+        job = self.sudo()
+        job.write(
+            {
+                "state": "queued",
+                "interrupted": False,
+                "user_id": user.id,
+                "done_count": 0,
+                "date_start": False,
+                "date_end": False,
+                "summary": False,
+                "error": False,
+            }
+        )
+        job.message_subscribe(partner_ids=user.partner_id.ids)
+        job.message_post(body=_("Import queued again by %(name)s.", name=user.name))
+        self.env.ref("coop_membership.ir_cron_coop_register_import").sudo()._trigger()
+        return True
 
     @staticmethod
     def _testing():
@@ -200,6 +267,14 @@ class CoopRegisterImport(models.Model):
     def _run(self):
         """Check the whole file, then store all of it or nothing; notify the officer."""
         self.ensure_one()
+        if not self._try_lock():
+            return False  # another worker runs it
+        try:
+            return self._run_locked()
+        finally:
+            self._unlock()
+
+    def _run_locked(self):
         self.write({"state": "running", "date_start": fields.Datetime.now(), "done_count": 0})
         self._commit()
         try:

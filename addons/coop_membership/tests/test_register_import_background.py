@@ -1,8 +1,12 @@
 import base64
 from unittest.mock import patch
 
+import odoo
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 from odoo.tools.misc import file_open
 
+from odoo.addons.coop_membership.models.coop_register_import import RUN_LOCK
 from odoo.addons.coop_membership.wizard.coop_register_import_wizard import (
     CoopRegisterImportWizard,
 )
@@ -126,6 +130,66 @@ class TestRegisterImportBackground(CoopCapitalTestCommon):
             ),
             sequences,
         )
+
+    def _worker_died_running(self, job):
+        """The job as a worker killed at its time limit leaves it: "running", nothing of
+        the file stored (its transaction died with it), its lock gone with its connection."""
+        with superuser_setup("a cron worker started the job, then was killed"):
+            job.sudo().write({"state": "running", "date_start": "2026-12-07 10:00:00"})
+        job.invalidate_recordset()
+
+    def test_interrupted_import_is_closed_and_runs_again(self):
+        """A worker killed mid-import leaves its job "running": the next cron run closes it
+        (nothing stored, the officer told), and the officer runs it again as it is."""
+        job = self._queue(_xlsx(CLEAN_MEMBERS, _operation_dicts(CLEAN_OPERATIONS)))
+        self._worker_died_running(job)
+        self._run_cron()
+        job.invalidate_recordset()
+        self.assertEqual((job.state, job.interrupted), ("failed", True))
+        self.assertIn("interrupted by the server", job.summary)
+        self.assertFalse(self._imported(["000101", "000102", "000103"]))
+        notice = job.message_ids.filtered(lambda m: self.officer_a.partner_id in m.partner_ids)
+        self.assertIn("interrupted by the server", notice.body)
+        # Only an officer of that cooperative sees it, hence runs it again.
+        with self.assertRaises(AccessError):
+            job.with_user(self.officer_b).action_run_again()
+        job.with_user(self.officer_a).action_run_again()
+        job.invalidate_recordset()
+        self.assertEqual((job.state, job.interrupted, job.summary), ("queued", False, False))
+        self._run_cron()
+        job.invalidate_recordset()
+        self.assertEqual(job.state, "done", job.error)
+        self.assertEqual(len(self._imported(["000101", "000102", "000103"])), 3)
+        with self.assertRaises(UserError):
+            job.with_user(self.officer_a).action_run_again()
+
+    def test_import_running_in_another_worker_is_left_alone(self):
+        """A job whose worker is alive (it holds the job's lock) stays running."""
+        job = self._queue(_xlsx(CLEAN_MEMBERS, _operation_dicts(CLEAN_OPERATIONS)))
+        self._worker_died_running(job)
+        # The other worker: its own connection to the database, holding the lock.
+        with odoo.sql_db.db_connect(self.env.cr.dbname).cursor() as worker:
+            worker.execute(SQL("SELECT pg_advisory_lock(%s, %s)", RUN_LOCK, job.id))
+            self._run_cron()
+            job.invalidate_recordset()
+            self.assertEqual((job.state, job.interrupted), ("running", False))
+            worker.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", RUN_LOCK, job.id))
+        self._run_cron()
+        job.invalidate_recordset()
+        self.assertEqual((job.state, job.interrupted), ("failed", True))
+
+    def test_a_failed_import_with_problems_does_not_run_again(self):
+        """Run again is for imports the server interrupted: a file with problems would
+        fail again the same way."""
+        operations = _operation_dicts(CLEAN_OPERATIONS)
+        operations[4]["quantity"] = "3"
+        job = self._queue(_xlsx(CLEAN_MEMBERS, operations))
+        self._run_cron()
+        job.invalidate_recordset()
+        self.assertEqual((job.state, job.interrupted), ("failed", False))
+        with self.assertRaises(UserError):
+            job.with_user(self.officer_a).action_run_again()
+        self.assertEqual(job.state, "failed")
 
     def test_small_file_still_imports_at_once(self):
         """Below the threshold the officer's click imports the file directly, as before."""
