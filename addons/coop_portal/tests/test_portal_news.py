@@ -317,6 +317,32 @@ class TestNewsComments(NewsCase):
         message.with_user(self.user_nadia).action_coop_remove_comment()
         self.assertFalse(message.exists())
 
+    def fetch_comments(self, login, post):
+        """The comments the post's page shows to ``login`` (Odoo's portal chatter)."""
+        self.authenticate(login, login)
+        result = self.make_jsonrpc_request(
+            "/mail/chatter_fetch", {"thread_model": "blog.post", "thread_id": post.id}
+        )
+        return " ".join(m["body"] for m in result["data"]["mail.message"])
+
+    def test_moderator_hides_a_comment_and_shows_it_again(self):
+        """Nadia hides Bernard's comment: members no longer read it, it is kept, and she
+        may show it again; a moderator of another region may do neither."""
+        self.comment("bernard", self.members_post, "Un avis un peu vif sur le bureau.")
+        message = self.members_post.website_message_ids.filtered(lambda m: "un peu vif" in m.body)
+        self.assertIn("un peu vif", self.fetch_comments("bernard", self.members_post))
+        with self.assertRaises(AccessError):
+            message.with_user(self.moderator_centre).action_coop_hide_comment()
+        message.with_user(self.user_nadia).action_coop_hide_comment()
+        self.assertTrue(message.exists())
+        self.assertTrue(message.is_internal)
+        self.assertNotIn("un peu vif", self.fetch_comments("bernard", self.members_post))
+        message.with_user(self.user_nadia).action_coop_show_comment()
+        self.assertIn("un peu vif", self.fetch_comments("bernard", self.members_post))
+        notice = self.blog_ara.message_ids[:1]
+        with self.assertRaises(UserError):
+            notice.with_user(self.user_nadia).action_coop_hide_comment()
+
 
 @tagged("post_install", "-at_install")
 class TestNewsAccessibility(NewsCase):
