@@ -57,10 +57,19 @@ class CoopRegisterImport(models.Model):
         help="The officer who started the import: it runs with their rights and they are "
         "notified when it ends.",
     )
+    mode = fields.Selection(
+        [("check", "Check only (dry run)"), ("import", "Check and import")],
+        default="import",
+        required=True,
+        readonly=True,
+        help="A large file's dry run runs in the background too: it stores nothing, and "
+        "once it found no problem the officer imports the same files from the job.",
+    )
     state = fields.Selection(
         [
             ("queued", "Queued"),
             ("running", "Running"),
+            ("checked", "Checked"),
             ("done", "Imported"),
             ("failed", "Failed"),
         ],
@@ -111,7 +120,7 @@ class CoopRegisterImport(models.Model):
     @api.depends("done_count", "total_count", "state")
     def _compute_progress(self):
         for job in self:
-            if job.state == "done":
+            if job.state in ("done", "checked"):
                 job.progress = 100.0
             elif job.total_count:
                 job.progress = min(100.0, 100.0 * job.done_count / job.total_count)
@@ -130,8 +139,9 @@ class CoopRegisterImport(models.Model):
             return DEFAULT_THRESHOLD
 
     @api.model
-    def _queue_from_wizard(self, wizard, total):
-        """Queue the wizard's file as a job and wake the cron up.
+    def _queue_from_wizard(self, wizard, total, mode="import"):
+        """Queue the wizard's file as a job (``mode``: "check" or "import") and wake the
+        cron up.
 
         Private: the wizard calls it after ``_check_rights``; the job belongs to the
         cooperative and is written only by the system (the officer reads it).
@@ -162,6 +172,7 @@ class CoopRegisterImport(models.Model):
                 "opening_account_id": wizard_su.opening_account_id.id,
                 "opening_journal_id": wizard_su.opening_journal_id.id,
                 "total_count": total,
+                "mode": mode,
             }
         )
         job.message_subscribe(partner_ids=self.env.user.partner_id.ids)
@@ -209,17 +220,31 @@ class CoopRegisterImport(models.Model):
                 job._unlock()
 
     def action_run_again(self):
-        """Queue an interrupted import again, as it is (the files are on the job)."""
+        """Queue an interrupted job again, as it is (the files are on the job)."""
         self.ensure_one()
-        self.check_access("read")
         if not self.interrupted or self.state != "failed":
             raise UserError(_("Only an import the server interrupted can be run again."))
+        return self._requeue(self.mode, _("Queued again by %(name)s.", name=self.env.user.name))
+
+    def action_import_checked(self):
+        """Import the files a background dry run found without problem (checked again
+        on the way, all or nothing as always)."""
+        self.ensure_one()
+        if self.mode != "check" or self.state != "checked":
+            raise UserError(_("Only a register checked without problem is imported from here."))
+        return self._requeue("import", _("Import started by %(name)s.", name=self.env.user.name))
+
+    def _requeue(self, mode, note):
+        """Queue this job again for the current user, an officer who can read it (of its
+        cooperative); the import runs with their rights, checked again when it runs."""
+        self.check_access("read")
         user = self.env.user
         if not user.has_group("coop_membership.group_coop_officer"):
             raise AccessError(_("Only the officers of a cooperative may import its register."))
         job = self.sudo()
         job.write(
             {
+                "mode": mode,
                 "state": "queued",
                 "interrupted": False,
                 "user_id": user.id,
@@ -231,7 +256,7 @@ class CoopRegisterImport(models.Model):
             }
         )
         job.message_subscribe(partner_ids=user.partner_id.ids)
-        job.message_post(body=_("Import queued again by %(name)s.", name=user.name))
+        job.message_post(body=note)
         self.env.ref("coop_membership.ir_cron_coop_register_import").sudo()._trigger()
         return True
 
@@ -280,15 +305,23 @@ class CoopRegisterImport(models.Model):
         try:
             # One savepoint around the check and the import: rolled back on any error
             # (a database error included), after which the job can still record it.
+            checking = self.mode == "check"
             with self.env.cr.savepoint():
                 wizard = self._make_wizard()
                 data = wizard._parse_and_validate()
-                if not wizard.problem_ids and not data["already_imported"]:
+                if not (checking or wizard.problem_ids or data["already_imported"]):
                     wizard.with_context(tracking_disable=True, mail_notrack=True)._import_register(
                         data, progress=self._progress_writer()
                     )
             if wizard.problem_ids:
                 return self._fail_with_problems(wizard)
+            if checking:
+                summary = (
+                    _("This register was already imported: importing it would change nothing.")
+                    if data["already_imported"]
+                    else wizard._summary_text(data, dry_run=True)
+                )
+                return self._finish(summary, 0, 0, state="checked")
             if data["already_imported"]:
                 return self._finish(
                     _("This register was already imported: nothing was changed."), 0, 0
@@ -377,12 +410,12 @@ class CoopRegisterImport(models.Model):
         self._commit()
         return False
 
-    def _finish(self, summary, members, operations):
+    def _finish(self, summary, members, operations, state="done"):
         self.write(
             {
-                "state": "done",
+                "state": state,
                 "date_end": fields.Datetime.now(),
-                "done_count": self.total_count,
+                "done_count": self.total_count if state == "done" else 0,
                 "member_count": members,
                 "operation_count": operations,
                 "summary": summary,
@@ -395,8 +428,13 @@ class CoopRegisterImport(models.Model):
 
     def _notify_officer(self, summary):
         """A message on the job, sent to the officer's inbox (or mailbox)."""
+        body = (
+            _("Register check ended: %(summary)s", summary=summary)
+            if self.mode == "check"
+            else _("Register import ended: %(summary)s", summary=summary)
+        )
         self.message_post(
-            body=_("Register import ended: %(summary)s", summary=summary),
+            body=body,
             partner_ids=self.user_id.partner_id.ids,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",

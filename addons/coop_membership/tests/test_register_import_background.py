@@ -131,6 +131,52 @@ class TestRegisterImportBackground(CoopCapitalTestCommon):
             sequences,
         )
 
+    def test_large_file_dry_run_runs_in_background_then_imports(self):
+        """The officer checks a large file: the dry run is a job too (nothing stored);
+        once checked without problem she imports the same files from it."""
+        wizard = self._wizard(
+            register_file=_xlsx(CLEAN_MEMBERS, _operation_dicts(CLEAN_OPERATIONS))
+        )
+        action = wizard.with_user(self.officer_a).action_check()
+        self.assertEqual(action["res_model"], "coop.register.import")
+        job = self.Job.with_user(self.officer_a).browse(action["res_id"])
+        self.assertEqual((job.mode, job.state, job.total_count), ("check", "queued", 8))
+        self._run_cron()
+        job.invalidate_recordset()
+        self.assertEqual((job.state, job.progress), ("checked", 100.0), job.error)
+        self.assertIn("No problem found: 3 members and 5 operations are ready", job.summary)
+        self.assertFalse(self._imported(["000101", "000102", "000103"]), "a dry run stores nothing")
+        notice = job.message_ids.filtered(lambda m: self.officer_a.partner_id in m.partner_ids)
+        self.assertIn("Register check ended", notice.body)
+        with self.assertRaises(AccessError):
+            job.with_user(self.officer_b).action_import_checked()
+        job.action_import_checked()
+        job.invalidate_recordset()
+        self.assertEqual((job.mode, job.state), ("import", "queued"))
+        self._run_cron()
+        job.invalidate_recordset()
+        self.assertEqual(job.state, "done", job.error)
+        self.assertEqual(len(self._imported(["000101", "000102", "000103"])), 3)
+        with self.assertRaises(UserError):
+            job.action_import_checked()
+
+    def test_large_file_dry_run_in_background_lists_its_problems(self):
+        """A large file with a bad row, checked in the background: the job lists the row,
+        stores nothing, and offers no import."""
+        operations = _operation_dicts(CLEAN_OPERATIONS)
+        operations[4]["quantity"] = "3"
+        wizard = self._wizard(register_file=_xlsx(CLEAN_MEMBERS, operations))
+        action = wizard.with_user(self.officer_a).action_check()
+        job = self.Job.with_user(self.officer_a).browse(action["res_id"])
+        self._run_cron()
+        job.invalidate_recordset()
+        self.assertEqual((job.mode, job.state), ("check", "failed"))
+        self.assertIn("operations, row 6:", job.error)
+        self.assertFalse(self._imported(["000101", "000102", "000103"]))
+        with self.assertRaises(UserError):
+            job.action_import_checked()
+        self.assertEqual(job.state, "failed")
+
     def _worker_died_running(self, job):
         """The job as a worker killed at its time limit leaves it: "running", nothing of
         the file stored (its transaction died with it), its lock gone with its connection."""
