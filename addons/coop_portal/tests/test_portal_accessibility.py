@@ -168,14 +168,10 @@ JOIN_STEPS = """
 """
 
 
-@tagged("post_install", "-at_install")
-class TestPortalAccessibility(CoopPortalCase):
-    """Every page of the member space and the public application, checked by axe-core.
-
-    One browser load per URL (a few seconds each); the pages a POST shows (vote
-    confirmation and receipt, application refused or sent) are reached in the same load by
-    submitting the form into a frame.
-    """
+class AxeAuditMixin:
+    """axe-core for a test class of the member space (before its HttpCase base class):
+    axe-core read once per class, and ``assert_accessible``, which loads a page in
+    Chromium as a persona and fails on any serious or critical violation."""
 
     @classmethod
     def setUpClass(cls):
@@ -183,15 +179,12 @@ class TestPortalAccessibility(CoopPortalCase):
         axe = repo_root() / AXE_PATH
         cls.axe_source = axe.read_text(encoding="utf-8") if axe.is_file() else None
 
-    def setUp(self):
-        super().setUp()
+    def assert_accessible(self, url, login=None, steps=AUDIT_PAGE):
         if not self.axe_source:
             self.fail(
                 f"{AXE_PATH} is missing in {repo_root()}: run `npm ci` there "
                 "(make test does it) to install axe-core from package-lock.json."
             )
-
-    def assert_accessible(self, url, login=None, steps=AUDIT_PAGE):
         code = "function coopLoadAxe() {\n%s\n}\ncoopLoadAxe();\n%s" % (
             self.axe_source,
             AXE_RUNNER % {"impacts": list(FAILING_IMPACTS), "steps": steps},
@@ -202,6 +195,16 @@ class TestPortalAccessibility(CoopPortalCase):
             # browser_js quotes the code it ran: leave axe-core's 600 kB out of the message.
             message = str(error).replace(code, "axe-core")
             raise AssertionError(f"{url} (as {login or 'anonymous'}): {message}") from None
+
+
+@tagged("post_install", "-at_install")
+class TestPortalAccessibility(AxeAuditMixin, CoopPortalCase):
+    """Every page of the member space and the public application, checked by axe-core.
+
+    One browser load per URL (a few seconds each); the pages a POST shows (vote
+    confirmation and receipt, application refused or sent) are reached in the same load by
+    submitting the form into a frame.
+    """
 
     def test_visitor_home_page(self):
         """A visitor reads the federation's home page: events, map and documents, no barrier."""

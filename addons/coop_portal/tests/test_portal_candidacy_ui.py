@@ -8,7 +8,7 @@ from .common import CoopPortalCase
 
 
 @tagged("post_install", "-at_install")
-class TestPortalCandidacyTour(CoopPortalCase):
+class TestPortalCandidacyTour(a11y.AxeAuditMixin, CoopPortalCase):
     """A member stands as a candidate in Chromium; the page passes axe-core."""
 
     @classmethod
@@ -22,11 +22,6 @@ class TestPortalCandidacyTour(CoopPortalCase):
                 "candidacy_date_end": now + timedelta(days=10),
             }
         )
-        axe = a11y.repo_root() / a11y.AXE_PATH
-        cls.axe_source = axe.read_text(encoding="utf-8") if axe.is_file() else None
-
-    # The member space's axe-core audit, shared with the accessibility tests.
-    assert_accessible = a11y.TestPortalAccessibility.assert_accessible
 
     def test_bernard_stands_as_candidate(self):
         """Bernard writes his statement and stands in the board election of his assembly."""
@@ -40,5 +35,4 @@ class TestPortalCandidacyTour(CoopPortalCase):
 
     def test_candidacy_form_accessible(self):
         """The assembly page with its candidacy form has no serious or critical axe violation."""
-        self.assertTrue(self.axe_source, "axe-core is missing: run `npm ci`")
         self.assert_accessible(f"/my/assemblies/{self.voter(self.member_bernard).id}", "bernard")

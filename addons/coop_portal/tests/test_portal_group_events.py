@@ -170,7 +170,7 @@ class TestGroupEvents(CoopPortalCase):
 
 
 @tagged("post_install", "-at_install")
-class TestGroupEventsAccessibility(CoopPortalCase):
+class TestGroupEventsAccessibility(axe_tests.AxeAuditMixin, CoopPortalCase):
     """axe-core on the new pages: the event form and the calendar link page."""
 
     @classmethod
@@ -178,15 +178,6 @@ class TestGroupEventsAccessibility(CoopPortalCase):
         super().setUpClass()
         cls.valence = cls.env.ref("coop_engagement.coop_local_group_valence")
         cls.valence.action_join(cls.member_romain.partner_id, role="coordinator")
-        axe = axe_tests.repo_root() / axe_tests.AXE_PATH
-        cls.axe_source = axe.read_text(encoding="utf-8") if axe.is_file() else None
-
-    def setUp(self):
-        super().setUp()
-        if not self.axe_source:
-            self.fail(f"{axe_tests.AXE_PATH} is missing: run `npm ci` (make test does it).")
-
-    assert_accessible = axe_tests.TestPortalAccessibility.assert_accessible
 
     def test_new_pages_are_accessible(self):
         """The group's event and action call forms, "My calendar" and the group page as its

@@ -207,21 +207,8 @@ class TestPortalKits(CoopPortalCase):
 
 
 @tagged("post_install", "-at_install")
-class TestPortalKitsAccessibility(CoopPortalCase):
+class TestPortalKitsAccessibility(axe_tests.AxeAuditMixin, CoopPortalCase):
     """axe-core on the kit pages: the list, the order form (and its refusal), a request."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        axe = axe_tests.repo_root() / axe_tests.AXE_PATH
-        cls.axe_source = axe.read_text(encoding="utf-8") if axe.is_file() else None
-
-    def setUp(self):
-        super().setUp()
-        if not self.axe_source:
-            self.fail(f"{axe_tests.AXE_PATH} is missing: run `npm ci` (make test does it).")
-
-    assert_accessible = axe_tests.TestPortalAccessibility.assert_accessible
 
     def test_kit_pages_are_accessible(self):
         """Bernard's kit list, the order form, a refused order and his request have no

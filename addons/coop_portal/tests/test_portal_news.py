@@ -345,21 +345,8 @@ class TestNewsComments(NewsCase):
 
 
 @tagged("post_install", "-at_install")
-class TestNewsAccessibility(NewsCase):
+class TestNewsAccessibility(axe_tests.AxeAuditMixin, NewsCase):
     """axe-core on the news form, a news page and /my with its news."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        axe = axe_tests.repo_root() / axe_tests.AXE_PATH
-        cls.axe_source = axe.read_text(encoding="utf-8") if axe.is_file() else None
-
-    def setUp(self):
-        super().setUp()
-        if not self.axe_source:
-            self.fail(f"{axe_tests.AXE_PATH} is missing: run `npm ci` (make test does it).")
-
-    assert_accessible = axe_tests.TestPortalAccessibility.assert_accessible
 
     def test_news_pages_are_accessible(self):
         """The news form, a members-only news page and /my have no serious or critical violation."""

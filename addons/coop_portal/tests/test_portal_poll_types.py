@@ -180,7 +180,7 @@ class TestPortalGroupTimePollTour(CoopPortalCase):
 
 
 @tagged("post_install", "-at_install")
-class TestPortalPollTypesAccessibility(TestPortalPollTypes):
+class TestPortalPollTypesAccessibility(a11y.AxeAuditMixin, TestPortalPollTypes):
     """The new poll pages, checked by axe-core in Chromium (no serious or critical
     violation), as in test_portal_accessibility."""
 
@@ -189,18 +189,10 @@ class TestPortalPollTypesAccessibility(TestPortalPollTypes):
     test_score_out_of_range_and_closed_poll = None
     test_consent_block_without_reason_and_foreign_poll = None
     test_time_poll_shows_the_best_slot = None
-    assert_accessible = a11y.TestPortalAccessibility.assert_accessible
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        axe = a11y.repo_root() / a11y.AXE_PATH
-        cls.axe_source = axe.read_text(encoding="utf-8") if axe.is_file() else None
 
     def test_poll_pages_are_accessible(self):
         """Bernard's ranked, score, time (with its results) and consent poll pages and the
         coordinator's "find a date" form have no serious or critical axe violation."""
-        self.assertTrue(self.axe_source, "axe-core is installed by `npm ci` (make test)")
         time_poll = self._poll(
             "time",
             options=(
