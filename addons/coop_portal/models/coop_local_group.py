@@ -58,10 +58,6 @@ class CoopLocalGroup(models.Model):
 
     # A group has thousands of members: its page reads none of them one by one (the ORM
     # would read every membership and every person whole, 1,000 at a time).
-    def _coop_has_member(self, partner):
-        """Whether ``partner`` belongs to this group (not to one of its sub-groups)."""
-        return bool(self._coop_role_of(partner))
-
     def _coop_visible_members(self, limit=None):
         """The memberships of this group whose person chose to show their name to its
         members, by name (``coop_shown_name``); and how many they are in all.
